@@ -1,0 +1,122 @@
+"""Command line: ``iece list | run | claims | ema`` (also ``python -m iece``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import ledger
+from .params import ParameterError
+
+
+def _project(args):
+    from .runner import Project, find_root
+
+    root = Path(args.root) if args.root else find_root()
+    return Project(root, notebooks=args.notebooks, build=args.build_dir)
+
+
+def cmd_list(args) -> int:
+    from .runner import discover
+
+    proj = _project(args)
+    for fid, fig in discover(proj).items():
+        print(f"{fid:8s} {fig.title}  [{fig.path.relative_to(proj.root)}]")
+        for p in fig.parameters.values():
+            print(f"    {p.name:22s} {p.type:6s} default={p.default!r:14s} {p.help}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .runner import run
+
+    proj = _project(args)
+    overrides = dict(args.param or [])
+    try:
+        outcomes = run(
+            proj, args.figures or None, overrides, jobs=args.jobs, force=args.force, fast=args.fast,
+            progress=not args.quiet,
+        )
+    except ParameterError as exc:
+        print(f"iece run: {exc}", file=sys.stderr)
+        return 2
+    failed = [o for o in outcomes.values() if o.status == "failed"]
+    for o in outcomes.values():
+        print(f"{o.id:8s} {o.status:7s} {o.runtime_s:6.1f} s  {o.error}")
+    print(f"report: {proj.report / 'index.html'}")
+    return 1 if failed else 0
+
+
+def _claims_markdown(rows) -> str:
+    lines = ["| id | statement | paper | ours | verdict |", "|---|---|---|---|---|"]
+    for r in rows:
+        ours = "—" if r["verdict"] == "not checkable" else ledger.fmt_value(r["ours"], r["unit"])
+        lines.append(
+            f"| {r['id']} | {r['quantity']} | {ledger.fmt_value(r['paper_value'], r['unit'])} "
+            f"| {ours} | {r['verdict']}{'' if r['ok'] else ' (expected ' + r['expected_verdict'] + ')'} |"
+        )
+    return "\n".join(lines)
+
+
+def cmd_claims(args) -> int:
+    from .runner import load_results
+
+    proj = _project(args)
+    claims = ledger.load(proj.claims_file)
+    rows = [e.as_dict() for e in ledger.evaluate(claims, load_results(proj))]
+    if args.format == "json":
+        print(json.dumps(rows, indent=1))
+    elif args.format == "markdown":
+        print(_claims_markdown(rows))
+    else:
+        for r in rows:
+            ours = "—" if r["verdict"] == "not checkable" else ledger.fmt_value(r["ours"], r["unit"])
+            flag = "" if r["ok"] else f"   <-- expected {r['expected_verdict']}"
+            print(
+                f"{r['id']:28.28s} {ledger.fmt_value(r['paper_value'], r['unit']):>16.16s} "
+                f"{ours:>16.16s}  {r['verdict']}{flag}"
+            )
+        print(f"{len(rows)} claims, {sum(not r['ok'] for r in rows)} differ from the ledger")
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="iece", description=__doc__)
+    ap.add_argument("--root", help="project root (default: found from the current folder)")
+    ap.add_argument("--notebooks", help="notebook folder (default: ROOT/notebooks)")
+    ap.add_argument("--build-dir", help="build folder (default: ROOT/build)")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("list", help="figures and their parameters").set_defaults(func=cmd_list)
+
+    r = sub.add_parser("run", help="execute figure notebooks and render the report")
+    r.add_argument("figures", nargs="*", help="figure ids (default: all)")
+    r.add_argument(
+        "-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (repeatable)",
+    )
+    r.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: cores)")
+    r.add_argument("--force", action="store_true", help="rerun even when nothing changed")
+    r.add_argument("--fast", action="store_true", help="cheap settings (for tests)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("claims", help="the claims ledger with the latest verdicts")
+    c.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    c.set_defaults(func=cmd_claims)
+
+    from . import ema_cli
+
+    ema_cli.add_parser(sub)
+    return ap
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""The self-contained HTML report: one page per figure notebook plus ``index.html``.
+
+Pages are exported by nbconvert with the ``iece`` template (``templates/nbconvert/iece``):
+images embedded, code folded, math converted to MathML by ``latex2mathml`` before export so
+no MathJax (or any other script or stylesheet) is loaded from the network. The index is a
+Jinja2 template (``templates/index.html.j2``): the claims dashboard first, filterable by verdict
+with CSS only, then the figure gallery with provenance badges, then the run stamp.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import jinja2
+
+from . import ledger
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+_BLOCK = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
+
+BADGE_COLOURS = {
+    "computed": "#cfe8ff",
+    "simulated": "#ffe7b3",
+    "quoted": "#e8e8e8",
+    "literature": "#dff2d8",
+    "user": "#f3d9f7",
+}
+VERDICT_COLOURS = {
+    "reproduced": "#1b7837",
+    "approximately reproduced": "#7fbc41",
+    "not reproduced": "#c51b7d",
+    "not checkable": "#777777",
+    "missing": "#000000",
+}
+
+
+def latex_to_mathml(text: str) -> str:
+    """Replace ``$$...$$`` and ``$...$`` in rendered Markdown HTML with MathML, which browsers
+    render natively and offline (the HTML-escaped LaTeX is unescaped first)."""
+    from latex2mathml.converter import convert
+
+    def block(m):
+        return convert(html.unescape(m.group(1).strip()), display="block")
+
+    def inline(m):
+        return convert(html.unescape(m.group(1).strip()))
+
+    return _INLINE.sub(inline, _BLOCK.sub(block, text))
+
+
+def badges(provenance: str) -> str:
+    parts = [p for p in provenance.split("+") if p]
+    return "".join(
+        f'<span class="iece-badge" style="background:{BADGE_COLOURS.get(p, "#fff")}">'
+        f"{html.escape(p)}</span>"
+        for p in parts
+    )
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
+    """Export an executed notebook to one self-contained HTML page."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(nb_path), as_version=4)
+    provs = sorted({f.get("provenance", "") for f in entry.get("figures", [])})
+    header = f"<strong>{html.escape(fig.title)}</strong> ({html.escape(fig.id)}) "
+    header += "".join(badges(p) for p in provs)
+    if entry.get("status") != "ok":
+        header += (
+            '<div class="iece-failed">This notebook <strong>failed</strong>: '
+            f"{html.escape(entry.get('error', ''))}. The failing cell and its traceback are "
+            "shown below.</div>"
+        )
+    exporter = HTMLExporter(
+        template_name="iece",
+        extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
+        embed_images=True,
+        filters={"mathml": latex_to_mathml},
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"iece_header": header})
+    _atomic_write(out_html, body)
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def run_stamp(project) -> dict:
+    from .runner import versions
+
+    commit = _git(project.root, "rev-parse", "--short", "HEAD") or "unknown"
+    dirty = bool(_git(project.root, "status", "--porcelain", "--untracked-files=no"))
+    return {
+        "commit": commit,
+        "dirty": dirty,
+        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "versions": versions(),
+    }
+
+
+def _thumb(path: str) -> str:
+    p = Path(path)
+    if not p.is_file():
+        return ""
+    return "data:image/png;base64," + base64.b64encode(p.read_bytes()).decode()
+
+
+def render_index(project, results: dict) -> Path:
+    """Write ``report/index.html`` from ``results`` and the ledger (if there is one)."""
+    from .runner import discover
+
+    claims = []
+    if project.claims_file.is_file():
+        claims = [e.as_dict() | {"cell": e.cell} for e in ledger.evaluate(
+            ledger.load(project.claims_file), results)]
+    figs = discover(project)
+    gallery = []
+    for fid, fig in figs.items():
+        entry = results.get(fid, {})
+        pngs = [
+            {
+                "src": _thumb(f) if f.endswith(".png") else "",
+                "name": item["name"],
+                "caption": item.get("caption", ""),
+                "badges": badges(item.get("provenance", "")),
+            }
+            for item in entry.get("figures", [])
+            for f in item.get("files", [])
+            if f.endswith(".png")
+        ]
+        gallery.append({"id": fid, "title": fig.title, "entry": entry, "images": pngs})
+    counts = {v: sum(c["verdict"] == v for c in claims) for v in (*ledger.VERDICTS, "missing")}
+    by_figure: dict[str, list] = {}
+    for c in claims:
+        by_figure.setdefault(c["figure"], []).append(c)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+    )
+    env.filters["fmt"] = ledger.fmt_value
+    page = env.get_template("index.html.j2").render(
+        claims=claims,
+        by_figure=by_figure,
+        titles={fid: f.title for fid, f in figs.items()},
+        counts=counts,
+        verdicts=list(ledger.VERDICTS) + ["missing"],
+        verdict_colours=VERDICT_COLOURS,
+        badge_colours=BADGE_COLOURS,
+        gallery=gallery,
+        stamp=run_stamp(project),
+        results=results,
+        mismatches=sum(not c["ok"] for c in claims),
+    )
+    out = project.report / "index.html"
+    _atomic_write(out, page)
+    return out

@@ -1,0 +1,384 @@
+"""Execute figure notebooks with papermill, cache them, and collect their records.
+
+Layout, relative to the project root::
+
+    notebooks/<name>.ipynb       figure notebooks; metadata ``iece.id`` is the figure id
+    build/executed/<id>.ipynb    executed copies
+    build/results.json           parameters and records of every figure (see :mod:`iece.record`)
+    build/cache/<id>.json        input hash of the last good run
+    figures/                     SVG + PNG written by the notebooks
+    report/                      the HTML report (see :mod:`iece.report`)
+
+Every output is written to a temporary name and renamed into place, so an interrupted run
+leaves the previous good outputs. One failing notebook does not stop the others.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import params as _params
+
+DEPENDENCIES = (
+    "numpy",
+    "scipy",
+    "lmfit",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "latex2mathml",
+)
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class Project:
+    """Paths of one project checkout (or of a test fixture tree)."""
+
+    root: Path
+    notebooks: Path | None = None
+    build: Path | None = None
+    figures: Path | None = None
+    report: Path | None = None
+
+    def __post_init__(self):
+        self.root = Path(self.root).resolve()
+        self.notebooks = Path(self.notebooks or self.root / "notebooks").resolve()
+        self.build = Path(self.build or self.root / "build").resolve()
+        self.figures = Path(self.figures or self.root / "figures").resolve()
+        self.report = Path(self.report or self.root / "report").resolve()
+
+    @property
+    def results_file(self) -> Path:
+        return self.build / "results.json"
+
+    @property
+    def claims_file(self) -> Path:
+        return self.root / "data" / "claims.toml"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: cwd) with ``notebooks/`` and ``data/``."""
+    here = Path(start or Path.cwd()).resolve()
+    for cand in (here, *here.parents):
+        if (cand / "notebooks").is_dir() and (cand / "data").is_dir():
+            return cand
+    raise FileNotFoundError(
+        f"no iece project (a folder with notebooks/ and data/) at or above {here}"
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    title: str
+    path: Path
+    order: int
+
+    @property
+    def parameters(self) -> dict[str, _params.Parameter]:
+        return _params.read_parameters(self.path)
+
+
+def discover(project: Project) -> dict[str, Figure]:
+    """Figure notebooks of ``project`` by id (notebook metadata ``iece.id``), in report order."""
+    figs = []
+    for path in sorted(project.notebooks.glob("*.ipynb")):
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("iece", {})
+        if "id" in meta:
+            figs.append(Figure(meta["id"], meta.get("title", path.stem), path, meta.get("order", 99)))
+    figs.sort(key=lambda f: (f.order, f.id))
+    return {f.id: f for f in figs}
+
+
+# ----------------------------------------------------------------------------- kernel
+def kernel_name() -> str:
+    """A kernel name unique to this interpreter, so no other Python can answer to it."""
+    return "iece-" + hashlib.sha1(sys.executable.encode()).hexdigest()[:10]
+
+
+def ensure_kernel(project: Project) -> str:
+    """Register a kernelspec for *this* interpreter under ``build/jupyter`` and put that first
+    on ``JUPYTER_PATH``; returns its name. Notebooks therefore always run in the runner's env."""
+    name = kernel_name()
+    spec_dir = project.build / "jupyter" / "kernels" / name
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": f"iece ({sys.executable})",
+        "language": "python",
+        "metadata": {"debugger": False},
+    }
+    target = spec_dir / "kernel.json"
+    text = json.dumps(spec, indent=1)
+    if not target.is_file() or target.read_text() != text:
+        spec_dir.mkdir(parents=True, exist_ok=True)
+        _atomic_write(target, text)
+    jp = str(project.build / "jupyter")
+    parts = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != jp]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([jp, *parts])
+    return name
+
+
+# ----------------------------------------------------------------------------- hashing
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _hash_tree(h, folder: Path, root: Path) -> None:
+    if not folder.is_dir():
+        return
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."):
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+
+
+def versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for dep in DEPENDENCIES:
+        try:
+            out[dep] = metadata.version(dep)
+        except metadata.PackageNotFoundError:
+            out[dep] = "missing"
+    return out
+
+
+def input_hash(project: Project, fig: Figure, parameters: dict) -> str:
+    """Hash of everything a notebook's outputs depend on: the notebook, its parameters, every
+    file of the ``iece`` package, the project's ``data/`` files, files named by path
+    parameters, and the installed dependency versions."""
+    h = hashlib.sha256()
+    h.update(fig.path.read_bytes())
+    h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
+    _hash_tree(h, PACKAGE_DIR, PACKAGE_DIR.parent)
+    _hash_tree(h, project.root / "data", project.root)
+    for value in parameters.values():
+        if isinstance(value, str) and Path(value).is_file():
+            h.update(Path(value).read_bytes())
+    h.update(json.dumps(versions(), sort_keys=True).encode())
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------- execution
+@dataclass
+class Job:
+    figure: Figure
+    parameters: dict
+    hash: str
+    kernel: str
+    project: Project
+
+
+@dataclass
+class Outcome:
+    id: str
+    status: str  # "ok" | "failed" | "cached"
+    entry: dict = field(default_factory=dict)
+    runtime_s: float = 0.0
+    error: str = ""
+
+
+def _read_records(path: Path) -> tuple[dict, list]:
+    results, figures = {}, []
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            kind = item.pop("kind")
+            if kind == "result":
+                results[item.pop("name")] = item
+            else:
+                figures.append(item)
+    return results, figures
+
+
+def _execute(job: Job) -> Outcome:
+    """Run one notebook (in a worker process) and render its report page."""
+    import papermill as pm
+
+    from . import report
+
+    fig, proj = job.figure, job.project
+    t0 = time.perf_counter()
+    executed = proj.build / "executed" / f"{fig.id}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    tmp_nb = executed.with_name(f".{fig.id}.{os.getpid()}.ipynb")
+    rec_file = proj.build / "records" / f"{fig.id}.{os.getpid()}.jsonl"
+    rec_file.parent.mkdir(parents=True, exist_ok=True)
+    rec_file.unlink(missing_ok=True)
+    os.environ["IECE_RECORDS_FILE"] = str(rec_file)
+    os.environ["IECE_FIGURES_DIR"] = str(proj.figures)
+    os.environ["IECE_FIGURE_ID"] = fig.id
+    os.environ.setdefault("MPLBACKEND", "agg")
+    error = ""
+    try:
+        pm.execute_notebook(
+            str(fig.path),
+            str(tmp_nb),
+            parameters=job.parameters,
+            kernel_name=job.kernel,
+            cwd=str(proj.root),
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
+        )
+        status = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, others go on
+        status = "failed"
+        error = f"{type(exc).__name__}: {exc}"
+    runtime = time.perf_counter() - t0
+    results, figures = _read_records(rec_file)
+    rec_file.unlink(missing_ok=True)
+    entry = {
+        "title": fig.title,
+        "notebook": str(fig.path.relative_to(proj.root)) if fig.path.is_relative_to(proj.root)
+        else str(fig.path),
+        "parameters": job.parameters,
+        "results": results,
+        "figures": figures,
+        "status": status,
+        "error": error,
+        "runtime_s": round(runtime, 3),
+        "hash": job.hash,
+    }
+    try:
+        if tmp_nb.is_file():
+            report.render_page(tmp_nb, proj.report / f"{fig.id}.html", fig, entry)
+            if status == "ok":
+                os.replace(tmp_nb, executed)
+            else:
+                os.replace(tmp_nb, executed.with_name(f"{fig.id}.failed.ipynb"))
+    except Exception:  # noqa: BLE001
+        status = "failed"
+        error = error or traceback.format_exc()
+        entry.update(status=status, error=error)
+    return Outcome(fig.id, status, entry, runtime, error)
+
+
+def plan(
+    project: Project,
+    figure_ids: list[str] | None,
+    overrides: dict[str, str],
+    fast: bool = False,
+) -> list[tuple[Figure, dict]]:
+    """Resolve figure ids and validate ``-p`` overrides for each; raise before anything runs.
+
+    An override must be a parameter of at least one selected notebook; it is passed to every
+    selected notebook that has it. ``fast`` sets ``fast=True`` where a notebook has it.
+    """
+    figs = discover(project)
+    ids = figure_ids or list(figs)
+    unknown = [i for i in ids if i not in figs]
+    if unknown:
+        raise _params.ParameterError(
+            f"unknown figure id(s) {', '.join(unknown)}; known: {', '.join(figs) or '(none)'}"
+        )
+    chosen = [(figs[i], figs[i].parameters) for i in ids]
+    for name in overrides:
+        if not any(name in p for _, p in chosen):
+            known = sorted({n for _, p in chosen for n in p})
+            raise _params.ParameterError(
+                f"unknown parameter {name!r} for {', '.join(ids)}; known: {', '.join(known)}"
+            )
+    out = []
+    for fig, ps in chosen:
+        given = {k: v for k, v in overrides.items() if k in ps}
+        values = _params.validate(ps, given, fig.id)
+        if fast and "fast" in ps and "fast" not in given:
+            values["fast"] = True
+        out.append((fig, values))
+    return out
+
+
+def load_results(project: Project) -> dict:
+    if project.results_file.is_file():
+        return json.loads(project.results_file.read_text(encoding="utf-8"))
+    return {}
+
+
+def run(
+    project: Project,
+    figure_ids: list[str] | None = None,
+    overrides: dict[str, str] | None = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    fast: bool = False,
+    progress: bool = True,
+) -> dict[str, Outcome]:
+    """Execute the selected notebooks (cached ones skipped), update ``build/results.json`` and
+    render the report. Returns each figure's :class:`Outcome`."""
+    planned = plan(project, figure_ids, overrides or {}, fast)
+    kernel = ensure_kernel(project)
+    cache_dir = project.build / "cache"
+    previous = load_results(project)
+    outcomes: dict[str, Outcome] = {}
+    todo: list[Job] = []
+    for fig, values in planned:
+        h = input_hash(project, fig, values)
+        cache = cache_dir / f"{fig.id}.json"
+        cached = json.loads(cache.read_text()) if cache.is_file() else {}
+        page = project.report / f"{fig.id}.html"
+        if (
+            not force
+            and cached.get("hash") == h
+            and fig.id in previous
+            and previous[fig.id].get("status") == "ok"
+            and page.is_file()
+        ):
+            outcomes[fig.id] = Outcome(fig.id, "cached", previous[fig.id])
+        else:
+            todo.append(Job(fig, values, h, kernel, project))
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    if todo:
+        project.report.mkdir(parents=True, exist_ok=True)
+        if workers == 1:
+            done = (_execute(j) for j in todo)
+            pool = None
+        else:
+            ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+            pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            done = (f.result() for f in cf.as_completed([pool.submit(_execute, j) for j in todo]))
+        try:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
+            for outcome in done:
+                outcomes[outcome.id] = outcome
+                bar.set_postfix_str(f"{outcome.id} {outcome.status}")
+                bar.update()
+            bar.close()
+        finally:
+            if pool is not None:
+                pool.shutdown()
+
+    results = dict(previous)
+    for fig, _ in planned:
+        o = outcomes[fig.id]
+        results[fig.id] = o.entry
+        if o.status == "ok":
+            _atomic_write(cache_dir / f"{fig.id}.json", json.dumps({"hash": o.entry["hash"]}))
+    known = discover(project)
+    results = {k: results[k] for k in known if k in results}
+    _atomic_write(project.results_file, json.dumps(results, indent=1, sort_keys=False))
+
+    from . import report
+
+    report.render_index(project, results)
+    return {fig.id: outcomes[fig.id] for fig, _ in planned}
