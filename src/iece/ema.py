@@ -229,14 +229,21 @@ def _layer_params(s: Structure, carrier: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _trig(q, d):
     """cos(sqrt(q) d) and sin(sqrt(q) d)/sqrt(q): entire in q, real for q < 0 (cosh, sinh)."""
+    q, d = np.broadcast_arrays(q, d)
     s = np.sqrt(np.abs(q))
     sd = s * d
     pos = q >= 0
-    c = np.where(pos, np.cos(sd), np.cosh(np.where(pos, 0.0, sd)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sn = np.where(
-            sd == 0, d, np.where(pos, np.sin(sd) / s, np.sinh(np.where(pos, 0.0, sd)) / s)
-        )
+    neg = ~pos
+    c = np.empty_like(sd)
+    sn = np.empty_like(sd)
+    c[pos] = np.cos(sd[pos])
+    c[neg] = np.cosh(sd[neg])
+    small = sd < 1e-8
+    big = ~small
+    pb, nb = pos & big, neg & big
+    sn[pb] = np.sin(sd[pb]) / s[pb]
+    sn[nb] = np.sinh(sd[nb]) / s[nb]
+    sn[small] = d[small]
     return c, sn
 
 
@@ -430,8 +437,8 @@ def solve(
     *,
     l: int = 0,
     n_grid: int = 400,
-    n_in: int = 801,
-    n_out: int = 300,
+    n_in: int = 601,
+    n_out: int = 200,
     allow_unbound: bool = False,
 ) -> Result:
     """Ground electron and hole states (radial quantum number 1, angular momentum ``l``) of

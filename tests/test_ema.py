@@ -1,0 +1,152 @@
+"""iece.ema against analytic limits and an independent finite-volume solver."""
+
+import numpy as np
+import pytest
+from scipy import special
+from scipy.optimize import brentq
+
+from iece import ema
+from iece import materials as mat
+
+C = ema.HB2M_EV_NM2
+
+
+def _sph_zeros(l, n):
+    """First n zeros of j_l, by sign changes on a fine grid and brentq."""
+    x = np.linspace(0.1, 40, 40000)
+    f = special.spherical_jn(l, x)
+    idx = np.flatnonzero(np.signbit(f[:-1]) != np.signbit(f[1:]))[:n]
+    return [brentq(lambda z: special.spherical_jn(l, z), x[i], x[i + 1]) for i in idx]
+
+
+@pytest.mark.parametrize("l", [0, 1, 2])
+def test_infinite_spherical_well(l):
+    R = 2.0
+    s = ema.alloy(2 * R, 0.0)
+    got = ema.levels(s, "infinite", carrier="e", l=l, n_states=2) - mat.CDSE.dEc_eV
+    want = [C * z**2 / (mat.CDSE.me * R**2) for z in _sph_zeros(l, 2)]
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
+
+
+def test_finite_well_equal_masses():
+    """l = 0, m inside = m outside: k cot(kR) = -kappa."""
+    R, V0, m = 1.7, 1.36, mat.CDSE.me
+    out = ema.Outside("equal-mass", 0.0, 0.0, mass=m)
+    got = float(ema.solve(ema.alloy(2 * R, 0.0), out).electron_eV)
+
+    def f(E):  # E measured from the well bottom
+        k = np.sqrt(E * m / C)
+        kap = np.sqrt((V0 - E) * m / C)
+        return k / np.tan(k * R) + kap
+
+    want = brentq(f, 1e-6, (np.pi / R) ** 2 * C / m - 1e-9) - V0
+    assert got == pytest.approx(want, abs=1e-6)
+
+
+def test_coulomb_reduces_to_brus():
+    R = 2.0
+    res = ema.solve(ema.alloy(2 * R, 0.0), "infinite")
+    brus = ema.BRUS_COEFFICIENT * ema.COULOMB_EV_NM / (mat.CDSE.eps_inf * R)
+    assert float(res.coulomb_eV) == pytest.approx(brus, rel=1e-3)  # 1.786 is rounded
+    assert float(res.overlap) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_surface_fraction_analytic_for_hard_walls():
+    R = 2.0
+    res = ema.solve(ema.alloy(2 * R, 0.0), "infinite")
+    a = R - mat.CDSE.a_nm / 4
+    # psi^2 4 pi r^2 = (2/R) sin^2(pi r / R)
+    want = (2 / R) * ((R - a) / 2 - (np.sin(2 * np.pi) - np.sin(2 * np.pi * a / R)) * R / (4 * np.pi))
+    assert float(res.surface_fraction_e) == pytest.approx(want, abs=1e-5)
+
+
+STRUCTURES = [
+    ema.alloy(2.3, 0.0),
+    ema.alloy(3.3, 0.3),
+    ema.alloy(4.0, 0.6),
+    ema.core_shell(2.3, 0.2),
+    ema.core_shell(4.0, 0.4),
+    ema.core_shell(4.0, 1.0),
+    ema.graded(3.3, [0.0, 0.1, 0.4, 0.9]),
+]
+
+
+@pytest.mark.parametrize("preset", ["reference", "vacuum", "infinite", "calibrated"])
+@pytest.mark.parametrize("k", range(len(STRUCTURES)))
+def test_exact_solver_matches_finite_volumes(preset, k):
+    s = STRUCTURES[k]
+    res = ema.solve(s, preset)
+    for carrier, exact in (("e", res.electron_eV), ("h", res.hole_eV)):
+        fd = ema.solve_fd(s, preset, carrier=carrier)
+        assert abs(fd.energy_eV - float(exact)) < 1e-4  # 0.1 meV
+    assert abs(ema.overlap_fd(s, preset) - float(res.overlap)) < 1e-4
+
+
+@pytest.mark.parametrize("l", [1, 2])
+def test_higher_l_matches_finite_volumes(l):
+    s = ema.core_shell(5.0, 0.3)
+    for carrier in "eh":
+        exact = float(ema.levels(s, carrier=carrier, l=l, n_states=1)[..., 0])
+        assert np.isfinite(exact) and exact < 0  # bound below the outside level
+        fd = ema.solve_fd(s, carrier=carrier, l=l).energy_eV
+        assert abs(fd - exact) < 1e-4
+
+
+def test_vectorized_equals_scalar():
+    d = np.array([2.3, 3.1, 4.0])
+    x = np.array([[0.0], [0.25], [0.6]])
+    batch = ema.solve(ema.core_shell(d, x))
+    assert batch.energy_eV.shape == (3, 3)
+    for i in range(3):
+        for j in range(3):
+            one = ema.solve(ema.core_shell(d[j], x[i, 0]))
+            assert float(one.energy_eV) == pytest.approx(batch.energy_eV[i, j], abs=1e-9)
+            assert float(one.overlap) == pytest.approx(batch.overlap[i, j], abs=1e-9)
+
+
+def test_wavefunctions_normalized():
+    res = ema.solve(ema.core_shell(4.0, 0.4))
+    r = res.r_nm
+    for psi in (res.psi_e, res.psi_h):
+        assert np.trapezoid(4 * np.pi * r**2 * psi**2, r) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_bulk_limit_gap():
+    """A large NC approaches the bulk gap minus nothing but small confinement."""
+    res = ema.solve(ema.alloy(40.0, 0.5), "infinite")
+    assert float(res.energy_eV) == pytest.approx(mat.bulk_gap_eV(0.5), abs=0.03)
+
+
+def test_calibrated_preset_hits_target():
+    d, target = ema.CALIBRATION_TARGET
+    assert float(ema.solve(ema.alloy(d, 0.0), "calibrated").energy_eV) == pytest.approx(
+        target, abs=1e-6
+    )
+
+
+def test_energy_rises_with_barrier():
+    s = ema.alloy(3.3, 0.0)
+    e = [float(ema.solve(s, ema.Outside("t", v, v)).energy_eV) for v in (0.0, 0.5, 2.0)]
+    assert e[0] < e[1] < e[2] < float(ema.solve(s, "infinite").energy_eV)
+
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: ema.alloy(-1.0, 0.1), "diameter_nm"),
+        (lambda: ema.alloy(0.0, 0.1), "diameter_nm"),
+        (lambda: ema.core_shell(3.0, 1.5), r"\[0, 1\]"),
+        (lambda: ema.solve(ema.alloy(3.0, 0.1), "air"), "reference"),
+        (lambda: ema.solve(ema.alloy(3.0, 0.1), l=-1), "l must"),
+    ],
+)
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_no_bound_state_is_an_error():
+    with pytest.raises(ema.NoBoundState, match="no bound"):
+        ema.solve(ema.alloy(0.3, 0.0))
+    res = ema.solve(ema.alloy([0.3, 3.0], 0.0), allow_unbound=True)
+    assert np.isnan(res.energy_eV[0]) and np.isfinite(res.energy_eV[1])
