@@ -60,6 +60,7 @@ def claim_metrics(outside="reference", diameter_nm: float = 4.0, x=X_GRID,
     ``cs_energy_bowed``: core/shell 1S-1S energy non-linearity >= 0.05 and > 2x the alloy's.
     ``alloy_more_linear``: alloy overlap and energy both less non-linear than core/shell.
     ``cs_more_surface_localized``: core/shell surface fraction above the alloy's for all x > 0.
+    ``alloy_strong_overlap``: the alloy overlap stays >= 0.9 over the whole x grid.
     """
     x = np.asarray(x, float)
     cs = ema.solve(ema.core_shell(diameter_nm, x), outside)
@@ -102,6 +103,8 @@ def claim_metrics(outside="reference", diameter_nm: float = 4.0, x=X_GRID,
         "cs_more_surface_localized": bool(
             np.all(cs.surface_fraction_e[1:] > al.surface_fraction_e[1:])
         ),
+        "alloy_min_overlap": float(al.overlap.min()),
+        "alloy_strong_overlap": bool(al.overlap.min() >= 0.9),
         "cdse_3p3nm_energy_eV": float(cdse.energy_eV),
     }
 
@@ -123,5 +126,7 @@ SCALARS = {
     "cs_surface_x0p4": "",
     "alloy_surface_x0p4": "",
     "cs_more_surface_localized": "",
+    "alloy_min_overlap": "",
+    "alloy_strong_overlap": "",
     "cdse_3p3nm_energy_eV": "eV",
 }
