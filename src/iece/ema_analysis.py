@@ -130,3 +130,31 @@ SCALARS = {
     "alloy_strong_overlap": "",
     "cdse_3p3nm_energy_eV": "eV",
 }
+
+
+def composition_for_energy(build, diameter_nm: float, energy_eV: float, outside="reference"):
+    """Total Hg fraction x at which ``build(diameter_nm, x)`` (``ema.alloy`` or
+    ``ema.core_shell``) has the given 1S-1S energy; ValueError if no x in [0, 1] reaches it."""
+    from scipy.optimize import brentq
+
+    def f(x):
+        return float(ema.solve(build(diameter_nm, x), outside).energy_eV) - energy_eV
+
+    lo, hi = f(0.0), f(1.0)
+    if lo * hi > 0:
+        raise ValueError(
+            f"energy_eV {energy_eV} is outside the range {hi + energy_eV:.3f}-{lo + energy_eV:.3f}"
+            f" eV of {build.__name__} NCs of {diameter_nm} nm"
+        )
+    return brentq(f, 0.0, 1.0, xtol=1e-10)
+
+
+def matched_overlap_ratio(diameter_nm: float, energy_eV: float, outside="reference") -> dict:
+    """Alloy and core/shell NCs of one size with the same 1S-1S energy (as in Fig. 2h-j): their
+    compositions, overlaps and the oscillator-strength ratio (phi_alloy / phi_cs)^2."""
+    x_al = composition_for_energy(ema.alloy, diameter_nm, energy_eV, outside)
+    x_cs = composition_for_energy(ema.core_shell, diameter_nm, energy_eV, outside)
+    ov_al = float(ema.solve(ema.alloy(diameter_nm, x_al), outside).overlap)
+    ov_cs = float(ema.solve(ema.core_shell(diameter_nm, x_cs), outside).overlap)
+    return {"x_alloy": x_al, "x_core_shell": x_cs, "overlap_alloy": ov_al,
+            "overlap_core_shell": ov_cs, "overlap2_ratio": (ov_al / ov_cs) ** 2}

@@ -28,13 +28,14 @@ def _parse(line: str) -> list[float] | None:
 
 
 def read_two_columns(
-    path, *, what: str = "data file", monotonic: bool = False
+    path, *, what: str = "data file", monotonic: bool = False, y_min: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Read ``path`` into two float arrays ``(x, y)``.
 
     Blank lines and lines starting with ``#`` are skipped anywhere; other non-numeric lines are
     allowed only before the data (headers). With ``monotonic=True`` the first column must be
     strictly increasing or strictly decreasing; the error names the first line that breaks it.
+    With ``y_min`` every second-column value must be >= ``y_min``.
     """
     path = Path(path)
     if not path.is_file():
@@ -59,6 +60,11 @@ def read_two_columns(
             )
         if not all(np.isfinite(values)):
             raise DataFileError(f"{what} {path.name}, line {lineno}: non-finite value in {raw!r}")
+        if y_min is not None and values[1] < y_min:
+            raise DataFileError(
+                f"{what} {path.name}, line {lineno}: second column must be >= {y_min:g},"
+                f" got {values[1]:g}"
+            )
         rows.append(values)
         linenos.append(lineno)
     if len(rows) < 3:

@@ -41,18 +41,25 @@ VERDICT_COLOURS = {
 }
 
 
-def latex_to_mathml(text: str) -> str:
-    """Replace ``$$...$$`` and ``$...$`` in rendered Markdown HTML with MathML, which browsers
-    render natively and offline (the HTML-escaped LaTeX is unescaped first)."""
+def _tex(tex: str, display: str = "inline") -> str:
+    """One TeX snippet as MathML; a leading sub/superscript (``Hg$_x$``) gets an empty base,
+    and anything latex2mathml cannot parse is shown as the TeX source."""
     from latex2mathml.converter import convert
 
-    def block(m):
-        return convert(html.unescape(m.group(1).strip()), display="block")
+    tex = html.unescape(tex.strip())
+    for candidate in (tex, "{}" + tex):
+        try:
+            return convert(candidate, display=display)
+        except Exception:  # noqa: BLE001 - fall through to the next form
+            continue
+    return f'<code class="tex">{html.escape(tex)}</code>'
 
-    def inline(m):
-        return convert(html.unescape(m.group(1).strip()))
 
-    return _INLINE.sub(inline, _BLOCK.sub(block, text))
+def latex_to_mathml(text: str) -> str:
+    """Replace ``$$...$$`` and ``$...$`` in rendered Markdown HTML with MathML, which browsers
+    render natively and offline."""
+    text = _BLOCK.sub(lambda m: _tex(m.group(1), "block"), text)
+    return _INLINE.sub(lambda m: _tex(m.group(1)), text)
 
 
 def badges(provenance: str) -> str:

@@ -1,0 +1,361 @@
+"""Time-correlated single-photon counting (TCSPC) decays: model, simulator and fit (Fig. 2j).
+
+Forward model, channel ``i`` covering ``[i dt, (i+1) dt)`` of one laser period ``T``:
+
+    m_i = A * (h (*) IRF_s)_i + b,
+    h_i = sum_k a_k tau_k (e^{-i dt/tau_k} - e^{-(i+1) dt/tau_k}) / (1 - e^{-T/tau_k})
+
+``h`` is the multi-exponential ``sum_k a_k exp(-t/tau_k)`` integrated over each channel and
+summed over all earlier pulses (the periodic steady state: a 67.8 ns component at 20 MHz has not
+decayed before the next pulse); ``(*)`` is circular convolution over one period with the
+instrument response (measured, or Gaussian of given FWHM), shifted by ``s`` ns with a Fourier
+phase (sub-channel); ``b`` is a constant background per channel; amplitude fractions
+``a_k`` sum to 1 (the paper's A1, A2).
+
+Fit (lmfit, Levenberg-Marquardt): Poisson maximum likelihood by default, through deviance
+residuals ``sign(d - m) sqrt(2 (m - d + d ln(d/m)))``, whose sum of squares is the Poisson
+deviance, so the least-squares minimum is the maximum-likelihood estimate and ``J^T J`` is the
+Fisher information (covariance not rescaled). ``least_squares`` uses Neyman weights
+``1/sqrt(max(d, 1))`` (biased at low counts; kept for comparison). Lifetimes are ordered by
+construction (``tau_k = tau_{k-1} + dtau_k``, ``dtau_k > 0``).
+
+Derived: amplitude-weighted ``tau_amp = sum a_k tau_k``, intensity-weighted
+``tau_int = sum a_k tau_k^2 / sum a_k tau_k`` and, given a quantum yield, ``k_r = QY / tau_amp``
+and ``k_nr = (1 - QY) / tau_amp``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lmfit
+import numpy as np
+from scipy import fft
+
+from .io import DataFileError, read_two_columns
+
+STATISTICS = ("poisson", "least_squares")
+
+
+# ----------------------------------------------------------------------------- model
+def periodic_decay(n_period: int, dt_ns: float, taus_ns, amps, period_ns: float) -> np.ndarray:
+    """Channel-integrated periodic multi-exponential over one period (``n_period`` channels)."""
+    taus = np.atleast_1d(np.asarray(taus_ns, float))
+    amps = np.atleast_1d(np.asarray(amps, float))
+    if np.any(taus <= 0):
+        raise ValueError(f"lifetimes must be positive, got {taus}")
+    edges = np.arange(n_period + 1) * dt_ns
+    e = np.exp(-edges[:, None] / taus[None, :])
+    per = taus * (e[:-1] - e[1:]) / (1 - np.exp(-period_ns / taus))
+    return per @ amps
+
+
+def gaussian_irf(n: int, dt_ns: float, fwhm_ns: float, center_ns: float) -> np.ndarray:
+    """Gaussian instrument response binned on ``n`` channels, normalized to unit sum."""
+    if fwhm_ns <= 0:
+        raise ValueError(f"irf_fwhm_ns must be > 0, got {fwhm_ns}")
+    t = (np.arange(n) + 0.5) * dt_ns
+    sigma = fwhm_ns / (2 * np.sqrt(2 * np.log(2)))
+    g = np.exp(-0.5 * ((t - center_ns) / sigma) ** 2)
+    return g / g.sum()
+
+
+def shift_irf(irf: np.ndarray, shift_ns: float, dt_ns: float) -> np.ndarray:
+    """Circularly shift ``irf`` by ``shift_ns`` (sub-channel, Fourier phase)."""
+    k = fft.rfftfreq(irf.size, d=dt_ns)
+    return fft.irfft(fft.rfft(irf) * np.exp(-2j * np.pi * k * shift_ns), n=irf.size)
+
+
+def _convolve(h: np.ndarray, irf_spectrum: np.ndarray, shift_ns: float, dt_ns: float):
+    """Circular convolution of ``h`` with an IRF given by its rFFT, shifted by ``shift_ns``."""
+    spec = irf_spectrum
+    if shift_ns:
+        k = fft.rfftfreq(h.size, d=dt_ns)
+        spec = spec * np.exp(-2j * np.pi * k * shift_ns)
+    return fft.irfft(fft.rfft(h) * spec, n=h.size)
+
+
+def model_counts(
+    n_channels: int,
+    dt_ns: float,
+    period_ns: float,
+    irf_period: np.ndarray,
+    taus_ns,
+    amps,
+    amplitude: float,
+    background: float,
+    shift_ns: float = 0.0,
+) -> np.ndarray:
+    """Expected counts per channel (see module docstring); ``irf_period`` spans one period."""
+    h = periodic_decay(irf_period.size, dt_ns, taus_ns, amps, period_ns)
+    conv = _convolve(h, fft.rfft(irf_period), shift_ns, dt_ns)
+    return amplitude * conv[:n_channels] + background
+
+
+def derived(taus_ns, amps) -> dict:
+    """Amplitude- and intensity-weighted average lifetimes (ns)."""
+    taus = np.asarray(taus_ns, float)
+    a = np.asarray(amps, float) / np.sum(amps)
+    tau_amp = float(np.sum(a * taus))
+    return {"tau_amp_ns": tau_amp, "tau_int_ns": float(np.sum(a * taus**2) / tau_amp)}
+
+
+def rates(tau_amp_ns: float, qy: float) -> dict:
+    """Radiative and non-radiative rates (1/ns) from the average lifetime and a quantum yield."""
+    if not 0 <= qy <= 1:
+        raise ValueError(f"qy must be in [0, 1], got {qy}")
+    return {"k_r_per_ns": qy / tau_amp_ns, "k_nr_per_ns": (1 - qy) / tau_amp_ns}
+
+
+# ----------------------------------------------------------------------------- setup
+@dataclass(frozen=True)
+class Instrument:
+    """TCSPC settings: ``n_channels`` of ``dt_ns`` each, laser ``rep_rate_MHz``, and an IRF
+    (``irf`` array on the same channels, or a Gaussian of ``irf_fwhm_ns`` at ``irf_center_ns``)."""
+
+    n_channels: int = 4096
+    dt_ns: float = 0.09765625  # 4096 channels span the 400 ns period
+    rep_rate_MHz: float = 2.5
+    irf_fwhm_ns: float = 0.3
+    irf_center_ns: float = 2.0
+    irf: tuple | None = None
+
+    def __post_init__(self):
+        if self.n_channels < 16:
+            raise ValueError(f"n_channels must be >= 16, got {self.n_channels}")
+        if self.dt_ns <= 0:
+            raise ValueError(f"dt_ns must be > 0, got {self.dt_ns}")
+        if not 0.01 <= self.rep_rate_MHz <= 1000:
+            raise ValueError(f"rep_rate_MHz must be in [0.01, 1000], got {self.rep_rate_MHz}")
+        if self.n_channels * self.dt_ns > self.period_ns * (1 + 1e-9):
+            raise ValueError(
+                f"the histogram ({self.n_channels} x {self.dt_ns} ns) is longer than the laser "
+                f"period ({self.period_ns:g} ns at {self.rep_rate_MHz} MHz)"
+            )
+
+    @property
+    def period_ns(self) -> float:
+        return 1e3 / self.rep_rate_MHz
+
+    @property
+    def n_period(self) -> int:
+        return max(self.n_channels, int(round(self.period_ns / self.dt_ns)))
+
+    @property
+    def t_ns(self) -> np.ndarray:
+        return (np.arange(self.n_channels) + 0.5) * self.dt_ns
+
+    def irf_period(self) -> np.ndarray:
+        """IRF on one full period (zero-padded measured IRF, or the Gaussian)."""
+        if self.irf is not None:
+            irf = np.zeros(self.n_period)
+            irf[: len(self.irf)] = np.clip(np.asarray(self.irf, float), 0, None)
+            return irf / irf.sum()
+        return gaussian_irf(self.n_period, self.dt_ns, self.irf_fwhm_ns, self.irf_center_ns)
+
+
+def simulate(
+    instrument: Instrument,
+    taus_ns,
+    amps,
+    *,
+    total_counts: float,
+    background_fraction: float = 0.005,
+    shift_ns: float = 0.0,
+    seed: int = 0,
+) -> np.ndarray:
+    """A seeded Poisson TCSPC histogram with ``total_counts`` expected signal counts and a
+    constant background of ``background_fraction`` of them spread over all channels."""
+    if total_counts <= 0:
+        raise ValueError(f"total_counts must be > 0, got {total_counts}")
+    shape = model_counts(instrument.n_channels, instrument.dt_ns, instrument.period_ns,
+                         instrument.irf_period(), taus_ns, amps, 1.0, 0.0, shift_ns)
+    amp = total_counts / shape.sum()
+    bg = background_fraction * total_counts / instrument.n_channels
+    rng = np.random.default_rng(seed)
+    return rng.poisson(amp * shape + bg).astype(float)
+
+
+# ----------------------------------------------------------------------------- fitting
+@dataclass
+class DecayFit:
+    """A fitted decay: lmfit result, best values with standard errors, and the model curve."""
+
+    result: lmfit.minimizer.MinimizerResult
+    n_components: int
+    statistic: str
+    model: np.ndarray
+    counts: np.ndarray
+    instrument: Instrument
+
+    def value(self, name: str) -> float:
+        return float(self.result.params[name].value)
+
+    def stderr(self, name: str) -> float:
+        s = self.result.params[name].stderr
+        return float("nan") if s is None else float(s)
+
+    @property
+    def taus_ns(self) -> list[float]:
+        return [self.value(f"tau{k}") for k in range(1, self.n_components + 1)]
+
+    @property
+    def amps(self) -> list[float]:
+        return [self.value(f"a{k}") for k in range(1, self.n_components + 1)]
+
+    @property
+    def residuals(self) -> np.ndarray:
+        """Pearson residuals (d - m) / sqrt(m)."""
+        return (self.counts - self.model) / np.sqrt(self.model)
+
+    @property
+    def reduced_deviance(self) -> float:
+        """Poisson deviance per degree of freedom (about 1 for an adequate model)."""
+        return float(np.sum(_deviance_residuals(self.counts, self.model) ** 2) / self.result.nfree)
+
+    def summary(self) -> dict:
+        names = [f"tau{k}" for k in range(1, self.n_components + 1)]
+        names += [f"a{k}" for k in range(1, self.n_components + 1)] + ["tau_amp", "tau_int"]
+        return {n: (self.value(n), self.stderr(n)) for n in names}
+
+
+def _deviance_residuals(d, m):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(d > 0, d * np.log(d / m), 0.0)
+    dev = 2 * (m - d + term)
+    return np.sign(d - m) * np.sqrt(np.clip(dev, 0, None))
+
+
+def _params(n: int, counts: np.ndarray, inst: Instrument, init_taus, fit_shift: bool,
+            fit_background: bool) -> lmfit.Parameters:
+    p = lmfit.Parameters()
+    taus = np.sort(np.asarray(init_taus, float))
+    p.add("tau1", value=taus[0], min=inst.dt_ns / 4, max=10 * inst.period_ns)
+    for k in range(2, n + 1):
+        p.add(f"dtau{k}", value=max(taus[k - 1] - taus[k - 2], inst.dt_ns), min=inst.dt_ns / 10)
+        p.add(f"tau{k}", expr=f"tau{k - 1} + dtau{k}")
+    # stick-breaking fractions: a_k = g_k prod_{j<k} (1 - g_j), last = prod (1 - g_j)
+    rest = "1"
+    for k in range(1, n):
+        p.add(f"g{k}", value=1.0 / (n - k + 1), min=0.0, max=1.0)
+        p.add(f"a{k}", expr=f"g{k} * {rest}")
+        rest = f"{rest} * (1 - g{k})"
+    p.add(f"a{n}", expr=rest if n > 1 else "1")
+    signal = max(counts.sum() - inst.n_channels * max(np.percentile(counts, 5), 0.0), counts.sum() / 2)
+    p.add("amplitude", value=signal, min=0.0)
+    bg0 = max(float(np.percentile(counts, 2)), 1e-3)
+    # unbounded: a background pinned at a bound would leave no error bars (the model is kept
+    # positive in the residual instead)
+    p.add("background", value=bg0 * 0.5, vary=fit_background)
+    p.add("shift", value=0.0, min=-20 * inst.dt_ns - 2.0, max=20 * inst.dt_ns + 2.0, vary=fit_shift)
+    p.add("tau_amp", expr=" + ".join(f"a{k} * tau{k}" for k in range(1, n + 1)))
+    p.add("tau_int", expr="(" + " + ".join(f"a{k} * tau{k}**2" for k in range(1, n + 1))
+          + ") / tau_amp")
+    return p
+
+
+def _initial_taus(t, counts, n):
+    """Rough lifetimes from the log-slope of the tail, spread over a decade."""
+    peak = int(np.argmax(counts))
+    tail = counts[peak:]
+    ok = tail > max(tail.max() * 0.01, 3)
+    tt = t[peak:][ok]
+    if tt.size > 5:
+        slope = np.polyfit(tt - tt[0], np.log(tail[ok]), 1)[0]
+        tau = -1 / slope if slope < 0 else (t[-1] - t[0]) / 3
+    else:
+        tau = (t[-1] - t[0]) / 5
+    return tau * np.logspace(-0.5, 0.2, n) if n > 1 else np.array([tau])
+
+
+def fit_decay(
+    counts,
+    instrument: Instrument,
+    *,
+    n_components: int = 2,
+    statistic: str = "poisson",
+    init_taus_ns=None,
+    fit_shift: bool = True,
+    fit_background: bool = True,
+) -> DecayFit:
+    """Fit a multi-exponential reconvolution model to a TCSPC histogram."""
+    if statistic not in STATISTICS:
+        raise ValueError(f"statistic must be one of {STATISTICS}, got {statistic!r}")
+    if n_components not in (1, 2, 3):
+        raise ValueError(f"n_components must be 1, 2 or 3, got {n_components}")
+    d = np.asarray(counts, float)
+    if d.shape != (instrument.n_channels,):
+        raise ValueError(f"counts has {d.size} channels, the instrument {instrument.n_channels}")
+    if np.any(d < 0) or d.sum() <= 0:
+        raise ValueError("counts must be non-negative with a positive total")
+    inst = instrument
+    irf_spec = fft.rfft(inst.irf_period())
+    init = _initial_taus(inst.t_ns, d, n_components) if init_taus_ns is None else init_taus_ns
+    params = _params(n_components, d, inst, init, fit_shift, fit_background)
+
+    def curve(p):
+        taus = [p[f"tau{k}"].value for k in range(1, n_components + 1)]
+        amps = [p[f"a{k}"].value for k in range(1, n_components + 1)]
+        h = periodic_decay(inst.n_period, inst.dt_ns, taus, amps, inst.period_ns)
+        conv = _convolve(h, irf_spec, p["shift"].value, inst.dt_ns)[: inst.n_channels]
+        return np.maximum(p["amplitude"].value * conv + p["background"].value, 1e-9)
+
+    if statistic == "poisson":
+        def resid(p):
+            return _deviance_residuals(d, curve(p))
+    else:
+        w = 1 / np.sqrt(np.maximum(d, 1.0))
+
+        def resid(p):
+            return (d - curve(p)) * w
+
+    mini = lmfit.Minimizer(resid, params, scale_covar=False, nan_policy="raise")
+    res = mini.minimize(method="leastsq")
+    return DecayFit(res, n_components, statistic, curve(res.params), d, inst)
+
+
+def bootstrap(fit: DecayFit, n_boot: int = 100, seed: int = 0, qy: float | None = None) -> dict:
+    """Parametric bootstrap: refit ``n_boot`` Poisson resamples of the fitted model; returns the
+    2.5 and 97.5 percentiles of tau_amp, tau_int (and k_r, k_nr with ``qy``)."""
+    rng = np.random.default_rng(seed)
+    init = fit.taus_ns
+    draws = {"tau_amp_ns": [], "tau_int_ns": []}
+    for _ in range(n_boot):
+        sample = rng.poisson(fit.model).astype(float)
+        f = fit_decay(sample, fit.instrument, n_components=fit.n_components,
+                      statistic=fit.statistic, init_taus_ns=init)
+        draws["tau_amp_ns"].append(f.value("tau_amp"))
+        draws["tau_int_ns"].append(f.value("tau_int"))
+    out = {k: tuple(np.percentile(v, [2.5, 97.5])) for k, v in draws.items()}
+    if qy is not None:
+        ta = np.asarray(draws["tau_amp_ns"])
+        out["k_r_per_ns"] = tuple(np.percentile(qy / ta, [2.5, 97.5]))
+        out["k_nr_per_ns"] = tuple(np.percentile((1 - qy) / ta, [2.5, 97.5]))
+    return out
+
+
+# ----------------------------------------------------------------------------- user files
+def read_decay(path, irf_path=None, *, rep_rate_MHz: float = 10.0) -> tuple[Instrument, np.ndarray]:
+    """Read a user decay (time in ns, counts) and optionally an IRF file on the same time axis.
+
+    Times must be strictly increasing and evenly spaced; counts non-negative with a positive total.
+    """
+    t, counts = read_two_columns(path, what="decay_path", monotonic=True, y_min=0.0)
+    dt = np.diff(t)
+    if dt[0] < 0:
+        raise DataFileError(f"decay_path {path}: time must increase")
+    if np.max(np.abs(dt - dt.mean())) > 1e-3 * dt.mean():
+        raise DataFileError(f"decay_path {path}: channels must be evenly spaced in time")
+    if counts.sum() <= 0:
+        raise DataFileError(f"decay_path {path}: all counts are zero")
+    irf = None
+    if irf_path is not None:
+        ti, irf_counts = read_two_columns(irf_path, what="irf_path", monotonic=True, y_min=0.0)
+        if ti.size != t.size or np.max(np.abs(ti - t)) > 1e-3 * dt.mean():
+            raise DataFileError(f"irf_path {irf_path}: must use the decay's time channels")
+        if irf_counts.sum() <= 0:
+            raise DataFileError(f"irf_path {irf_path}: all counts are zero")
+        irf = tuple(irf_counts)
+    inst = Instrument(n_channels=t.size, dt_ns=float(dt.mean()), rep_rate_MHz=rep_rate_MHz,
+                      irf_center_ns=float(t[np.argmax(counts)] - t[0]), irf=irf)
+    return inst, counts

@@ -1,0 +1,138 @@
+"""iece.lifetimes: forward model, Poisson maximum likelihood, coverage, IRF shift, wrap-around."""
+
+import numpy as np
+import pytest
+
+from iece import lifetimes as L
+from iece.io import DataFileError
+
+CS = ([3.8, 14.2], [0.835, 0.165])
+ALLOY = ([18.8, 67.8], [0.559, 0.441])
+
+
+def test_periodic_decay_integrates_to_tau():
+    """Over one full period the periodic sum of e^{-t/tau} integrates to tau exactly."""
+    for tau in (0.5, 10.0, 500.0):
+        h = L.periodic_decay(4000, 0.1, [tau], [1.0], 400.0)
+        assert h.sum() == pytest.approx(tau, rel=1e-12)
+
+
+def test_model_normalization_and_background():
+    inst = L.Instrument(n_channels=512, dt_ns=0.5, rep_rate_MHz=1e3 / 256)
+    m = L.model_counts(512, 0.5, inst.period_ns, inst.irf_period(), [5.0], [1.0], 2.0, 0.25)
+    assert m.sum() == pytest.approx(2.0 * 5.0 + 0.25 * 512, rel=1e-9)
+
+
+def test_derived_quantities():
+    d = L.derived(*CS)
+    assert d["tau_amp_ns"] == pytest.approx(0.835 * 3.8 + 0.165 * 14.2)
+    assert d["tau_int_ns"] == pytest.approx((0.835 * 3.8**2 + 0.165 * 14.2**2) / d["tau_amp_ns"])
+    r = L.rates(40.0, 0.2)
+    assert r["k_r_per_ns"] == pytest.approx(0.005) and r["k_nr_per_ns"] == pytest.approx(0.02)
+    with pytest.raises(ValueError, match="qy"):
+        L.rates(40.0, 1.5)
+
+
+@pytest.mark.parametrize("taus,amps", [CS, ALLOY], ids=["core_shell", "alloy"])
+def test_recovers_paper_parameters(taus, amps):
+    inst = L.Instrument()
+    fit = L.fit_decay(L.simulate(inst, taus, amps, total_counts=1e6, seed=7), inst)
+    for k, true in (("tau1", taus[0]), ("tau2", taus[1]), ("a1", amps[0])):
+        assert abs(fit.value(k) - true) < 3 * fit.stderr(k), k
+    assert 0.8 < fit.reduced_deviance < 1.3
+
+
+def test_interval_coverage_over_seeds():
+    inst = L.Instrument()
+    hits = []
+    for seed in range(25):
+        fit = L.fit_decay(L.simulate(inst, *CS, total_counts=1e5, seed=1000 + seed), inst)
+        hits.append(abs(fit.value("tau_amp") - L.derived(*CS)["tau_amp_ns"])
+                    < 1.96 * fit.stderr("tau_amp"))
+    assert 0.8 <= np.mean(hits) <= 1.0
+
+
+@pytest.mark.parametrize("counts", [1e3, 1e4, 1e5])
+def test_poisson_unbiased_least_squares_biased(counts):
+    inst = L.Instrument(n_channels=1024, dt_ns=0.1, rep_rate_MHz=5.0)
+    est = {"poisson": [], "least_squares": []}
+    for seed in range(30):
+        data = L.simulate(inst, [3.8], [1.0], total_counts=counts, seed=seed)
+        for stat in est:
+            est[stat].append(L.fit_decay(data, inst, n_components=1, statistic=stat).value("tau1"))
+    for stat, v in est.items():
+        v = np.asarray(v)
+        est[stat] = (v.mean(), v.std(ddof=1) / np.sqrt(v.size))
+    mean, sem = est["poisson"]
+    assert abs(mean - 3.8) < 3 * sem  # unbiased
+    mean, sem = est["least_squares"]
+    assert 3.8 - mean > 3 * sem  # Neyman chi-square is biased low
+
+
+def test_irf_shift_recovered():
+    inst = L.Instrument()
+    data = L.simulate(inst, *CS, total_counts=1e6, shift_ns=0.037, seed=3)
+    fit = L.fit_decay(data, inst)
+    assert abs(fit.value("shift") - 0.037) < 3 * fit.stderr("shift")
+    assert fit.stderr("shift") < inst.dt_ns  # sub-channel precision
+
+
+def test_wrap_around_at_20_MHz():
+    """A 67.8 ns decay at 20 MHz piles up over pulses; the periodic model recovers it, a model
+    that ignores earlier pulses does not."""
+    inst = L.Instrument(n_channels=2048, dt_ns=50 / 2048, rep_rate_MHz=20.0)
+    data = L.simulate(inst, [67.8], [1.0], total_counts=1e6, seed=5)
+    fit = L.fit_decay(data, inst, n_components=1)
+    assert abs(fit.value("tau1") - 67.8) < 3 * fit.stderr("tau1")
+    single_pulse = L.Instrument(n_channels=2048, dt_ns=50 / 2048, rep_rate_MHz=0.01)
+    naive = L.fit_decay(data, single_pulse, n_components=1)
+    assert abs(naive.value("tau1") - 67.8) > 10 * fit.stderr("tau1")
+
+
+def test_bootstrap_intervals_bracket_estimate():
+    inst = L.Instrument()
+    fit = L.fit_decay(L.simulate(inst, *CS, total_counts=1e5, seed=11), inst)
+    ci = L.bootstrap(fit, n_boot=15, seed=1, qy=0.01)
+    lo, hi = ci["tau_amp_ns"]
+    assert lo < fit.value("tau_amp") < hi
+    assert ci["k_r_per_ns"][0] < 0.01 / fit.value("tau_amp") < ci["k_r_per_ns"][1]
+
+
+def test_user_files(tmp_path):
+    inst = L.Instrument(n_channels=256, dt_ns=0.2, rep_rate_MHz=10.0)
+    data = L.simulate(inst, [3.8], [1.0], total_counts=1e5, seed=2)
+    p = tmp_path / "decay.csv"
+    p.write_text("time_ns,counts\n" + "".join(f"{t},{c}\n" for t, c in zip(inst.t_ns, data)))
+    irf = tmp_path / "irf.txt"
+    irf.write_text("".join(f"{t} {c}\n" for t, c in zip(inst.t_ns, inst.irf_period()[:256] * 1e4)))
+    inst2, counts = L.read_decay(p, irf, rep_rate_MHz=10.0)
+    fit = L.fit_decay(counts, inst2, n_components=1)
+    assert abs(fit.value("tau1") - 3.8) < 3 * fit.stderr("tau1")
+
+
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("t,c\n0,1\n0.1,-5\n0.2,3\n", "line 3: second column must be >= 0"),
+        ("t,c\n0,0\n0.1,0\n0.2,0\n", "all counts are zero"),
+        ("t,c\n0,1\n0.1,2\n0.3,3\n0.4,1\n", "evenly spaced"),
+        ("t,c\n0,1\n0.1,2\n0.1,3\n", "strictly monotonic"),
+    ],
+)
+def test_malformed_decay_files(tmp_path, text, needle):
+    p = tmp_path / "d.csv"
+    p.write_text(text)
+    with pytest.raises(DataFileError, match=needle):
+        L.read_decay(p)
+
+
+def test_bad_arguments():
+    inst = L.Instrument(n_channels=64, dt_ns=0.1, rep_rate_MHz=10.0)
+    with pytest.raises(ValueError, match="statistic"):
+        L.fit_decay(np.ones(64), inst, statistic="chi2")
+    with pytest.raises(ValueError, match="n_components"):
+        L.fit_decay(np.ones(64), inst, n_components=4)
+    with pytest.raises(ValueError, match="non-negative"):
+        L.fit_decay(-np.ones(64), inst)
+    with pytest.raises(ValueError, match="longer than the laser period"):
+        L.Instrument(n_channels=4096, dt_ns=0.1, rep_rate_MHz=20.0)
