@@ -423,6 +423,17 @@ def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out):
     return Rin, Rout, kappa
 
 
+def _normalized(E, V, m, radii, Vo, mo, l, r_in, r_out):
+    """Wavefunctions on the joined grid, normalized (int 4 pi r^2 psi^2 dr = 1) and signed so
+    that the largest lobe is positive."""
+    Rin, Rout, _ = _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out)
+    Rr = np.concatenate([Rin, Rout[:, 1:]], 1)
+    r = np.concatenate([r_in, r_out[:, 1:]], 1)
+    Rr = Rr / np.sqrt(trapezoid(4 * np.pi * r**2 * Rr**2, r, axis=1))[:, None]
+    peak = np.take_along_axis(Rr, np.argmax(np.abs(Rr), axis=1)[:, None], 1)
+    return Rr * np.sign(peak)
+
+
 def _grid(radii, kappa_min, n_in, n_out):
     R = radii[:, -1:]
     r_in = R * np.linspace(0.0, 1.0, n_in)[None, :]
@@ -480,11 +491,7 @@ def solve(
     for c in "eh":
         E, V, m, Vo = carriers[c]
         Eg = np.where(np.isnan(E), V.min(1), E)
-        Rin, Rout, _ = _wavefunctions(Eg, V, m, radii, Vo, out.mass, l, r_in, r_out)
-        Rr = np.concatenate([Rin, Rout[:, 1:]], 1)
-        norm = trapezoid(4 * np.pi * r**2 * Rr**2, r, axis=1)
-        Rr = Rr / np.sqrt(norm)[:, None]
-        Rr = Rr * np.sign(Rr[:, np.argmax(np.abs(Rr).mean(0))])[:, None]  # positive near max
+        Rr = _normalized(Eg, V, m, radii, Vo, out.mass, l, r_in, r_out)
         psi[c] = np.where(unbound[:, None], np.nan, Rr)
     pe, ph = psi["e"], psi["h"]
     rho_e = 4 * np.pi * r**2 * pe**2
@@ -649,3 +656,48 @@ def overlap_fd(structure: Structure, outside: str | Outside = "reference", **kw)
     if not np.array_equal(e.r_nm, h.r_nm):
         raise RuntimeError("electron and hole FD grids differ")
     return float(abs(np.sum(e.weight_nm3 * 4 * np.pi * e.psi * h.psi)))
+
+
+def transitions(
+    structure: Structure,
+    outside: str | Outside = "reference",
+    *,
+    l_max: int = 2,
+    n_max: int = 2,
+) -> list[dict]:
+    """Optical transitions of ONE structure between electron and hole states of equal (n, l),
+    as a model absorption spectrum needs: energy ``OUTSIDE_GAP + E_e + E_h - J_1S`` (the 1S-1S
+    Coulomb term applied to every transition, first order), overlap of the two radial functions,
+    and strength ``(2l + 1) * overlap^2``. Unbound states are skipped."""
+    if structure.shape not in ((), (1,)):
+        raise ValueError("transitions() takes one structure, not a batch")
+    out = outside_medium(outside)
+    radii = structure.radius_nm.reshape(1, -1)
+    sflat = Structure(radii, structure.x.reshape(1, -1))
+    j1s = float(solve(sflat, out).coulomb_eV[0])
+    r_in, r_out = _grid(radii, np.full((1, 1), 2.0), 1201, 300)
+    r = np.concatenate([r_in, r_out[:, 1:]], 1)
+    found = []
+    for l in range(l_max + 1):
+        lev, psi = {}, {}
+        for c, Vo in (("e", out.Ve_eV), ("h", out.Vh_eV)):
+            V, m = _layer_params(sflat, c)
+            lev[c] = _levels(V, m, radii, Vo, out.mass, l, n_max, 800)[0]
+            psi[c] = [
+                None if np.isnan(E) else _normalized(np.array([E]), V, m, radii, Vo, out.mass,
+                                                      l, r_in, r_out)[0]
+                for E in lev[c]
+            ]
+        for n in range(n_max):
+            if psi["e"][n] is None or psi["h"][n] is None:
+                continue
+            ov = abs(float(trapezoid(4 * np.pi * r[0] ** 2 * psi["e"][n] * psi["h"][n], r[0])))
+            found.append({
+                "label": f"{n + 1}{'SPDFGH'[l]}",
+                "n": n + 1,
+                "l": l,
+                "energy_eV": mat.OUTSIDE_GAP_EV + lev["e"][n] + lev["h"][n] - j1s,
+                "overlap": ov,
+                "strength": (2 * l + 1) * ov**2,
+            })
+    return sorted(found, key=lambda t: t["energy_eV"])

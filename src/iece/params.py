@@ -8,6 +8,8 @@ A parameter is one assignment in that cell, with its help text as a trailing com
 
 A trailing ``[lo, hi]`` (closed) or ``(lo, hi]`` etc. is the allowed range of a number and
 ``{a|b|c}`` the allowed values of a string; the runner enforces both before executing anything.
+A ``None`` default is a file path, unless the help text has a range: then it is an optional
+number (an integer if the help text says ``(int)``), e.g. ``n_transitions = None  # (int) [1, 12]``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class ParameterError(ValueError):
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    type: str  # "int" | "float" | "bool" | "str" | "path" (None default: a str or None)
+    type: str  # "int" | "float" | "bool" | "str" | "path" | "int?" | "float?" (optional number)
     default: object
     help: str
 
@@ -52,7 +54,8 @@ class Parameter:
             return "one of " + ", ".join(self.choices)
         if self.bounds:
             lb, lo, hi, rb = self.bounds
-            return f"{self.type} in {lb}{lo:g}, {hi:g}{rb}"
+            kind = self.type.rstrip("?") + (" or None" if self.type.endswith("?") else "")
+            return f"{kind} in {lb}{lo:g}, {hi:g}{rb}"
         return {"path": "a file path or None"}.get(self.type, self.type)
 
     def convert(self, text, figure: str = ""):
@@ -75,8 +78,20 @@ class Parameter:
                     value = low in ("true", "1", "yes")
                 elif self.type == "path":
                     value = None if low in ("none", "") else text
+                elif self.type in ("int?", "float?"):
+                    if low in ("none", ""):
+                        return None
+                    value = int(text) if self.type == "int?" else float(text)
             except ValueError:
                 raise bad from None
+        if self.type.endswith("?"):
+            if value is None:
+                return None
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise bad
+            if self.type == "int?" and value != int(value):
+                raise bad
+            value = int(value) if self.type == "int?" else float(value)
         if self.type == "int" and (isinstance(value, bool) or not isinstance(value, int)):
             raise bad
         if self.type == "float":
@@ -85,7 +100,7 @@ class Parameter:
             value = float(value)
         if self.type == "bool" and not isinstance(value, bool):
             raise bad
-        if self.type in ("int", "float") and self.bounds:
+        if self.type in ("int", "float", "int?", "float?") and self.bounds:
             lb, lo, hi, rb = self.bounds
             ok = (value >= lo if lb == "[" else value > lo) and (
                 value <= hi if rb == "]" else value < hi
@@ -136,6 +151,8 @@ def read_parameters(nb_path) -> dict[str, Parameter]:
             kind = "float"
         elif default is None:
             kind = "path"
+            if _RANGE.search(help_text):
+                kind = "int?" if "(int)" in help_text else "float?"
         else:
             kind = "str"
         params[target.id] = Parameter(target.id, kind, default, help_text)
