@@ -141,12 +141,14 @@ def solve_fv(
     k_m_per_s: float | None = None,
     initial=None,
     n_cells: int = 200,
+    rtol: float = 1e-8,
 ) -> FVResult:
     """Finite-volume solution of dC/dt = (1/r^2) d/dr (r^2 D(C) dC/dr) in a sphere.
 
     ``D(C) = D_cd (D_hg / D_cd)^C`` (log-linear; constant if ``D_hg`` is None). Surface: C = 1
     (half-cell Dirichlet) or, with ``k``, flux ``k (1 - C)``. ``initial(r_nm)`` gives C at t = 0
-    (default 0). Returns profiles, x(t) and the integrated surface uptake (mass check)."""
+    (default 0); ``rtol`` is the time integrator's relative tolerance. Returns profiles, x(t)
+    and the integrated surface uptake (mass check)."""
     t = _check(t_s, D_cd_m2_per_s, radius_nm)
     if np.any(np.diff(t) <= 0):
         raise ValueError("time points must increase")
@@ -188,7 +190,7 @@ def solve_fv(
     jac[:, -1] = 1
     jac[-1, :] = 1
     sol = solve_ivp(rhs, (0.0, float(t[-1])), y0, t_eval=t, method="BDF", jac_sparsity=jac,
-                    rtol=1e-8, atol=1e-11)
+                    rtol=rtol, atol=rtol * 1e-3)
     if not sol.success:
         raise RuntimeError(f"finite-volume solver failed: {sol.message}")
     C = sol.y[:n_cells].T
@@ -198,7 +200,8 @@ def solve_fv(
 
 
 def two_regime(t_s, radius_nm: float, D_m2_per_s: float, *, monolayer_nm: float = MONOLAYER_NM,
-               D_hg_m2_per_s: float | None = None, n_cells: int = 150) -> FVResult:
+               D_hg_m2_per_s: float | None = None, n_cells: int = 150,
+               rtol: float = 1e-8) -> FVResult:
     """CE model: the outer ``monolayer_nm`` exchanged instantly at t = 0, then diffusion with
     ``D`` (or D(C) from ``D`` in CdSe to ``D_hg`` in HgSe)."""
     if not 0 < monolayer_nm < radius_nm:
@@ -207,7 +210,7 @@ def two_regime(t_s, radius_nm: float, D_m2_per_s: float, *, monolayer_nm: float 
     t_eval = t if t[0] > 0 else t[1:]
     res = solve_fv(t_eval, radius_nm, D_cd_m2_per_s=D_m2_per_s, D_hg_m2_per_s=D_hg_m2_per_s,
                    initial=lambda r: (r >= radius_nm - monolayer_nm).astype(float),
-                   n_cells=n_cells)
+                   n_cells=n_cells, rtol=rtol)
     if t[0] == 0:
         c0 = (res.r_nm >= radius_nm - monolayer_nm).astype(float)
         faces = np.linspace(0.0, radius_nm, res.r_nm.size + 1)
@@ -362,7 +365,7 @@ class EnergyCourse:
 
 
 def energy_course(t_s, radius_nm: float, D_m2_per_s: float, *, model: str = "constant_surface",
-                  outside="reference", n_shells: int = 20) -> EnergyCourse:
+                  outside="reference", n_shells: int = 20, rtol: float = 1e-8) -> EnergyCourse:
     """Diffusion profile -> graded NC -> EMA 1S-1S energy, at every time in ``t_s``.
 
     ``model``: ``constant_surface`` (IE-CE, Crank series) or ``two_regime`` (CE: monolayer then
@@ -378,7 +381,7 @@ def energy_course(t_s, radius_nm: float, D_m2_per_s: float, *, model: str = "con
         x = fraction_constant_surface(t, D_m2_per_s, radius_nm)
     elif model == "two_regime":
         tt = np.unique(np.r_[0.0, t])
-        res = two_regime(tt, radius_nm, D_m2_per_s, n_cells=100)
+        res = two_regime(tt, radius_nm, D_m2_per_s, n_cells=100, rtol=rtol)
         idx = np.searchsorted(tt, t)
         r_cells = np.r_[0.0, res.r_nm, radius_nm]
         C_cells = np.column_stack([res.C[:, 0], res.C, res.C[:, -1]])
@@ -400,14 +403,29 @@ def calibrate_two_regime(energy_eV: float, at_s: float, radius_nm: float, *,
 
     def miss(log10D):
         ec = energy_course(np.array([at_s]), radius_nm, 10**log10D, model="two_regime",
-                           outside=outside, n_shells=n_shells)
+                           outside=outside, n_shells=n_shells, rtol=1e-6)
         return float(ec.energy_graded_eV[0]) - energy_eV
 
-    lo, hi = miss(-30.0), miss(-18.0)  # the energy falls as D grows
+    lo, hi = miss(-30.0), miss(-18.0)  # the energy falls as D grows (1e-6 solver tolerance)
     if lo < 0:
         raise ValueError(
             f"the exchanged monolayer alone gives {lo + energy_eV:.3f} eV, below {energy_eV} eV"
         )
     if hi > 0:
         raise ValueError(f"no D up to 1e-18 m^2/s reaches {energy_eV} eV")
-    return 10 ** brentq(miss, -30.0, -18.0, xtol=2e-3)
+    return 10 ** brentq(miss, -30.0, -18.0, xtol=5e-3)
+
+
+def calibrate_dc_variant(x_target: float, at_s: float, radius_nm: float, ratio: float, *,
+                         monolayer_nm: float = MONOLAYER_NM) -> float:
+    """D in CdSe (m^2/s) of the two-regime model with ``D(C) = D_Cd ratio^C`` that reaches
+    ``x_target`` at ``at_s``; a one-point calibration like :func:`calibrate_two_regime`."""
+    if ratio < 1:
+        raise ValueError(f"ratio (D_HgSe / D_CdSe) must be >= 1, got {ratio}")
+
+    def miss(log10D):
+        res = two_regime(np.array([at_s]), radius_nm, 10**log10D, monolayer_nm=monolayer_nm,
+                         D_hg_m2_per_s=10**log10D * ratio, n_cells=60, rtol=1e-6)
+        return float(res.x[0]) - x_target
+
+    return 10 ** brentq(miss, -32.0, -18.0, xtol=5e-3)
