@@ -17,6 +17,9 @@ Checks (``ours`` is the recorded value, ``tol`` the tolerance):
 ``true``           a computed yes/no test (stated in ``criterion``): reproduced if it is true
 ``not_checkable``  no data or model can test it; ``reason`` says why
 =================  =============================================================================
+
+A checkable claim whose recorded value is the string ``"not checkable"`` (a comparison that
+found no data to rest on) gets that verdict too.
 """
 
 from __future__ import annotations
@@ -208,6 +211,9 @@ def evaluate(claims: list[Claim], results: dict) -> list[Evaluated]:
             out.append(
                 Evaluated(c, "missing", problems=[f"no result {c.result!r} ({c.figure}: {status})"])
             )
+            continue
+        if rec.get("value") == "not checkable":
+            out.append(Evaluated(c, "not checkable", "not checkable", cell=rec.get("cell")))
             continue
         verdict, dev = _verdict_for(c, rec.get("value"), rec.get("stderr"))
         out.append(Evaluated(c, verdict, rec.get("value"), rec.get("stderr"), dev, rec.get("cell")))
