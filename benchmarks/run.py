@@ -82,11 +82,17 @@ def runner_overhead():
         root = Path(tmp) / "project"
         shutil.copytree(src, root)
         (root / "notebooks" / "bad.ipynb").unlink()
-        subprocess.run([sys.executable, "-m", "iece", "--root", str(root), "run", "--quiet"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "iece", "--root", str(root), "run", "--quiet"],
+            check=True,
+            capture_output=True,
+        )
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "iece", "--root", str(root), "run", "--quiet"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "iece", "--root", str(root), "run", "--quiet"],
+            check=True,
+            capture_output=True,
+        )
         cli_rerun = time.perf_counter() - t
     return {
         "force_total_s": total,

@@ -60,13 +60,16 @@ def _flip(claim: ledger.Claim, rec: dict) -> dict:
     paper = float(claim.paper_value)
     spread = float(claim.tolerance) + float(claim.approx_tolerance or 0) + 1.0
     scale = (rec.get("stderr") or 1.0) * (abs(paper) + 1.0)
-    far = paper - 100 * spread * scale if claim.check == "at_least" else paper + 100 * spread * scale
+    far = (
+        paper - 100 * spread * scale if claim.check == "at_least" else paper + 100 * spread * scale
+    )
     rec["value"] = far if reproduced else paper
     return rec
 
 
 @pytest.mark.parametrize(
-    "claim", [c for c in CLAIMS if c.check != "not_checkable"],
+    "claim",
+    [c for c in CLAIMS if c.check != "not_checkable"],
     ids=[c.id for c in CLAIMS if c.check != "not_checkable"],
 )
 def test_verdict_follows_from_value(claim, figure_run):
@@ -81,8 +84,17 @@ def test_verdict_follows_from_value(claim, figure_run):
 
 
 def test_verdict_rules():
-    base = dict(id="t", figure="f", quote="q", location="l", quantity="x", provenance="computed",
-                expected_verdict="reproduced", result="r", tolerance_rationale="why")
+    base = dict(
+        id="t",
+        figure="f",
+        quote="q",
+        location="l",
+        quantity="x",
+        provenance="computed",
+        expected_verdict="reproduced",
+        result="r",
+        tolerance_rationale="why",
+    )
     c = ledger.Claim(**base, check="abs", paper_value=1.0, tolerance=0.1, approx_tolerance=0.2)
     assert ledger._verdict_for(c, 1.05, None)[0] == "reproduced"
     assert ledger._verdict_for(c, 1.15, None)[0] == "approximately reproduced"

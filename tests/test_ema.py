@@ -56,7 +56,9 @@ def test_surface_fraction_analytic_for_hard_walls():
     res = ema.solve(ema.alloy(2 * R, 0.0), "infinite")
     a = R - mat.CDSE.a_nm / 4
     # psi^2 4 pi r^2 = (2/R) sin^2(pi r / R)
-    want = (2 / R) * ((R - a) / 2 - (np.sin(2 * np.pi) - np.sin(2 * np.pi * a / R)) * R / (4 * np.pi))
+    want = (2 / R) * (
+        (R - a) / 2 - (np.sin(2 * np.pi) - np.sin(2 * np.pi * a / R)) * R / (4 * np.pi)
+    )
     assert float(res.surface_fraction_e) == pytest.approx(want, abs=1e-5)
 
 

@@ -13,7 +13,9 @@ def write(tmp_path, text, name="d.txt"):
 
 
 def test_csv_with_header(tmp_path):
-    x, y = read_two_columns(write(tmp_path, "wavelength,abs\n# comment\n400,0.5\n401,0.6\n402,0.7\n"))
+    x, y = read_two_columns(
+        write(tmp_path, "wavelength,abs\n# comment\n400,0.5\n401,0.6\n402,0.7\n")
+    )
     np.testing.assert_allclose(x, [400, 401, 402])
     np.testing.assert_allclose(y, [0.5, 0.6, 0.7])
 

@@ -42,8 +42,11 @@ def test_short_time_form_joins_the_series():
 
 def test_large_L_is_constant_surface():
     k = 1e5 * D / (A_NM * 1e-9)
-    np.testing.assert_allclose(K.fraction_surface_rate(T, D, A_NM, k, n_terms=400),
-                               K.fraction_constant_surface(T, D, A_NM), atol=2e-4)
+    np.testing.assert_allclose(
+        K.fraction_surface_rate(T, D, A_NM, k, n_terms=400),
+        K.fraction_constant_surface(T, D, A_NM),
+        atol=2e-4,
+    )
 
 
 def test_small_L_is_first_order_surface_kinetics():

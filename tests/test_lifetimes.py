@@ -47,8 +47,9 @@ def test_interval_coverage_over_seeds():
     hits = []
     for seed in range(25):
         fit = L.fit_decay(L.simulate(inst, *CS, total_counts=1e5, seed=1000 + seed), inst)
-        hits.append(abs(fit.value("tau_amp") - L.derived(*CS)["tau_amp_ns"])
-                    < 1.96 * fit.stderr("tau_amp"))
+        hits.append(
+            abs(fit.value("tau_amp") - L.derived(*CS)["tau_amp_ns"]) < 1.96 * fit.stderr("tau_amp")
+        )
     assert 0.8 <= np.mean(hits) <= 1.0
 
 

@@ -81,9 +81,18 @@ def test_comparison_verdict_flips_with_a_contradicting_row(tmp_path):
 
     def add_bright_hgte(rs):
         new = dict(rs[0])
-        new.update(ref="99", first_author="Test", material="HgTe", structure="core/shell",
-                   pl_low_nm="1300", pl_high_nm="1300", qy_low_percent="95", qy_high_percent="95",
-                   snippet="test row", source_url="test")
+        new.update(
+            ref="99",
+            first_author="Test",
+            material="HgTe",
+            structure="core/shell",
+            pl_low_nm="1300",
+            pl_high_nm="1300",
+            qy_low_percent="95",
+            qy_high_percent="95",
+            snippet="test row",
+            source_url="test",
+        )
         rs.append(new)
 
     worse = L.load(_copy_with(tmp_path, add_bright_hgte))

@@ -74,7 +74,7 @@ def test_printed_exponent_fails_recovery():
     model = None
     import lmfit
 
-    for i, c in enumerate(TRUE_C):
+    for i in range(len(TRUE_C)):
         m = lmfit.Model(S.printed_transition, prefix=f"t{i}_")
         model = m if model is None else model + m
     params = model.make_params()

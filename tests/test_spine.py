@@ -66,8 +66,13 @@ def test_kernel_found_even_with_hostile_jupyter_path(fx, monkeypatch, tmp_path):
     stale = tmp_path / "kernels" / runner.kernel_name()
     stale.mkdir(parents=True)
     (stale / "kernel.json").write_text(
-        json.dumps({"argv": ["/no/such/python", "-f", "{connection_file}"], "language": "python",
-                    "display_name": "stale"})
+        json.dumps(
+            {
+                "argv": ["/no/such/python", "-f", "{connection_file}"],
+                "language": "python",
+                "display_name": "stale",
+            }
+        )
     )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     out = runner.run(proj, ["ok"], force=True, progress=False)

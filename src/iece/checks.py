@@ -32,9 +32,9 @@ ZNS_LAYER_NM = ZNS_A_NM / math.sqrt(3)
 CDZNS_LAYER_NM = 0.5 * (CDS_LAYER_NM + ZNS_LAYER_NM)
 SOURCES = {
     "CdS": "https://cris.fau.de/converis/portal/publication/108699184 "
-           "('parameters of the unit cell a = 0.236 and c =0.334 nm')",
+    "('parameters of the unit cell a = 0.236 and c =0.334 nm')",
     "ZnS": "https://www.princeton.edu/~maelabs/mae324/glos324/zns.htm "
-           "('The crystal has a lattice parameter of 0.541 nm')",
+    "('The crystal has a lattice parameter of 0.541 nm')",
 }
 
 
@@ -67,9 +67,15 @@ def surface_cation_fraction(diameter_nm: float, layer_nm: float = 0.605 / math.s
     return 1 - ((r - layer_nm) / r) ** 3
 
 
-def reaction_amounts(diameter_nm: float = 3.3, nc_nmol: float = 100.0, hg_eq: float = 1.5,
-                     ag_eq: float = 0.075, thiol_eq=(0.6, 1.5), hg_molar: float = 0.1,
-                     ag_molar: float = 0.02) -> dict:
+def reaction_amounts(
+    diameter_nm: float = 3.3,
+    nc_nmol: float = 100.0,
+    hg_eq: float = 1.5,
+    ag_eq: float = 0.075,
+    thiol_eq=(0.6, 1.5),
+    hg_molar: float = 0.1,
+    ag_molar: float = 0.02,
+) -> dict:
     """Reagents of the Methods' typical exchange, per NC and per batch (equivalents per Cd)."""
     n_cd = cations_per_nc(diameter_nm)
     cd_umol = n_cd * nc_nmol * 1e-3

@@ -36,7 +36,12 @@ def cmd_run(args) -> int:
     overrides = dict(args.param or [])
     try:
         outcomes = run(
-            proj, args.figures or None, overrides, jobs=args.jobs, force=args.force, fast=args.fast,
+            proj,
+            args.figures or None,
+            overrides,
+            jobs=args.jobs,
+            force=args.force,
+            fast=args.fast,
             progress=not args.quiet,
         )
     except ParameterError as exc:
@@ -53,9 +58,10 @@ def _claims_markdown(rows) -> str:
     lines = ["| id | statement | paper | ours | verdict |", "|---|---|---|---|---|"]
     for r in rows:
         ours = "—" if r["verdict"] == "not checkable" else ledger.fmt_value(r["ours"], r["unit"])
+        flag = "" if r["ok"] else f" (expected {r['expected_verdict']})"
         lines.append(
             f"| {r['id']} | {r['quantity']} | {ledger.fmt_value(r['paper_value'], r['unit'])} "
-            f"| {ours} | {r['verdict']}{'' if r['ok'] else ' (expected ' + r['expected_verdict'] + ')'} |"
+            f"| {ours} | {r['verdict']}{flag} |"
         )
     return "\n".join(lines)
 
@@ -72,7 +78,9 @@ def cmd_claims(args) -> int:
         print(_claims_markdown(rows))
     else:
         for r in rows:
-            ours = "—" if r["verdict"] == "not checkable" else ledger.fmt_value(r["ours"], r["unit"])
+            ours = (
+                "—" if r["verdict"] == "not checkable" else ledger.fmt_value(r["ours"], r["unit"])
+            )
             flag = "" if r["ok"] else f"   <-- expected {r['expected_verdict']}"
             print(
                 f"{r['id']:28.28s} {ledger.fmt_value(r['paper_value'], r['unit']):>16.16s} "
@@ -94,7 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="execute figure notebooks and render the report")
     r.add_argument("figures", nargs="*", help="figure ids (default: all)")
     r.add_argument(
-        "-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
         help="set a notebook parameter (repeatable)",
     )
     r.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: cores)")

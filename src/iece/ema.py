@@ -80,7 +80,8 @@ def outside_medium(preset: str | Outside = "reference", shift_eV: float = 0.0) -
     ``vacuum``: electron level at the vacuum level, ``CDSE_ELECTRON_AFFINITY_EV`` above the CdSe
     conduction band, hole level the same vacuum level seen from the valence band, mass m0.
     ``infinite``: hard walls at the NC surface. ``calibrated``: ``reference`` plus one shift added
-    to both outside levels so that 3.3 nm CdSe absorbs at 2.24 eV (see :func:`calibration_shift_eV`).
+    to both outside levels so that 3.3 nm CdSe absorbs at 2.24 eV
+    (see :func:`calibration_shift_eV`).
     ``shift_eV`` adds a further shift to both levels (not for ``infinite``).
     """
     if isinstance(preset, Outside):
@@ -95,8 +96,13 @@ def outside_medium(preset: str | Outside = "reference", shift_eV: float = 0.0) -
         return Outside("vacuum", ve + shift_eV, vh + shift_eV, 1.0, "vacuum level, m0")
     if preset == "calibrated":
         d = calibration_shift_eV()
-        return Outside("calibrated", d + shift_eV, d + shift_eV, 1.0,
-                       f"reference {d:+.3f} eV (3.3 nm CdSe at 2.24 eV)")
+        return Outside(
+            "calibrated",
+            d + shift_eV,
+            d + shift_eV,
+            1.0,
+            f"reference {d:+.3f} eV (3.3 nm CdSe at 2.24 eV)",
+        )
     return Outside("reference", shift_eV, shift_eV, 1.0, "common level of the offsets, m0")
 
 
@@ -482,9 +488,13 @@ def solve(
     kap = []
     for c in "eh":
         E, V, m, Vo = carriers[c]
-        k = np.sqrt(np.clip((Vo - np.nan_to_num(E, nan=Vo - 1)) * out.mass / HB2M_EV_NM2, 1e-6, None))
+        k = np.sqrt(
+            np.clip((Vo - np.nan_to_num(E, nan=Vo - 1)) * out.mass / HB2M_EV_NM2, 1e-6, None)
+        )
         kap.append(k)
-    kappa_min = np.minimum(*kap)[:, None] if np.isfinite(out.Ve_eV) else np.full((len(radii), 1), np.inf)
+    kappa_min = (
+        np.minimum(*kap)[:, None] if np.isfinite(out.Ve_eV) else np.full((len(radii), 1), np.inf)
+    )
     r_in, r_out = _grid(radii, kappa_min, n_in, n_out)
     r = np.concatenate([r_in, r_out[:, 1:]], 1)
     psi = {}
@@ -635,8 +645,9 @@ def solve_fd(
         diag += w * HB2M_EV_NM2 * l * (l + 1) / (mc * rc**2)
         off = -HB2M_EV_NM2 * g
         sw = np.sqrt(w)
-        ev, vec = eigh_tridiagonal(diag / w, off / (sw[:-1] * sw[1:]), select="i",
-                                   select_range=(0, 0))
+        ev, vec = eigh_tridiagonal(
+            diag / w, off / (sw[:-1] * sw[1:]), select="i", select_range=(0, 0)
+        )
         R = vec[:, 0] / sw
         R = R / np.sqrt(np.sum(4 * np.pi * w * R**2))
         R = R * np.sign(R[np.argmax(np.abs(R))])
@@ -684,20 +695,23 @@ def transitions(
             V, m = _layer_params(sflat, c)
             lev[c] = _levels(V, m, radii, Vo, out.mass, l, n_max, 800)[0]
             psi[c] = [
-                None if np.isnan(E) else _normalized(np.array([E]), V, m, radii, Vo, out.mass,
-                                                      l, r_in, r_out)[0]
+                None
+                if np.isnan(E)
+                else _normalized(np.array([E]), V, m, radii, Vo, out.mass, l, r_in, r_out)[0]
                 for E in lev[c]
             ]
         for n in range(n_max):
             if psi["e"][n] is None or psi["h"][n] is None:
                 continue
             ov = abs(float(trapezoid(4 * np.pi * r[0] ** 2 * psi["e"][n] * psi["h"][n], r[0])))
-            found.append({
-                "label": f"{n + 1}{'SPDFGH'[l]}",
-                "n": n + 1,
-                "l": l,
-                "energy_eV": mat.OUTSIDE_GAP_EV + lev["e"][n] + lev["h"][n] - j1s,
-                "overlap": ov,
-                "strength": (2 * l + 1) * ov**2,
-            })
+            found.append(
+                {
+                    "label": f"{n + 1}{'SPDFGH'[l]}",
+                    "n": n + 1,
+                    "l": l,
+                    "energy_eV": mat.OUTSIDE_GAP_EV + lev["e"][n] + lev["h"][n] - j1s,
+                    "overlap": ov,
+                    "strength": (2 * l + 1) * ov**2,
+                }
+            )
     return sorted(found, key=lambda t: t["energy_eV"])

@@ -48,8 +48,9 @@ def nonlinearity(y: np.ndarray) -> np.ndarray:
     return np.abs(y - chord).max(-1) / np.abs(y[..., -1] - y[..., 0])
 
 
-def claim_metrics(outside="reference", diameter_nm: float = 4.0, x=X_GRID,
-                  sizes_nm=S5_DIAMETERS_NM) -> dict:
+def claim_metrics(
+    outside="reference", diameter_nm: float = 4.0, x=X_GRID, sizes_nm=S5_DIAMETERS_NM
+) -> dict:
     """Every EMA number the ledger checks, for one outside medium.
 
     Criteria (stated once here and in the ledger):
@@ -156,5 +157,10 @@ def matched_overlap_ratio(diameter_nm: float, energy_eV: float, outside="referen
     x_cs = composition_for_energy(ema.core_shell, diameter_nm, energy_eV, outside)
     ov_al = float(ema.solve(ema.alloy(diameter_nm, x_al), outside).overlap)
     ov_cs = float(ema.solve(ema.core_shell(diameter_nm, x_cs), outside).overlap)
-    return {"x_alloy": x_al, "x_core_shell": x_cs, "overlap_alloy": ov_al,
-            "overlap_core_shell": ov_cs, "overlap2_ratio": (ov_al / ov_cs) ** 2}
+    return {
+        "x_alloy": x_al,
+        "x_core_shell": x_cs,
+        "overlap_alloy": ov_al,
+        "overlap_core_shell": ov_cs,
+        "overlap2_ratio": (ov_al / ov_cs) ** 2,
+    }

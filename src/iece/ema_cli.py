@@ -19,8 +19,10 @@ def cmd_ema(args) -> int:
     if args.json:
         print(json.dumps(out))
     else:
-        print(f"{args.structure}, diameter {args.diameter_nm:g} nm, x = {args.x:g}, "
-              f"outside medium {res.outside.name} ({res.outside.note})")
+        print(
+            f"{args.structure}, diameter {args.diameter_nm:g} nm, x = {args.x:g}, "
+            f"outside medium {res.outside.name} ({res.outside.note})"
+        )
         labels = {
             "energy_eV": "1S-1S energy (eV)",
             "electron_eV": "electron level (eV, common frame)",
@@ -39,7 +41,11 @@ def add_parser(sub) -> None:
     p.add_argument("--diameter-nm", type=float, required=True, help="NC diameter (nm), > 0")
     p.add_argument("--x", type=float, required=True, help="total Hg fraction, 0 <= x <= 1")
     p.add_argument("--structure", choices=("alloy", "core-shell"), default="alloy")
-    p.add_argument("--outside", choices=ema.PRESETS, default="reference",
-                   help="outside medium (default: reference, the literal reading)")
+    p.add_argument(
+        "--outside",
+        choices=ema.PRESETS,
+        default="reference",
+        help="outside medium (default: reference, the literal reading)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.set_defaults(func=cmd_ema)

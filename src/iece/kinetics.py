@@ -93,12 +93,14 @@ def evaporation_roots(L: float, n: int = N_TERMS) -> np.ndarray:
         return b * np.cos(b) + (L - 1) * np.sin(b)
 
     eps = 1e-12
-    return np.array([brentq(g, (k - 1) * np.pi + eps, k * np.pi - eps, xtol=1e-14)
-                     for k in range(1, n + 1)])
+    return np.array(
+        [brentq(g, (k - 1) * np.pi + eps, k * np.pi - eps, xtol=1e-14) for k in range(1, n + 1)]
+    )
 
 
-def fraction_surface_rate(t_s, D_m2_per_s: float, radius_nm: float, k_m_per_s: float,
-                          n_terms: int = 200) -> np.ndarray:
+def fraction_surface_rate(
+    t_s, D_m2_per_s: float, radius_nm: float, k_m_per_s: float, n_terms: int = 200
+) -> np.ndarray:
     """Exchanged fraction with a finite surface exchange rate k (m/s), Crank 6.3.4."""
     t = _check(t_s, D_m2_per_s, radius_nm)
     L = radius_nm * 1e-9 * k_m_per_s / D_m2_per_s
@@ -109,8 +111,9 @@ def fraction_surface_rate(t_s, D_m2_per_s: float, radius_nm: float, k_m_per_s: f
     return np.where(t == 0, 0.0, x)  # the truncated series does not reach 0 at t = 0
 
 
-def profile_surface_rate(r_nm, t_s, D_m2_per_s: float, radius_nm: float, k_m_per_s: float,
-                         n_terms: int = 200) -> np.ndarray:
+def profile_surface_rate(
+    r_nm, t_s, D_m2_per_s: float, radius_nm: float, k_m_per_s: float, n_terms: int = 200
+) -> np.ndarray:
     """C(r, t) with a finite surface exchange rate; shape t.shape + r.shape."""
     t = _check(t_s, D_m2_per_s, radius_nm)
     L = radius_nm * 1e-9 * k_m_per_s / D_m2_per_s
@@ -189,8 +192,16 @@ def solve_fv(
     jac = diags([1.0, 1.0, 1.0], [-1, 0, 1], shape=(n_cells + 1, n_cells + 1)).tolil()
     jac[:, -1] = 1
     jac[-1, :] = 1
-    sol = solve_ivp(rhs, (0.0, float(t[-1])), y0, t_eval=t, method="BDF", jac_sparsity=jac,
-                    rtol=rtol, atol=rtol * 1e-3)
+    sol = solve_ivp(
+        rhs,
+        (0.0, float(t[-1])),
+        y0,
+        t_eval=t,
+        method="BDF",
+        jac_sparsity=jac,
+        rtol=rtol,
+        atol=rtol * 1e-3,
+    )
     if not sol.success:
         raise RuntimeError(f"finite-volume solver failed: {sol.message}")
     C = sol.y[:n_cells].T
@@ -199,24 +210,36 @@ def solve_fv(
     return FVResult(t, rc * 1e9, C, x, x0 + sol.y[-1])
 
 
-def two_regime(t_s, radius_nm: float, D_m2_per_s: float, *, monolayer_nm: float = MONOLAYER_NM,
-               D_hg_m2_per_s: float | None = None, n_cells: int = 150,
-               rtol: float = 1e-8) -> FVResult:
+def two_regime(
+    t_s,
+    radius_nm: float,
+    D_m2_per_s: float,
+    *,
+    monolayer_nm: float = MONOLAYER_NM,
+    D_hg_m2_per_s: float | None = None,
+    n_cells: int = 150,
+    rtol: float = 1e-8,
+) -> FVResult:
     """CE model: the outer ``monolayer_nm`` exchanged instantly at t = 0, then diffusion with
     ``D`` (or D(C) from ``D`` in CdSe to ``D_hg`` in HgSe)."""
     if not 0 < monolayer_nm < radius_nm:
         raise ValueError(f"monolayer_nm must be in (0, radius_nm), got {monolayer_nm}")
     t = np.asarray(t_s, float)
     t_eval = t if t[0] > 0 else t[1:]
-    res = solve_fv(t_eval, radius_nm, D_cd_m2_per_s=D_m2_per_s, D_hg_m2_per_s=D_hg_m2_per_s,
-                   initial=lambda r: (r >= radius_nm - monolayer_nm).astype(float),
-                   n_cells=n_cells, rtol=rtol)
+    res = solve_fv(
+        t_eval,
+        radius_nm,
+        D_cd_m2_per_s=D_m2_per_s,
+        D_hg_m2_per_s=D_hg_m2_per_s,
+        initial=lambda r: (r >= radius_nm - monolayer_nm).astype(float),
+        n_cells=n_cells,
+        rtol=rtol,
+    )
     if t[0] == 0:
         c0 = (res.r_nm >= radius_nm - monolayer_nm).astype(float)
         faces = np.linspace(0.0, radius_nm, res.r_nm.size + 1)
         x0 = float((c0 * np.diff(faces**3)).sum() / radius_nm**3)  # same cells as the solver
-        res = FVResult(t, res.r_nm, np.vstack([c0, res.C]), np.r_[x0, res.x],
-                       np.r_[x0, res.uptake])
+        res = FVResult(t, res.r_nm, np.vstack([c0, res.C]), np.r_[x0, res.x], np.r_[x0, res.uptake])
     return res
 
 
@@ -238,8 +261,12 @@ class KineticFit:
     @property
     def stats(self) -> dict:
         r = self.result
-        return {"redchi": float(r.redchi), "aic": float(r.aic), "bic": float(r.bic),
-                "nfree": int(r.nfree)}
+        return {
+            "redchi": float(r.redchi),
+            "aic": float(r.aic),
+            "bic": float(r.bic),
+            "nfree": int(r.nfree),
+        }
 
 
 def predict(model: str, t_s, radius_nm: float, params: dict) -> np.ndarray:
@@ -258,8 +285,16 @@ def predict(model: str, t_s, radius_nm: float, params: dict) -> np.ndarray:
     raise ValueError(f"model must be one of {MODELS}, got {model!r}")
 
 
-def fit(t_s, x, radius_nm: float, model: str = "constant_surface", *, sigma=0.02,
-        log10D0: float = -22.0, log10k0: float = -13.0) -> KineticFit:
+def fit(
+    t_s,
+    x,
+    radius_nm: float,
+    model: str = "constant_surface",
+    *,
+    sigma=0.02,
+    log10D0: float = -22.0,
+    log10k0: float = -13.0,
+) -> KineticFit:
     """Fit x(t) with lmfit (parameters log10 D in m^2/s and log10 k in m/s); ``sigma`` is the
     standard deviation of each x (a number or an array), so reduced chi-square near 1 means a
     good fit."""
@@ -314,7 +349,9 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
                 f"time_min and x, got {ln!r}"
             ) from None
         if not np.isfinite(tv) or tv < 0:
-            raise DataFileError(f"composition_path {path.name}, line {lineno}: time_min must be >= 0")
+            raise DataFileError(
+                f"composition_path {path.name}, line {lineno}: time_min must be >= 0"
+            )
         if not (0 <= xv <= 1):
             raise DataFileError(f"composition_path {path.name}, line {lineno}: x must be in [0, 1]")
         t.append(tv * 60.0)
@@ -364,8 +401,16 @@ class EnergyCourse:
     shell_r_nm: np.ndarray
 
 
-def energy_course(t_s, radius_nm: float, D_m2_per_s: float, *, model: str = "constant_surface",
-                  outside="reference", n_shells: int = 20, rtol: float = 1e-8) -> EnergyCourse:
+def energy_course(
+    t_s,
+    radius_nm: float,
+    D_m2_per_s: float,
+    *,
+    model: str = "constant_surface",
+    outside="reference",
+    n_shells: int = 20,
+    rtol: float = 1e-8,
+) -> EnergyCourse:
     """Diffusion profile -> graded NC -> EMA 1S-1S energy, at every time in ``t_s``.
 
     ``model``: ``constant_surface`` (IE-CE, Crank series) or ``two_regime`` (CE: monolayer then
@@ -395,15 +440,23 @@ def energy_course(t_s, radius_nm: float, D_m2_per_s: float, *, model: str = "con
     return EnergyCourse(t, x, e_graded, e_alloy, prof, rm)
 
 
-def calibrate_two_regime(energy_eV: float, at_s: float, radius_nm: float, *,
-                         outside="reference", n_shells: int = 20) -> float:
+def calibrate_two_regime(
+    energy_eV: float, at_s: float, radius_nm: float, *, outside="reference", n_shells: int = 20
+) -> float:
     """The D (m^2/s) of :func:`two_regime` whose graded-NC 1S-1S energy at ``at_s`` equals
     ``energy_eV``; ValueError if the monolayer alone already goes below it or no D in
     1e-30-1e-18 reaches it. This is a one-point calibration, not a fit."""
 
     def miss(log10D):
-        ec = energy_course(np.array([at_s]), radius_nm, 10**log10D, model="two_regime",
-                           outside=outside, n_shells=n_shells, rtol=1e-6)
+        ec = energy_course(
+            np.array([at_s]),
+            radius_nm,
+            10**log10D,
+            model="two_regime",
+            outside=outside,
+            n_shells=n_shells,
+            rtol=1e-6,
+        )
         return float(ec.energy_graded_eV[0]) - energy_eV
 
     lo, hi = miss(-30.0), miss(-18.0)  # the energy falls as D grows (1e-6 solver tolerance)
@@ -416,16 +469,29 @@ def calibrate_two_regime(energy_eV: float, at_s: float, radius_nm: float, *,
     return 10 ** brentq(miss, -30.0, -18.0, xtol=5e-3)
 
 
-def calibrate_dc_variant(x_target: float, at_s: float, radius_nm: float, ratio: float, *,
-                         monolayer_nm: float = MONOLAYER_NM) -> float:
+def calibrate_dc_variant(
+    x_target: float,
+    at_s: float,
+    radius_nm: float,
+    ratio: float,
+    *,
+    monolayer_nm: float = MONOLAYER_NM,
+) -> float:
     """D in CdSe (m^2/s) of the two-regime model with ``D(C) = D_Cd ratio^C`` that reaches
     ``x_target`` at ``at_s``; a one-point calibration like :func:`calibrate_two_regime`."""
     if ratio < 1:
         raise ValueError(f"ratio (D_HgSe / D_CdSe) must be >= 1, got {ratio}")
 
     def miss(log10D):
-        res = two_regime(np.array([at_s]), radius_nm, 10**log10D, monolayer_nm=monolayer_nm,
-                         D_hg_m2_per_s=10**log10D * ratio, n_cells=60, rtol=1e-6)
+        res = two_regime(
+            np.array([at_s]),
+            radius_nm,
+            10**log10D,
+            monolayer_nm=monolayer_nm,
+            D_hg_m2_per_s=10**log10D * ratio,
+            n_cells=60,
+            rtol=1e-6,
+        )
         return float(res.x[0]) - x_target
 
     return 10 ** brentq(miss, -32.0, -18.0, xtol=5e-3)

@@ -105,6 +105,7 @@ class Evaluated:
             "check": c.check,
             "tolerance": c.tolerance,
             "tolerance_rationale": c.tolerance_rationale,
+            "criterion": c.criterion,
             "provenance": c.provenance,
             "verdict": self.verdict,
             "expected_verdict": c.expected_verdict,
@@ -174,7 +175,9 @@ def _verdict_for(c: Claim, ours, stderr) -> tuple[str, float | None]:
         dev = 0.0 if lo <= ours <= hi else (ours - lo if ours < lo else ours - hi)
         if abs(dev) <= tol:
             return "reproduced", dev
-        return ("approximately reproduced" if approx and abs(dev) <= approx else "not reproduced"), dev
+        return (
+            "approximately reproduced" if approx and abs(dev) <= approx else "not reproduced"
+        ), dev
     paper = float(c.paper_value)
     dev = ours - paper
     if c.check == "at_least":

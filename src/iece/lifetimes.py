@@ -168,8 +168,17 @@ def simulate(
     constant background of ``background_fraction`` of them spread over all channels."""
     if total_counts <= 0:
         raise ValueError(f"total_counts must be > 0, got {total_counts}")
-    shape = model_counts(instrument.n_channels, instrument.dt_ns, instrument.period_ns,
-                         instrument.irf_period(), taus_ns, amps, 1.0, 0.0, shift_ns)
+    shape = model_counts(
+        instrument.n_channels,
+        instrument.dt_ns,
+        instrument.period_ns,
+        instrument.irf_period(),
+        taus_ns,
+        amps,
+        1.0,
+        0.0,
+        shift_ns,
+    )
     amp = total_counts / shape.sum()
     bg = background_fraction * total_counts / instrument.n_channels
     rng = np.random.default_rng(seed)
@@ -226,8 +235,9 @@ def _deviance_residuals(d, m):
     return np.sign(d - m) * np.sqrt(np.clip(dev, 0, None))
 
 
-def _params(n: int, counts: np.ndarray, inst: Instrument, init_taus, fit_shift: bool,
-            fit_background: bool) -> lmfit.Parameters:
+def _params(
+    n: int, counts: np.ndarray, inst: Instrument, init_taus, fit_shift: bool, fit_background: bool
+) -> lmfit.Parameters:
     p = lmfit.Parameters()
     taus = np.sort(np.asarray(init_taus, float))
     p.add("tau1", value=taus[0], min=inst.dt_ns / 4, max=10 * inst.period_ns)
@@ -241,7 +251,9 @@ def _params(n: int, counts: np.ndarray, inst: Instrument, init_taus, fit_shift: 
         p.add(f"a{k}", expr=f"g{k} * {rest}")
         rest = f"{rest} * (1 - g{k})"
     p.add(f"a{n}", expr=rest if n > 1 else "1")
-    signal = max(counts.sum() - inst.n_channels * max(np.percentile(counts, 5), 0.0), counts.sum() / 2)
+    signal = max(
+        counts.sum() - inst.n_channels * max(np.percentile(counts, 5), 0.0), counts.sum() / 2
+    )
     p.add("amplitude", value=signal, min=0.0)
     bg0 = max(float(np.percentile(counts, 2)), 1e-3)
     # unbounded: a background pinned at a bound would leave no error bars (the model is kept
@@ -249,8 +261,10 @@ def _params(n: int, counts: np.ndarray, inst: Instrument, init_taus, fit_shift: 
     p.add("background", value=bg0 * 0.5, vary=fit_background)
     p.add("shift", value=0.0, min=-20 * inst.dt_ns - 2.0, max=20 * inst.dt_ns + 2.0, vary=fit_shift)
     p.add("tau_amp", expr=" + ".join(f"a{k} * tau{k}" for k in range(1, n + 1)))
-    p.add("tau_int", expr="(" + " + ".join(f"a{k} * tau{k}**2" for k in range(1, n + 1))
-          + ") / tau_amp")
+    p.add(
+        "tau_int",
+        expr="(" + " + ".join(f"a{k} * tau{k}**2" for k in range(1, n + 1)) + ") / tau_amp",
+    )
     return p
 
 
@@ -301,6 +315,7 @@ def fit_decay(
         return np.maximum(p["amplitude"].value * conv + p["background"].value, 1e-9)
 
     if statistic == "poisson":
+
         def resid(p):
             return _deviance_residuals(d, curve(p))
     else:
@@ -322,8 +337,13 @@ def bootstrap(fit: DecayFit, n_boot: int = 100, seed: int = 0, qy: float | None 
     draws = {"tau_amp_ns": [], "tau_int_ns": []}
     for _ in range(n_boot):
         sample = rng.poisson(fit.model).astype(float)
-        f = fit_decay(sample, fit.instrument, n_components=fit.n_components,
-                      statistic=fit.statistic, init_taus_ns=init)
+        f = fit_decay(
+            sample,
+            fit.instrument,
+            n_components=fit.n_components,
+            statistic=fit.statistic,
+            init_taus_ns=init,
+        )
         draws["tau_amp_ns"].append(f.value("tau_amp"))
         draws["tau_int_ns"].append(f.value("tau_int"))
     out = {k: tuple(np.percentile(v, [2.5, 97.5])) for k, v in draws.items()}
@@ -356,6 +376,11 @@ def read_decay(path, irf_path=None, *, rep_rate_MHz: float = 10.0) -> tuple[Inst
         if irf_counts.sum() <= 0:
             raise DataFileError(f"irf_path {irf_path}: all counts are zero")
         irf = tuple(irf_counts)
-    inst = Instrument(n_channels=t.size, dt_ns=float(dt.mean()), rep_rate_MHz=rep_rate_MHz,
-                      irf_center_ns=float(t[np.argmax(counts)] - t[0]), irf=irf)
+    inst = Instrument(
+        n_channels=t.size,
+        dt_ns=float(dt.mean()),
+        rep_rate_MHz=rep_rate_MHz,
+        irf_center_ns=float(t[np.argmax(counts)] - t[0]),
+        irf=irf,
+    )
     return inst, counts

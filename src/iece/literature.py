@@ -19,9 +19,25 @@ from .io import DataFileError
 from .sizing import HC_EV_NM
 
 COLUMNS = (
-    "ref", "first_author", "year", "journal", "doi", "material", "structure", "pl_low_nm",
-    "pl_high_nm", "fwhm_reported", "fwhm_low_meV", "fwhm_high_meV", "qy_low_percent",
-    "qy_high_percent", "source_url", "snippet", "confidence", "provenance", "notes",
+    "ref",
+    "first_author",
+    "year",
+    "journal",
+    "doi",
+    "material",
+    "structure",
+    "pl_low_nm",
+    "pl_high_nm",
+    "fwhm_reported",
+    "fwhm_low_meV",
+    "fwhm_high_meV",
+    "qy_low_percent",
+    "qy_high_percent",
+    "source_url",
+    "snippet",
+    "confidence",
+    "provenance",
+    "notes",
 )
 NUMERIC = {
     "pl_low_nm": (200.0, 5000.0),
@@ -115,7 +131,9 @@ def _num(text: str, col: str, lineno: int, path: str) -> float:
     try:
         v = float(text)
     except ValueError:
-        raise DataFileError(f"{path}, line {lineno}: column {col} must be a number, got {text!r}") from None
+        raise DataFileError(
+            f"{path}, line {lineno}: column {col} must be a number, got {text!r}"
+        ) from None
     lo, hi = NUMERIC[col]
     if not (lo <= v <= hi):
         raise DataFileError(f"{path}, line {lineno}: {col} = {v:g} is outside [{lo:g}, {hi:g}]")
@@ -147,36 +165,46 @@ def load(path) -> list[Row]:
                 )
             rec = dict(zip(header, values))
             nums = {c: _num(rec[c], c, lineno, name) for c in NUMERIC}
-            for lo, hi in (("pl_low_nm", "pl_high_nm"), ("fwhm_low_meV", "fwhm_high_meV"),
-                           ("qy_low_percent", "qy_high_percent")):
+            for lo, hi in (
+                ("pl_low_nm", "pl_high_nm"),
+                ("fwhm_low_meV", "fwhm_high_meV"),
+                ("qy_low_percent", "qy_high_percent"),
+            ):
                 if math.isnan(nums[lo]) != math.isnan(nums[hi]) and lo != "qy_low_percent":
-                    raise DataFileError(f"{name}, line {lineno}: give both {lo} and {hi}, or neither")
+                    raise DataFileError(
+                        f"{name}, line {lineno}: give both {lo} and {hi}, or neither"
+                    )
                 if nums[lo] > nums[hi]:
                     raise DataFileError(f"{name}, line {lineno}: {lo} > {hi}")
-            if rec["structure"] not in STRUCTURES:
-                raise DataFileError(
-                    f"{name}, line {lineno}: structure must be one of {STRUCTURES}, got {rec['structure']!r}"
-                )
-            if rec["provenance"] not in PROVENANCES:
-                raise DataFileError(
-                    f"{name}, line {lineno}: provenance must be one of {PROVENANCES}, got {rec['provenance']!r}"
-                )
-            if rec["confidence"] not in CONFIDENCE:
-                raise DataFileError(
-                    f"{name}, line {lineno}: confidence must be one of {CONFIDENCE}, got {rec['confidence']!r}"
-                )
+            for col, allowed in (
+                ("structure", STRUCTURES),
+                ("provenance", PROVENANCES),
+                ("confidence", CONFIDENCE),
+            ):
+                if rec[col] not in allowed:
+                    raise DataFileError(
+                        f"{name}, line {lineno}: {col} must be one of {allowed}, got {rec[col]!r}"
+                    )
             if rec["doi"] and not DOI.match(rec["doi"]):
                 raise DataFileError(f"{name}, line {lineno}: malformed DOI {rec['doi']!r}")
             if not (rec["source_url"] and rec["snippet"]):
-                raise DataFileError(f"{name}, line {lineno}: every row needs source_url and snippet")
+                raise DataFileError(
+                    f"{name}, line {lineno}: every row needs source_url and snippet"
+                )
             if all(math.isnan(v) for v in nums.values()):
                 raise DataFileError(f"{name}, line {lineno}: the row holds no value")
-            key = (rec["ref"], rec["material"], rec["structure"], *(round(v, 6) if not math.isnan(v)
-                                                                  else None for v in nums.values()))
+            key = (
+                rec["ref"],
+                rec["material"],
+                rec["structure"],
+                *(round(v, 6) if not math.isnan(v) else None for v in nums.values()),
+            )
             if key in seen:
                 raise DataFileError(f"{name}, line {lineno}: duplicate of line {seen[key]}")
             seen[key] = lineno
-            rows.append(Row(line=lineno, **{c: rec[c] for c in COLUMNS if c not in NUMERIC}, **nums))
+            rows.append(
+                Row(line=lineno, **{c: rec[c] for c in COLUMNS if c not in NUMERIC}, **nums)
+            )
     return rows
 
 
@@ -186,8 +214,15 @@ def coverage(rows: list[Row]) -> dict:
     return {"cited": len(CITED_REFS), "with_values": len(with_values), "refs": with_values}
 
 
-def compare(rows: list[Row], metric: str, *, hg_only: bool = False, window=SWIR_NM,
-            materials: tuple[str, ...] | None = None, structure: str | None = None) -> dict:
+def compare(
+    rows: list[Row],
+    metric: str,
+    *,
+    hg_only: bool = False,
+    window=SWIR_NM,
+    materials: tuple[str, ...] | None = None,
+    structure: str | None = None,
+) -> dict:
     """Is this work better than every literature point in ``window`` for ``metric``?
 
     ``metric`` is ``qy`` (higher is better, compares the best reported values) or ``fwhm`` (lower is
@@ -200,15 +235,31 @@ def compare(rows: list[Row], metric: str, *, hg_only: bool = False, window=SWIR_
     if not ours:
         raise ValueError("the dataset has no 'this work' core/shell row")
     pick = (lambda r: r.qy_best) if metric == "qy" else (lambda r: r.fwhm_best)
-    lit = [r for r in rows if not r.this_work and r.overlaps(window) and not math.isnan(pick(r))
-           and (r.hg_chalcogenide or not hg_only)
-           and (materials is None or r.material.startswith(materials))
-           and (structure is None or r.structure == structure)]
+    lit = [
+        r
+        for r in rows
+        if not r.this_work
+        and r.overlaps(window)
+        and not math.isnan(pick(r))
+        and (r.hg_chalcogenide or not hg_only)
+        and (materials is None or r.material.startswith(materials))
+        and (structure is None or r.structure == structure)
+    ]
     mine = max(pick(r) for r in ours) if metric == "qy" else min(pick(r) for r in ours)
     if not lit:
-        return {"verdict": "not checkable", "n": 0, "ours": mine, "best_literature": None,
-                "points": []}
+        return {
+            "verdict": "not checkable",
+            "n": 0,
+            "ours": mine,
+            "best_literature": None,
+            "points": [],
+        }
     best = max(pick(r) for r in lit) if metric == "qy" else min(pick(r) for r in lit)
     better = mine > best if metric == "qy" else mine < best
-    return {"verdict": bool(better), "n": len(lit), "ours": mine, "best_literature": best,
-            "points": [r.citation() for r in lit]}
+    return {
+        "verdict": bool(better),
+        "n": len(lit),
+        "ours": mine,
+        "best_literature": best,
+        "points": [r.citation() for r in lit],
+    }

@@ -41,10 +41,12 @@ class Material:
 
 
 #: Paper, Methods "EMA calculations"; gaps and lattice parameters from the Introduction.
-CDSE = Material("CdSe", me=0.112, mh=0.469, eps_inf=6.2, gap_eV=1.74, dEc_eV=-1.36,
-                dEv_eV=0.60, a_nm=0.605)
-HGSE = Material("HgSe", me=0.042, mh=0.019, eps_inf=16.5, gap_eV=-0.06, dEc_eV=-2.69,
-                dEv_eV=1.07, a_nm=0.608)
+CDSE = Material(
+    "CdSe", me=0.112, mh=0.469, eps_inf=6.2, gap_eV=1.74, dEc_eV=-1.36, dEv_eV=0.60, a_nm=0.605
+)
+HGSE = Material(
+    "HgSe", me=0.042, mh=0.019, eps_inf=16.5, gap_eV=-0.06, dEc_eV=-2.69, dEv_eV=1.07, a_nm=0.608
+)
 
 #: Electron-to-hole common level distance (eV); equal for both materials by construction.
 OUTSIDE_GAP_EV = CDSE.outside_gap_eV

@@ -90,11 +90,13 @@ def figures_dir() -> Path:
     return Path(os.environ.get("IECE_FIGURES_DIR", "figures"))
 
 
-def save_figure(fig, name: str, *, provenance: str, caption: str = "") -> list[Path]:
+def save_figure(fig, name: str, *, provenance: str, caption: str = "") -> None:
     """Write ``fig`` as ``<name>.svg`` and ``<name>.png`` (byte-reproducible) and record it.
 
     ``provenance`` says where the plotted data came from (one of :data:`PROVENANCES`, or
-    several joined by ``+``); it becomes the figure's badge in the report.
+    several joined by ``+``); it becomes the figure's badge in the report. The files are listed
+    in the records (``build/results.json``), not returned, so a notebook cell shows only the
+    figure itself.
     """
     parts = provenance.split("+")
     bad = [p for p in parts if p not in PROVENANCES]
@@ -119,4 +121,3 @@ def save_figure(fig, name: str, *, provenance: str, caption: str = "") -> list[P
             "files": [str(p) for p in written],
         }
     )
-    return written

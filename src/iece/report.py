@@ -84,9 +84,11 @@ def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(nb_path), as_version=4)
-    provs = sorted({f.get("provenance", "") for f in entry.get("figures", [])})
+    provs = sorted(
+        {p for f in entry.get("figures", []) for p in f.get("provenance", "").split("+") if p}
+    )
     header = f"<strong>{html.escape(fig.title)}</strong> ({html.escape(fig.id)}) "
-    header += "".join(badges(p) for p in provs)
+    header += badges("+".join(provs))
     if entry.get("status") != "ok":
         header += (
             '<div class="iece-failed">This notebook <strong>failed</strong>: '
@@ -138,8 +140,10 @@ def render_index(project, results: dict) -> Path:
 
     claims = []
     if project.claims_file.is_file():
-        claims = [e.as_dict() | {"cell": e.cell} for e in ledger.evaluate(
-            ledger.load(project.claims_file), results)]
+        claims = [
+            e.as_dict() | {"cell": e.cell}
+            for e in ledger.evaluate(ledger.load(project.claims_file), results)
+        ]
     figs = discover(project)
     gallery = []
     for fid, fig in figs.items():
@@ -157,8 +161,9 @@ def render_index(project, results: dict) -> Path:
         ]
         gallery.append({"id": fid, "title": fig.title, "entry": entry, "images": pngs})
     counts = {v: sum(c["verdict"] == v for c in claims) for v in (*ledger.VERDICTS, "missing")}
+    order = {fid: i for i, fid in enumerate(figs)}
     by_figure: dict[str, list] = {}
-    for c in claims:
+    for c in sorted(claims, key=lambda c: order.get(c["figure"], len(order))):
         by_figure.setdefault(c["figure"], []).append(c)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),

@@ -99,7 +99,9 @@ def discover(project: Project) -> dict[str, Figure]:
     for path in sorted(project.notebooks.glob("*.ipynb")):
         meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("iece", {})
         if "id" in meta:
-            figs.append(Figure(meta["id"], meta.get("title", path.stem), path, meta.get("order", 99)))
+            figs.append(
+                Figure(meta["id"], meta.get("title", path.stem), path, meta.get("order", 99))
+            )
     figs.sort(key=lambda f: (f.order, f.id))
     return {f.id: f for f in figs}
 
@@ -116,7 +118,15 @@ def ensure_kernel(project: Project) -> str:
     name = kernel_name()
     spec_dir = project.build / "jupyter" / "kernels" / name
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            "--log-level=CRITICAL",
+            "--HistoryManager.enabled=False",
+        ],
         "display_name": f"iece ({sys.executable})",
         "language": "python",
         "metadata": {"debugger": False},
@@ -224,7 +234,8 @@ def _execute(job: Job) -> Outcome:
     os.environ["IECE_RECORDS_FILE"] = str(rec_file)
     os.environ["IECE_FIGURES_DIR"] = str(proj.figures)
     os.environ["IECE_FIGURE_ID"] = fig.id
-    os.environ.setdefault("MPLBACKEND", "agg")
+    # the kernel must draw figures inline into the page, whatever the runner itself uses
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     error = ""
     try:
         pm.execute_notebook(
@@ -246,7 +257,8 @@ def _execute(job: Job) -> Outcome:
     rec_file.unlink(missing_ok=True)
     entry = {
         "title": fig.title,
-        "notebook": str(fig.path.relative_to(proj.root)) if fig.path.is_relative_to(proj.root)
+        "notebook": str(fig.path.relative_to(proj.root))
+        if fig.path.is_relative_to(proj.root)
         else str(fig.path),
         "parameters": job.parameters,
         "results": results,

@@ -21,9 +21,11 @@ from scipy.optimize import brentq
 JASIENIAK_COEFFS = (59.60816, -0.54736, 1.8873e-3, -2.85743e-6, 1.62974e-9)
 JASIENIAK_SOURCE = {
     "doi": "10.1021/jp906032g",
-    "citation": "Jasieniak, Smith, van Embden, Mulvaney, Califano, J. Phys. Chem. C 113, 19468 (2009)",
+    "citation": "Jasieniak, Smith, van Embden, Mulvaney, Califano, "
+    "J. Phys. Chem. C 113, 19468 (2009)",
     "where_read": "public Igor Pro procedure (search tool, code index)",
-    "snippet": "CITE:Jasieniak, J., J. Phys. Chem. C, 2009 (valid 2 to 8 nm);FIT:59.60816-0.54736*peakWL"
+    "snippet": "CITE:Jasieniak, J., J. Phys. Chem. C, 2009 (valid 2 to 8 nm);"
+    "FIT:59.60816-0.54736*peakWL"
     "+1.8873e-3*peakWL^2-2.85743e-6*peakWL^3+1.62974e-9*peakWL^4",
 }
 VALID_NM = (2.0, 8.0)

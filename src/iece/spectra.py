@@ -1,4 +1,4 @@
-"""Absorption-spectrum deconvolution into transitions: the paper's Gaussian mixture (Methods, Eq. 1).
+"""Absorption spectra deconvolved into transitions: the paper's Gaussian mixture (Methods, Eq. 1).
 
 Each transition i with area ``a_i`` and centroid ``E_i`` is a Gaussian whose width follows from
 the size distribution, ``sigma_i = 2 dR (E_i - Eg)`` (``dR``: relative standard deviation of the
@@ -42,8 +42,10 @@ def transition(E, area=1.0, center=2.0, dR=0.05, Eg=1.74):
         raise ValueError(f"center ({center}) must lie above the bulk gap Eg ({Eg})")
     if np.any(np.asarray(dR) <= 0):
         raise ValueError(f"dR must be > 0, got {dR}")
-    return area / (2 * np.sqrt(2 * np.pi) * dR * width) * np.exp(
-        -((E - center) ** 2) / (8 * dR**2 * width**2)
+    return (
+        area
+        / (2 * np.sqrt(2 * np.pi) * dR * width)
+        * np.exp(-((E - center) ** 2) / (8 * dR**2 * width**2))
     )
 
 
@@ -51,8 +53,10 @@ def printed_transition(E, area=1.0, center=2.0, dR=0.05, Eg=1.74):
     """Eq. 1 exactly as printed in our copy of the paper, with ``(E - Eg)^2`` in the exponent
     (kept only to show that it cannot recover transitions)."""
     width = center - Eg
-    return area / (2 * np.sqrt(2 * np.pi) * dR * width) * np.exp(
-        -((E - Eg) ** 2) / (8 * dR**2 * width**2)
+    return (
+        area
+        / (2 * np.sqrt(2 * np.pi) * dR * width)
+        * np.exp(-((E - Eg) ** 2) / (8 * dR**2 * width**2))
     )
 
 
@@ -80,8 +84,9 @@ def uniform(E, A, step_eV: float | None = None):
     return grid, np.interp(grid, E, A)
 
 
-def second_derivative_minima(E, A, *, smooth_eV: float = 0.1, prominence: float = 0.05,
-                             floor: float = 0.02):
+def second_derivative_minima(
+    E, A, *, smooth_eV: float = 0.1, prominence: float = 0.05, floor: float = 0.02
+):
     """Centroid guesses: minima of the Savitzky-Golay second derivative of A(E) (eV).
 
     ``smooth_eV`` is the filter window; ``prominence`` is relative to the deepest minimum;
@@ -120,12 +125,14 @@ class Deconvolution:
     def transitions(self) -> list[dict]:
         rows = []
         for i in range(self.n):
-            rows.append({
-                "center_eV": self.value(f"t{i}_center"),
-                "center_stderr": self.stderr(f"t{i}_center"),
-                "area": self.value(f"t{i}_area"),
-                "area_stderr": self.stderr(f"t{i}_area"),
-            })
+            rows.append(
+                {
+                    "center_eV": self.value(f"t{i}_center"),
+                    "center_stderr": self.stderr(f"t{i}_center"),
+                    "area": self.value(f"t{i}_area"),
+                    "area_stderr": self.stderr(f"t{i}_area"),
+                }
+            )
         return sorted(rows, key=lambda r: r["center_eV"])
 
     @property
@@ -146,8 +153,12 @@ class Deconvolution:
                 out.append(name)
         return out
 
-    def band_1s(self, near_eV: float | None = None, min_fraction: float = 0.01,
-                merge_eV: float = CENTER_WINDOW_EV) -> dict:
+    def band_1s(
+        self,
+        near_eV: float | None = None,
+        min_fraction: float = 0.01,
+        merge_eV: float = CENTER_WINDOW_EV,
+    ) -> dict:
         """The 1S-1S band: the transition nearest ``near_eV`` if given (a known 1S energy), else
         the lowest with at least ``min_fraction`` of the total fitted area; merged with every
         fitted component within ``merge_eV`` of it (a band the fit split in two). Returns its
@@ -195,13 +206,20 @@ def _model(n: int, guesses, Eg: float, dR0: float, baseline: bool, areas0):
 
 def _fit_once(E, A, Eg, centers, dR0, baseline, weights):
     order = np.argsort(E)
-    areas0 = [np.interp(c, E[order], A[order]) * np.sqrt(2 * np.pi) * 2 * dR0 * (c - Eg)
-              for c in centers]
+    areas0 = [
+        np.interp(c, E[order], A[order]) * np.sqrt(2 * np.pi) * 2 * dR0 * (c - Eg) for c in centers
+    ]
     model, params = _model(len(centers), centers, Eg, dR0, baseline, areas0)
     # native bounds (trust-region reflective): leastsq's bound transform loses the error bars
     # of a parameter that starts at the middle of its bounds, as every centroid does
-    return model.fit(A, params, E=E, weights=weights, method="least_squares",
-                     max_nfev=200 * (2 * len(centers) + 2))
+    return model.fit(
+        A,
+        params,
+        E=E,
+        weights=weights,
+        method="least_squares",
+        max_nfev=200 * (2 * len(centers) + 2),
+    )
 
 
 def fit(
@@ -274,8 +292,16 @@ def bulk_gap(composition_x: float) -> float:
 
 
 # ----------------------------------------------------------------------------- model spectra
-def ema_spectrum(structure, E, *, outside="reference", dR: float = 0.06, noise: float = 0.0,
-                 seed: int = 0, l_max: int = 2) -> tuple[np.ndarray, list[dict], float]:
+def ema_spectrum(
+    structure,
+    E,
+    *,
+    outside="reference",
+    dR: float = 0.06,
+    noise: float = 0.0,
+    seed: int = 0,
+    l_max: int = 2,
+) -> tuple[np.ndarray, list[dict], float]:
     """Absorption spectrum per NC predicted by the EMA: every (n, l) transition of
     :func:`iece.ema.transitions` with area = its strength ``(2l+1) overlap^2``, broadened by
     Eq. 1 with ``dR`` and ``Eg`` from the total x, plus seeded Gaussian noise of ``noise`` times
