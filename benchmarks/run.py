@@ -103,6 +103,59 @@ def runner_overhead():
     }
 
 
+@bench
+def kinetics():
+    """A fit of D to 50 points, and the full Fig. 1c computation (IE-CE course, CE calibration)."""
+    from iece import kinetics as K
+
+    t = np.linspace(60, 6 * 3600, 50)
+    x = np.clip(
+        K.fraction_constant_surface(t, 1e-22, 1.65) + np.random.default_rng(0).normal(0, 0.01, 50),
+        0,
+        1,
+    )
+    fit_s = best(lambda: K.fit(t, x, 1.65, sigma=0.01))
+    grid = np.unique(np.r_[0.0, np.logspace(0, np.log10(48 * 3600), 60), 3600.0, 14400.0])
+
+    def figure():
+        K.energy_course(grid, 1.65, 1e-22)
+        d_ce = K.calibrate_two_regime(1.50, 3600.0, 1.65)
+        K.energy_course(grid, 1.65, d_ce, model="two_regime")
+
+    return {"fit_50_points_s": fit_s, "fig1c_core_computation_s": best(figure, repeat=2)}
+
+
+@bench
+def spectra():
+    """One Eq. 1 fit of a 4-transition, 1000-point spectrum (guesses given)."""
+    from iece import spectra as S
+
+    E = np.linspace(1.8, 3.4, 1000)
+    A = S.spectrum(E, [1.0, 0.6, 2.0, 3.0], [2.05, 2.25, 2.6, 3.0], 0.06, 1.74)
+    A = A + np.random.default_rng(0).normal(0, 0.005 * A.max(), E.size)
+    return {
+        "fit_4_transitions_s": best(lambda: S.fit(E, A, 1.74, n_transitions=4, sigma=0.005)),
+        "fit_auto_n_s": best(lambda: S.fit(E, A, 1.74, sigma=0.005), repeat=3),
+    }
+
+
+@bench
+def lifetimes():
+    """One bi-exponential reconvolution fit of a 4096-channel histogram; bootstrap cost."""
+    from iece import lifetimes as L
+
+    inst = L.Instrument()
+    data = L.simulate(inst, [18.8, 67.8], [0.559, 0.441], total_counts=1e6, seed=1)
+    fit = L.fit_decay(data, inst)
+    t = time.perf_counter()
+    L.bootstrap(fit, n_boot=20, seed=0)
+    boot = (time.perf_counter() - t) / 20
+    return {
+        "fit_4096_channels_s": best(lambda: L.fit_decay(data, inst)),
+        "bootstrap_per_resample_s": boot,
+    }
+
+
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHES)
     for name in names:

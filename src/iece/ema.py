@@ -454,8 +454,8 @@ def solve(
     *,
     l: int = 0,
     n_grid: int = 400,
-    n_in: int = 601,
-    n_out: int = 200,
+    n_in: int = 401,
+    n_out: int = 150,
     allow_unbound: bool = False,
 ) -> Result:
     """Ground electron and hole states (radial quantum number 1, angular momentum ``l``) of
