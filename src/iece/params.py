@@ -9,7 +9,8 @@ A parameter is one assignment in that cell, with its help text as a trailing com
 A trailing ``[lo, hi]`` (closed) or ``(lo, hi]`` etc. is the allowed range of a number and
 ``{a|b|c}`` the allowed values of a string; the runner enforces both before executing anything.
 A ``None`` default is a file path, unless the help text has a range: then it is an optional
-number (an integer if the help text says ``(int)``), e.g. ``n_transitions = None  # (int) [1, 12]``.
+number (an integer if the help text starts with ``integer``), e.g.
+``n_transitions = None  # integer; None = automatic [1, 12]``.
 """
 
 from __future__ import annotations
@@ -152,7 +153,7 @@ def read_parameters(nb_path) -> dict[str, Parameter]:
         elif default is None:
             kind = "path"
             if _RANGE.search(help_text):
-                kind = "int?" if "(int)" in help_text else "float?"
+                kind = "int?" if help_text.lower().startswith("integer") else "float?"
         else:
             kind = "str"
         params[target.id] = Parameter(target.id, kind, default, help_text)
