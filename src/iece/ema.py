@@ -226,6 +226,12 @@ class Result:
         }
 
 
+def _flat(s: Structure) -> tuple[np.ndarray, Structure]:
+    """Layer radii as (N, L) and the structure with its batch axes flattened to N."""
+    radii = s.radius_nm.reshape(-1, s.radius_nm.shape[-1])
+    return radii, Structure(radii, s.x.reshape(radii.shape))
+
+
 def _layer_params(s: Structure, carrier: str) -> tuple[np.ndarray, np.ndarray]:
     p = mat.hgcdse(s.x)
     if carrier == "e":
@@ -470,8 +476,7 @@ def solve(
     out = outside_medium(outside)
     s = structure
     shape = s.shape
-    radii = s.radius_nm.reshape(-1, s.radius_nm.shape[-1])
-    sflat = Structure(radii, s.x.reshape(radii.shape))
+    radii, sflat = _flat(s)
     carriers = {}
     for c, Vo in (("e", out.Ve_eV), ("h", out.Vh_eV)):
         V, m = _layer_params(sflat, c)
@@ -568,8 +573,7 @@ def levels(
     if carrier not in ("e", "h"):
         raise ValueError(f"carrier must be 'e' or 'h', got {carrier!r}")
     out = outside_medium(outside)
-    radii = structure.radius_nm.reshape(-1, structure.radius_nm.shape[-1])
-    sflat = Structure(radii, structure.x.reshape(radii.shape))
+    radii, sflat = _flat(structure)
     V, m = _layer_params(sflat, carrier)
     Vo = out.Ve_eV if carrier == "e" else out.Vh_eV
     E = _levels(V, m, radii, Vo, out.mass, l, n_states, n_grid)
@@ -683,8 +687,7 @@ def transitions(
     if structure.shape not in ((), (1,)):
         raise ValueError("transitions() takes one structure, not a batch")
     out = outside_medium(outside)
-    radii = structure.radius_nm.reshape(1, -1)
-    sflat = Structure(radii, structure.x.reshape(1, -1))
+    radii, sflat = _flat(structure)
     j1s = float(solve(sflat, out).coulomb_eV[0])
     r_in, r_out = _grid(radii, np.full((1, 1), 2.0), 1201, 300)
     r = np.concatenate([r_in, r_out[:, 1:]], 1)
