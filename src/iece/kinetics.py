@@ -410,6 +410,7 @@ def energy_course(
     outside="reference",
     n_shells: int = 20,
     rtol: float = 1e-8,
+    n_cells: int = 100,
 ) -> EnergyCourse:
     """Diffusion profile -> graded NC -> EMA 1S-1S energy, at every time in ``t_s``.
 
@@ -426,7 +427,7 @@ def energy_course(
         x = fraction_constant_surface(t, D_m2_per_s, radius_nm)
     elif model == "two_regime":
         tt = np.unique(np.r_[0.0, t])
-        res = two_regime(tt, radius_nm, D_m2_per_s, n_cells=100, rtol=rtol)
+        res = two_regime(tt, radius_nm, D_m2_per_s, n_cells=n_cells, rtol=rtol)
         idx = np.searchsorted(tt, t)
         r_cells = np.r_[0.0, res.r_nm, radius_nm]
         C_cells = np.column_stack([res.C[:, 0], res.C, res.C[:, -1]])
