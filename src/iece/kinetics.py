@@ -280,7 +280,7 @@ def predict(model: str, t_s, radius_nm: float, params: dict) -> np.ndarray:
         t = np.asarray(t_s, float)
         order = np.argsort(t)
         tt = np.unique(np.r_[0.0, t[order]])
-        res = two_regime(tt, radius_nm, D)
+        res = two_regime(tt, radius_nm, D, n_cells=80, rtol=1e-7)
         return np.interp(t, tt, res.x)
     raise ValueError(f"model must be one of {MODELS}, got {model!r}")
 
@@ -495,4 +495,4 @@ def calibrate_dc_variant(
         )
         return float(res.x[0]) - x_target
 
-    return 10 ** brentq(miss, -32.0, -18.0, xtol=5e-3)
+    return 10 ** brentq(miss, -32.0, -18.0, xtol=1e-2)
