@@ -7,6 +7,7 @@ otherwise :class:`DataFileError` names the file and the line.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -82,3 +83,13 @@ def read_two_columns(
                 f" {x[bad[0] + 1]:g} follows {x[bad[0]]:g}"
             )
     return x, y
+
+
+def atomic_write_text(path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it into place, so a reader
+    (or an interrupted run) never sees a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

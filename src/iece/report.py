@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import html
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from . import ledger
+from .io import atomic_write_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _BLOCK = re.compile(r"\$\$(.+?)\$\$", re.S)
@@ -71,13 +71,6 @@ def badges(provenance: str) -> str:
     )
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
     """Export an executed notebook to one self-contained HTML page."""
     import nbformat
@@ -102,7 +95,7 @@ def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
         filters={"mathml": latex_to_mathml},
     )
     body, _ = exporter.from_notebook_node(nb, resources={"iece_header": header})
-    _atomic_write(out_html, body)
+    atomic_write_text(out_html, body)
 
 
 def _git(root: Path, *args: str) -> str:
@@ -184,5 +177,5 @@ def render_index(project, results: dict) -> Path:
         mismatches=sum(not c["ok"] for c in claims),
     )
     out = project.report / "index.html"
-    _atomic_write(out, page)
+    atomic_write_text(out, page)
     return out

@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import params as _params
+from .io import atomic_write_text
 
 DEPENDENCIES = (
     "numpy",
@@ -135,7 +136,7 @@ def ensure_kernel(project: Project) -> str:
     text = json.dumps(spec, indent=1)
     if not target.is_file() or target.read_text() != text:
         spec_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, text)
+        atomic_write_text(target, text)
     jp = str(project.build / "jupyter")
     parts = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != jp]
     os.environ["JUPYTER_PATH"] = os.pathsep.join([jp, *parts])
@@ -143,13 +144,6 @@ def ensure_kernel(project: Project) -> str:
 
 
 # ----------------------------------------------------------------------------- hashing
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def _hash_tree(h, folder: Path, root: Path) -> None:
     if not folder.is_dir():
         return
@@ -385,10 +379,10 @@ def run(
         o = outcomes[fig.id]
         results[fig.id] = o.entry
         if o.status == "ok":
-            _atomic_write(cache_dir / f"{fig.id}.json", json.dumps({"hash": o.entry["hash"]}))
+            atomic_write_text(cache_dir / f"{fig.id}.json", json.dumps({"hash": o.entry["hash"]}))
     known = discover(project)
     results = {k: results[k] for k in known if k in results}
-    _atomic_write(project.results_file, json.dumps(results, indent=1, sort_keys=False))
+    atomic_write_text(project.results_file, json.dumps(results, indent=1, sort_keys=False))
 
     from . import report
 
