@@ -30,6 +30,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .record import PROVENANCES as _RECORD_PROVENANCES
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -37,7 +39,8 @@ else:  # pragma: no cover
 
 VERDICTS = ("reproduced", "approximately reproduced", "not reproduced", "not checkable")
 CHECKS = ("abs", "rel", "within_stderr", "range", "at_least", "at_most", "true", "not_checkable")
-PROVENANCES = ("computed", "simulated", "quoted", "literature")
+#: A claim's provenance: any record provenance except "user" (user data never enter the ledger).
+PROVENANCES = tuple(p for p in _RECORD_PROVENANCES if p != "user")
 REQUIRED = (
     "id",
     "figure",

@@ -53,8 +53,6 @@ CONFIDENCE = ("high", "medium", "low")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 #: References the paper cites for Fig. 5f-g (Results, last paragraph).
 CITED_REFS = (9, 11, 29, 35, *range(50, 76))
-#: The paper's plotted window (Fig. 5f,g captions).
-WINDOW_NM = (700.0, 1700.0)
 #: Shortwave infrared as the paper defines it (Introduction): 1000-1700 nm.
 SWIR_NM = (1000.0, 1700.0)
 HG_CHALCOGENIDES = ("HgTe", "HgSe", "HgCdTe", "HgCdSe", "HgS")
