@@ -1,10 +1,14 @@
 """iece: a reproducible check of Lee & Smith, interdiffusion-enhanced cation exchange (IE-CE).
 
-Notebooks use :func:`record` and :func:`save_figure`; the physics lives in the modules
-``materials``, ``ema``, ``kinetics``, ``spectra``, ``lifetimes``, ``literature`` and ``checks``.
+Layers (each imports only those above it in this list): :mod:`iece.physics` (pure models),
+:mod:`iece.io` (user-file readers), :mod:`iece.paper` (the paper's numbers and one function per
+figure), :mod:`iece.pipeline` (parameters, runner, records, results format, ledger),
+:mod:`iece.report` (pages, plots, index) and :mod:`iece.cli`. See ARCHITECTURE.md.
+
+Notebooks use :func:`record_all`, :func:`record` and :func:`save_figure`.
 """
 
-from .record import record, save_figure
+from .pipeline.record import record, record_all, save_figure
 
-__all__ = ["record", "save_figure"]
-__version__ = "0.1.0"
+__all__ = ["record", "record_all", "save_figure"]
+__version__ = "0.2.0"

@@ -1,17 +1,28 @@
-"""Readers for user data: two-column CSV or whitespace text, header lines allowed.
+"""Every reader of a user file, and the atomic text writer.
 
-Leading lines that do not parse as numbers are headers. After the first numeric row every
-line must hold exactly two finite numbers (comma, semicolon, tab or spaces between them);
-otherwise :class:`DataFileError` names the file and the line.
+* :func:`read_two_columns`: two-column CSV or whitespace text, header lines allowed. Leading
+  lines that do not parse as numbers are headers; after the first numeric row every line must
+  hold exactly two finite numbers (comma, semicolon, tab or spaces between them);
+* :func:`read_composition` (``composition_path``), :func:`read_spectrum` (``spectrum_path``),
+  :func:`read_decay` (``decay_path``, ``irf_path``) and :func:`read_literature_table`
+  (``literature_path``) build on it or on :mod:`csv`.
+
+A file that cannot be read raises :class:`DataFileError` naming the file and the line. Readers
+return plain arrays or rows; turning them into model objects is the paper layer's job.
 """
 
 from __future__ import annotations
 
+import csv
+import math
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .physics.constants import HC_EV_NM
 
 _SPLIT = re.compile(r"[,;\s]+")
 
@@ -83,6 +94,270 @@ def read_two_columns(
                 f" {x[bad[0] + 1]:g} follows {x[bad[0]]:g}"
             )
     return x, y
+
+
+def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
+    """Read a user time course: CSV with columns ``time_min,x`` (header required); returns
+    (time in s, x). Errors name the line."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"composition_path {str(path)!r} does not exist")
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    rows = [(i, ln) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")]
+    if not rows:
+        raise DataFileError(f"composition_path {path.name}: empty file")
+    header = [h.strip().lower() for h in rows[0][1].split(",")]
+    if "time_min" not in header or "x" not in header:
+        raise DataFileError(
+            f"composition_path {path.name}, line {rows[0][0]}: needs a header with columns "
+            f"'time_min' and 'x', got {rows[0][1]!r}"
+        )
+    it, ix = header.index("time_min"), header.index("x")
+    t, x = [], []
+    for lineno, ln in rows[1:]:
+        parts = [p.strip() for p in ln.split(",")]
+        try:
+            tv, xv = float(parts[it]), float(parts[ix])
+        except (ValueError, IndexError):
+            raise DataFileError(
+                f"composition_path {path.name}, line {lineno}: expected numbers in columns "
+                f"time_min and x, got {ln!r}"
+            ) from None
+        if not np.isfinite(tv) or tv < 0:
+            raise DataFileError(
+                f"composition_path {path.name}, line {lineno}: time_min must be >= 0"
+            )
+        if not (0 <= xv <= 1):
+            raise DataFileError(f"composition_path {path.name}, line {lineno}: x must be in [0, 1]")
+        t.append(tv * 60.0)
+        x.append(xv)
+    if len(t) < 2:
+        raise DataFileError(f"composition_path {path.name}: needs at least 2 data rows")
+    return np.asarray(t), np.asarray(x)
+
+
+AXES = ("auto", "wavelength_nm", "energy_eV")
+
+
+def read_spectrum(path, axis: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    """Read a two-column absorption spectrum; return (energy eV increasing, absorbance).
+
+    ``axis``: ``wavelength_nm``, ``energy_eV`` or ``auto`` (a first column above 20 is taken as
+    wavelength in nm). The first column must be strictly monotonic (either direction)."""
+    if axis not in AXES:
+        raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
+    x, A = read_two_columns(path, what="spectrum_path", monotonic=True)
+    if axis == "auto":
+        axis = "wavelength_nm" if np.nanmax(x) > 20 else "energy_eV"
+    if np.any(x <= 0):
+        raise DataFileError(f"spectrum_path {Path(path).name}: the {axis} column must be positive")
+    E = HC_EV_NM / x if axis == "wavelength_nm" else x
+    order = np.argsort(E)
+    return E[order], A[order]
+
+
+def read_decay(path, irf_path=None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Read a user decay (time in ns, counts) and optionally an IRF on the same time channels;
+    return ``(t_ns, counts, irf_counts or None)``.
+
+    Times must be strictly increasing and evenly spaced; counts non-negative with a positive total.
+    """
+    name = Path(path).name
+    t, counts = read_two_columns(path, what="decay_path", monotonic=True, y_min=0.0)
+    dt = np.diff(t)
+    if dt[0] < 0:
+        raise DataFileError(f"decay_path {name}: time must increase")
+    if np.max(np.abs(dt - dt.mean())) > 1e-3 * dt.mean():
+        raise DataFileError(f"decay_path {name}: channels must be evenly spaced in time")
+    if counts.sum() <= 0:
+        raise DataFileError(f"decay_path {name}: all counts are zero")
+    irf = None
+    if irf_path is not None:
+        iname = Path(irf_path).name
+        ti, irf = read_two_columns(irf_path, what="irf_path", monotonic=True, y_min=0.0)
+        if ti.size != t.size or np.max(np.abs(ti - t)) > 1e-3 * dt.mean():
+            raise DataFileError(f"irf_path {iname}: must use the decay's time channels")
+        if irf.sum() <= 0:
+            raise DataFileError(f"irf_path {iname}: all counts are zero")
+    return t, counts, irf
+
+
+# ----------------------------------------------------------------------------- literature table
+COLUMNS = (
+    "ref",
+    "first_author",
+    "year",
+    "journal",
+    "doi",
+    "material",
+    "structure",
+    "pl_low_nm",
+    "pl_high_nm",
+    "fwhm_reported",
+    "fwhm_low_meV",
+    "fwhm_high_meV",
+    "qy_low_percent",
+    "qy_high_percent",
+    "source_url",
+    "snippet",
+    "confidence",
+    "provenance",
+    "notes",
+)
+NUMERIC = {
+    "pl_low_nm": (200.0, 5000.0),
+    "pl_high_nm": (200.0, 5000.0),
+    "fwhm_low_meV": (1.0, 1000.0),
+    "fwhm_high_meV": (1.0, 1000.0),
+    "qy_low_percent": (0.0, 100.0),
+    "qy_high_percent": (0.0, 100.0),
+}
+STRUCTURES = ("core", "core/shell")
+PROVENANCES = ("literature", "quoted")
+CONFIDENCE = ("high", "medium", "low")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+HG_CHALCOGENIDES = ("HgTe", "HgSe", "HgCdTe", "HgCdSe", "HgS")
+
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    ref: str
+    first_author: str
+    year: str
+    journal: str
+    doi: str
+    material: str
+    structure: str
+    pl_low_nm: float
+    pl_high_nm: float
+    fwhm_reported: str
+    fwhm_low_meV: float
+    fwhm_high_meV: float
+    qy_low_percent: float
+    qy_high_percent: float
+    source_url: str
+    snippet: str
+    confidence: str
+    provenance: str
+    notes: str
+
+    @property
+    def this_work(self) -> bool:
+        return self.ref == "this work"
+
+    @property
+    def pl_mid_nm(self) -> float:
+        return 0.5 * (self.pl_low_nm + self.pl_high_nm)
+
+    @property
+    def has_peak(self) -> bool:
+        return not math.isnan(self.pl_low_nm)
+
+    @property
+    def qy_best(self) -> float:
+        """Highest reported QY (an 'up to' value, the top of a range, or the single value)."""
+        return self.qy_high_percent
+
+    @property
+    def fwhm_best(self) -> float:
+        """Narrowest reported FWHM (meV)."""
+        return self.fwhm_low_meV
+
+    @property
+    def hg_chalcogenide(self) -> bool:
+        return any(self.material.startswith(m) or m in self.material for m in HG_CHALCOGENIDES)
+
+    def overlaps(self, window) -> bool:
+        return self.has_peak and self.pl_low_nm <= window[1] and self.pl_high_nm >= window[0]
+
+    def citation(self) -> str:
+        doi = f", doi:{self.doi}" if self.doi else ""
+        return f"{self.first_author} {self.year}, {self.journal}{doi}"
+
+
+def _num(text: str, col: str, lineno: int, path: str) -> float:
+    if text.strip() == "":
+        return float("nan")
+    try:
+        v = float(text)
+    except ValueError:
+        raise DataFileError(
+            f"{path}, line {lineno}: column {col} must be a number, got {text!r}"
+        ) from None
+    lo, hi = NUMERIC[col]
+    if not (lo <= v <= hi):
+        raise DataFileError(f"{path}, line {lineno}: {col} = {v:g} is outside [{lo:g}, {hi:g}]")
+    return v
+
+
+def read_literature_table(path) -> list[Row]:
+    """Read and validate the dataset; a bad row raises :class:`DataFileError` naming its line."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"literature_path {str(path)!r} does not exist")
+    name = path.name
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise DataFileError(f"{name}: empty file")
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")
+        rows, seen = [], {}
+        for values in reader:
+            lineno = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != len(header):
+                raise DataFileError(
+                    f"{name}, line {lineno}: {len(values)} fields, the header has {len(header)}"
+                )
+            rec = dict(zip(header, values))
+            nums = {c: _num(rec[c], c, lineno, name) for c in NUMERIC}
+            for lo, hi in (
+                ("pl_low_nm", "pl_high_nm"),
+                ("fwhm_low_meV", "fwhm_high_meV"),
+                ("qy_low_percent", "qy_high_percent"),
+            ):
+                if math.isnan(nums[lo]) != math.isnan(nums[hi]) and lo != "qy_low_percent":
+                    raise DataFileError(
+                        f"{name}, line {lineno}: give both {lo} and {hi}, or neither"
+                    )
+                if nums[lo] > nums[hi]:
+                    raise DataFileError(f"{name}, line {lineno}: {lo} > {hi}")
+            for col, allowed in (
+                ("structure", STRUCTURES),
+                ("provenance", PROVENANCES),
+                ("confidence", CONFIDENCE),
+            ):
+                if rec[col] not in allowed:
+                    raise DataFileError(
+                        f"{name}, line {lineno}: {col} must be one of {allowed}, got {rec[col]!r}"
+                    )
+            if rec["doi"] and not DOI.match(rec["doi"]):
+                raise DataFileError(f"{name}, line {lineno}: malformed DOI {rec['doi']!r}")
+            if not (rec["source_url"] and rec["snippet"]):
+                raise DataFileError(
+                    f"{name}, line {lineno}: every row needs source_url and snippet"
+                )
+            if all(math.isnan(v) for v in nums.values()):
+                raise DataFileError(f"{name}, line {lineno}: the row holds no value")
+            key = (
+                rec["ref"],
+                rec["material"],
+                rec["structure"],
+                *(round(v, 6) if not math.isnan(v) else None for v in nums.values()),
+            )
+            if key in seen:
+                raise DataFileError(f"{name}, line {lineno}: duplicate of line {seen[key]}")
+            seen[key] = lineno
+            rows.append(
+                Row(line=lineno, **{c: rec[c] for c in COLUMNS if c not in NUMERIC}, **nums)
+            )
+    return rows
 
 
 def atomic_write_text(path, text: str) -> None:

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import jinja2
 
-from . import ledger
-from .io import atomic_write_text
+from ..io import atomic_write_text
+from ..pipeline import ledger
+from ..pipeline.runner import discover, versions
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _BLOCK = re.compile(r"\$\$(.+?)\$\$", re.S)
@@ -108,8 +109,6 @@ def _git(root: Path, *args: str) -> str:
 
 
 def run_stamp(project) -> dict:
-    from .runner import versions
-
     commit = _git(project.root, "rev-parse", "--short", "HEAD") or "unknown"
     dirty = bool(_git(project.root, "status", "--porcelain", "--untracked-files=no"))
     return {
@@ -129,8 +128,6 @@ def _thumb(path: str) -> str:
 
 def render_index(project, results: dict) -> Path:
     """Write ``report/index.html`` from ``results`` and the ledger (if there is one)."""
-    from .runner import discover
-
     claims = []
     if project.claims_file.is_file():
         claims = [

@@ -15,8 +15,9 @@ its CdSe polynomial was found, and we do not type it from memory.
 from __future__ import annotations
 
 import numpy as np
-from scipy import constants as sc
 from scipy.optimize import brentq
+
+from .constants import HC_EV_NM
 
 JASIENIAK_COEFFS = (59.60816, -0.54736, 1.8873e-3, -2.85743e-6, 1.62974e-9)
 JASIENIAK_SOURCE = {
@@ -29,8 +30,6 @@ JASIENIAK_SOURCE = {
     "+1.8873e-3*peakWL^2-2.85743e-6*peakWL^3+1.62974e-9*peakWL^4",
 }
 VALID_NM = (2.0, 8.0)
-#: h c in eV nm (photon energy E = HC_EV_NM / wavelength).
-HC_EV_NM = sc.h * sc.c / sc.e * 1e9
 
 
 def jasieniak_diameter_nm(wavelength_nm):

@@ -25,12 +25,10 @@ import lmfit
 import numpy as np
 from scipy.signal import find_peaks, savgol_filter
 
+from . import ema
 from . import materials as mat
-from .io import DataFileError, read_two_columns
-from .sizing import HC_EV_NM
 
 CENTER_WINDOW_EV = 0.050
-AXES = ("auto", "wavelength_nm", "energy_eV")
 
 
 # ----------------------------------------------------------------------------- lineshapes
@@ -268,24 +266,6 @@ def fit(
     return Deconvolution(res, Eg, len(g), g, bics)
 
 
-# ----------------------------------------------------------------------------- user files
-def read_spectrum(path, axis: str = "auto") -> tuple[np.ndarray, np.ndarray]:
-    """Read a two-column absorption spectrum; return (energy eV increasing, absorbance).
-
-    ``axis``: ``wavelength_nm``, ``energy_eV`` or ``auto`` (a first column above 20 is taken as
-    wavelength in nm). The first column must be strictly monotonic (either direction)."""
-    if axis not in AXES:
-        raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
-    x, A = read_two_columns(path, what="spectrum_path", monotonic=True)
-    if axis == "auto":
-        axis = "wavelength_nm" if np.nanmax(x) > 20 else "energy_eV"
-    if np.any(x <= 0):
-        raise DataFileError(f"spectrum_path {path}: the {axis} column must be positive")
-    E = HC_EV_NM / x if axis == "wavelength_nm" else x
-    order = np.argsort(E)
-    return E[order], A[order]
-
-
 def bulk_gap(composition_x: float) -> float:
     """Eg of Eq. 1 for total Hg fraction x (linear, CdSe 1.74 eV to HgSe -0.06 eV)."""
     return float(mat.bulk_gap_eV(composition_x))
@@ -306,8 +286,6 @@ def ema_spectrum(
     :func:`iece.ema.transitions` with area = its strength ``(2l+1) overlap^2``, broadened by
     Eq. 1 with ``dR`` and ``Eg`` from the total x, plus seeded Gaussian noise of ``noise`` times
     the maximum. Returns (A(E), transitions, Eg). These spectra are *simulated from the model*."""
-    from . import ema
-
     Eg = bulk_gap(float(structure.total_x))
     ts = [t for t in ema.transitions(structure, outside, l_max=l_max) if t["energy_eV"] > Eg]
     A = spectrum(E, [t["strength"] for t in ts], [t["energy_eV"] for t in ts], dR, Eg)

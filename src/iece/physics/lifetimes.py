@@ -32,7 +32,6 @@ import lmfit
 import numpy as np
 from scipy import fft
 
-from .io import DataFileError, read_two_columns
 
 STATISTICS = ("poisson", "least_squares")
 
@@ -352,35 +351,3 @@ def bootstrap(fit: DecayFit, n_boot: int = 100, seed: int = 0, qy: float | None 
         out["k_r_per_ns"] = tuple(np.percentile(qy / ta, [2.5, 97.5]))
         out["k_nr_per_ns"] = tuple(np.percentile((1 - qy) / ta, [2.5, 97.5]))
     return out
-
-
-# ----------------------------------------------------------------------------- user files
-def read_decay(path, irf_path=None, *, rep_rate_MHz: float = 10.0) -> tuple[Instrument, np.ndarray]:
-    """Read a user decay (time in ns, counts) and optionally an IRF file on the same time axis.
-
-    Times must be strictly increasing and evenly spaced; counts non-negative with a positive total.
-    """
-    t, counts = read_two_columns(path, what="decay_path", monotonic=True, y_min=0.0)
-    dt = np.diff(t)
-    if dt[0] < 0:
-        raise DataFileError(f"decay_path {path}: time must increase")
-    if np.max(np.abs(dt - dt.mean())) > 1e-3 * dt.mean():
-        raise DataFileError(f"decay_path {path}: channels must be evenly spaced in time")
-    if counts.sum() <= 0:
-        raise DataFileError(f"decay_path {path}: all counts are zero")
-    irf = None
-    if irf_path is not None:
-        ti, irf_counts = read_two_columns(irf_path, what="irf_path", monotonic=True, y_min=0.0)
-        if ti.size != t.size or np.max(np.abs(ti - t)) > 1e-3 * dt.mean():
-            raise DataFileError(f"irf_path {irf_path}: must use the decay's time channels")
-        if irf_counts.sum() <= 0:
-            raise DataFileError(f"irf_path {irf_path}: all counts are zero")
-        irf = tuple(irf_counts)
-    inst = Instrument(
-        n_channels=t.size,
-        dt_ns=float(dt.mean()),
-        rep_rate_MHz=rep_rate_MHz,
-        irf_center_ns=float(t[np.argmax(counts)] - t[0]),
-        irf=irf,
-    )
-    return inst, counts

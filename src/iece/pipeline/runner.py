@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from ..io import atomic_write_text
 from . import params as _params
-from .io import atomic_write_text
+from . import results as _results
 
 DEPENDENCIES = (
     "numpy",
@@ -42,7 +43,8 @@ DEPENDENCIES = (
     "ipykernel",
     "latex2mathml",
 )
-PACKAGE_DIR = Path(__file__).resolve().parent
+#: The installed ``iece`` package; every file of it enters the cache hash.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Effective-mass approximation (EMA) for spherical, radially layered nanocrystals.
+"""The EMA solver: effective-mass approximation for spherical, radially layered nanocrystals.
 
 Method of Haus et al., Phys. Rev. B 47, 1359 (1993), as the paper uses it (Methods, "EMA
 calculations"): non-interacting electron and hole in concentric layers of piecewise-constant
@@ -28,16 +28,16 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 from scipy import constants as sc
 from scipy import special
 from scipy.integrate import cumulative_trapezoid, trapezoid
-from scipy.optimize import brentq
 from scipy.optimize.elementwise import find_root
 
-from . import materials as mat
+from .. import materials as mat
+from .media import Outside, outside_medium
+from .structures import Structure, _flat, _layer_params
 
 #: hbar^2 / (2 m0) in eV nm^2 (kinetic energy of k = 1/nm for the free-electron mass).
 HB2M_EV_NM2 = sc.hbar**2 / (2 * sc.m_e) / sc.e * 1e18
@@ -46,153 +46,9 @@ COULOMB_EV_NM = sc.e / (4 * sc.pi * sc.epsilon_0) * 1e9
 #: Brus' coefficient for the 1S-1S Coulomb energy of a uniform sphere, infinite barriers.
 BRUS_COEFFICIENT = 1.786
 
-PRESETS = ("reference", "vacuum", "infinite", "calibrated")
-
 
 class NoBoundState(ValueError):
     """A requested state is not bound in the given NC and outside medium."""
-
-
-# ----------------------------------------------------------------------------- outside medium
-@dataclass(frozen=True)
-class Outside:
-    """The medium around the NC: outside levels (eV, carrier frames) and mass (m0).
-
-    ``Ve_eV``/``Vh_eV`` are ``inf`` for infinite barriers.
-    """
-
-    name: str
-    Ve_eV: float
-    Vh_eV: float
-    mass: float = 1.0
-    note: str = ""
-
-
-#: The 3.3 nm CdSe 1S-1S energy (eV) that the ``calibrated`` medium reproduces (paper, Results).
-CALIBRATION_TARGET = (3.3, 2.24)
-
-
-def outside_medium(preset: str | Outside = "reference", shift_eV: float = 0.0) -> Outside:
-    """The outside medium for a preset name.
-
-    ``reference`` (default; the literal reading): outside band edges at the common level of the
-    paper's offsets (electron barrier ``-dEc``, hole barrier ``dEv``), free-electron mass.
-    ``vacuum``: electron level at the vacuum level, ``CDSE_ELECTRON_AFFINITY_EV`` above the CdSe
-    conduction band, hole level the same vacuum level seen from the valence band, mass m0.
-    ``infinite``: hard walls at the NC surface. ``calibrated``: ``reference`` plus one shift added
-    to both outside levels so that 3.3 nm CdSe absorbs at 2.24 eV
-    (see :func:`calibration_shift_eV`).
-    ``shift_eV`` adds a further shift to both levels (not for ``infinite``).
-    """
-    if isinstance(preset, Outside):
-        return preset
-    if preset not in PRESETS:
-        raise ValueError(f"outside medium must be one of {PRESETS}, got {preset!r}")
-    if preset == "infinite":
-        return Outside("infinite", np.inf, np.inf, 1.0, "hard walls")
-    if preset == "vacuum":
-        ve = mat.CDSE.dEc_eV + mat.CDSE_ELECTRON_AFFINITY_EV
-        vh = -mat.CDSE.dEv_eV + mat.CDSE_ELECTRON_AFFINITY_EV + mat.CDSE.gap_eV
-        return Outside("vacuum", ve + shift_eV, vh + shift_eV, 1.0, "vacuum level, m0")
-    if preset == "calibrated":
-        d = calibration_shift_eV()
-        return Outside(
-            "calibrated",
-            d + shift_eV,
-            d + shift_eV,
-            1.0,
-            f"reference {d:+.3f} eV (3.3 nm CdSe at 2.24 eV)",
-        )
-    return Outside("reference", shift_eV, shift_eV, 1.0, "common level of the offsets, m0")
-
-
-@functools.lru_cache(maxsize=1)
-def calibration_shift_eV() -> float:
-    """Shift of both outside levels of ``reference`` that puts 3.3 nm CdSe at 2.24 eV."""
-    d_nm, target = CALIBRATION_TARGET
-    s = alloy(d_nm, 0.0)
-
-    def miss(shift):
-        return float(solve(s, Outside("trial", shift, shift)).energy_eV) - target
-
-    # the energy rises monotonically with the barrier; bracket on the side the sign says
-    lo, hi = (0.0, 20.0) if miss(0.0) < 0 else (-0.25, 0.0)
-    try:
-        return float(brentq(miss, lo, hi, xtol=1e-9))
-    except (ValueError, NoBoundState) as exc:
-        raise ValueError("no outside-level shift reproduces 2.24 eV for 3.3 nm CdSe") from exc
-
-
-# ----------------------------------------------------------------------------- structures
-@dataclass
-class Structure:
-    """Concentric layers: ``radius_nm[..., j]`` is the outer radius of layer j (non-decreasing,
-    zero-thickness layers allowed), ``x[..., j]`` its Hg fraction. Leading axes are a batch."""
-
-    radius_nm: np.ndarray
-    x: np.ndarray
-    kind: str = "custom"
-
-    def __post_init__(self):
-        self.radius_nm, self.x = np.broadcast_arrays(
-            np.asarray(self.radius_nm, float), np.asarray(self.x, float)
-        )
-        if self.radius_nm.ndim == 0:
-            raise ValueError("radius_nm needs a layer axis")
-        if np.any(~np.isfinite(self.radius_nm)) or np.any(self.radius_nm[..., -1] <= 0):
-            raise ValueError("the outer radius (diameter_nm / 2) must be positive")
-        if np.any(np.diff(self.radius_nm, axis=-1) < 0) or np.any(self.radius_nm < 0):
-            raise ValueError("layer radii must be non-negative and non-decreasing")
-        mat.check_fraction(self.x, "layer Hg fraction x")
-
-    @property
-    def shape(self) -> tuple:
-        return self.radius_nm.shape[:-1]
-
-    @property
-    def outer_radius_nm(self) -> np.ndarray:
-        return self.radius_nm[..., -1]
-
-    @property
-    def total_x(self) -> np.ndarray:
-        """Volume-averaged Hg fraction of the whole NC."""
-        r3 = self.radius_nm**3
-        vol = np.diff(r3, axis=-1, prepend=0.0)
-        return (vol * self.x).sum(-1) / r3[..., -1]
-
-
-def _diameter(diameter_nm) -> np.ndarray:
-    d = np.asarray(diameter_nm, float)
-    if np.any(~np.isfinite(d)) or np.any(d <= 0):
-        raise ValueError(f"diameter_nm must be positive, got {diameter_nm!r}")
-    return d
-
-
-def alloy(diameter_nm, x) -> Structure:
-    """Homogeneous Hg_xCd_(1-x)Se sphere (``diameter_nm`` and ``x`` broadcast)."""
-    d, x = np.broadcast_arrays(_diameter(diameter_nm), mat.check_fraction(x))
-    return Structure((d / 2)[..., None], x[..., None], "alloy")
-
-
-def core_shell(diameter_nm, x) -> Structure:
-    """CdSe core / HgSe shell with total Hg fraction ``x`` = shell volume fraction."""
-    d, x = np.broadcast_arrays(_diameter(diameter_nm), mat.check_fraction(x))
-    r = d / 2
-    radii = np.stack([r * np.cbrt(1 - x), r], axis=-1)
-    comp = np.broadcast_to(np.array([0.0, 1.0]), radii.shape)
-    return Structure(radii, comp, "core/shell")
-
-
-def graded(diameter_nm, x_profile) -> Structure:
-    """NC of equal-thickness shells with Hg fractions ``x_profile[..., j]`` (centre outwards),
-    e.g. a diffusion profile C(r) sampled at shell mid-radii."""
-    xp = mat.check_fraction(x_profile, "x_profile")
-    d = _diameter(diameter_nm)
-    n = xp.shape[-1]
-    frac = np.arange(1, n + 1) / n
-    radii = (np.asarray(d)[..., None] / 2) * frac
-    radii, xp = np.broadcast_arrays(radii, xp)
-    return Structure(radii, xp, "graded")
 
 
 # ----------------------------------------------------------------------------- the solver
@@ -225,18 +81,6 @@ class Result:
             "surface_fraction_e": float(self.surface_fraction_e),
         }
 
-
-def _flat(s: Structure) -> tuple[np.ndarray, Structure]:
-    """Layer radii as (N, L) and the structure with its batch axes flattened to N."""
-    radii = s.radius_nm.reshape(-1, s.radius_nm.shape[-1])
-    return radii, Structure(radii, s.x.reshape(radii.shape))
-
-
-def _layer_params(s: Structure, carrier: str) -> tuple[np.ndarray, np.ndarray]:
-    p = mat.hgcdse(s.x)
-    if carrier == "e":
-        return p["dEc_eV"], p["me"]
-    return -p["dEv_eV"], p["mh"]
 
 
 def _trig(q, d):
@@ -578,143 +422,3 @@ def levels(
     Vo = out.Ve_eV if carrier == "e" else out.Vh_eV
     E = _levels(V, m, radii, Vo, out.mass, l, n_states, n_grid)
     return E.reshape(*structure.shape, n_states)
-
-
-# ----------------------------------------------------------------------------- FD check
-class FDResult(NamedTuple):
-    energy_eV: float
-    r_nm: np.ndarray
-    psi: np.ndarray
-    weight_nm3: np.ndarray  # cell volume / (4 pi)
-
-
-def solve_fd(
-    structure: Structure,
-    outside: str | Outside = "reference",
-    *,
-    carrier: str = "e",
-    l: int = 0,
-    cells_per_nm: int = 1500,
-    extrapolate: bool = True,
-) -> FDResult:
-    """Independent finite-volume solution for ONE structure (for tests and benchmarks).
-
-    Cell-centred finite volumes on spherical shells with interfaces on cell faces (series
-    'resistance' of 1/m across a face), a Dirichlet wall far outside (or at the surface for
-    infinite barriers), and the symmetric tridiagonal eigenproblem solved by
-    ``scipy.linalg.eigh_tridiagonal``. With ``extrapolate``, the energy is Richardson-
-    extrapolated from two grids (second order). Returns an :class:`FDResult` (psi normalised
-    so that sum 4 pi w psi^2 = 1 over the cell volumes w).
-    """
-    from scipy.linalg import eigh_tridiagonal
-
-    out = outside_medium(outside)
-    radii = np.asarray(structure.radius_nm, float).reshape(-1)
-    x = np.asarray(structure.x, float).reshape(-1)
-    s1 = Structure(radii[None], x[None])
-    V, m = (a[0] for a in _layer_params(s1, carrier))
-    V_e, V_h = _layer_params(s1, "e")[0][0], _layer_params(s1, "h")[0][0]
-    Vo = out.Ve_eV if carrier == "e" else out.Vh_eV
-
-    def once(density):
-        faces = [0.0]
-        Vc, mc = [], []
-        r_prev = 0.0
-        for j, rj in enumerate(radii):
-            if rj <= r_prev:
-                continue
-            n = max(8, int(np.ceil((rj - r_prev) * density)))
-            faces.extend(np.linspace(r_prev, rj, n + 1)[1:])
-            Vc += [V[j]] * n
-            mc += [m[j]] * n
-            r_prev = rj
-        if np.isfinite(Vo):
-            # the same outer span for both carriers, so their grids coincide
-            depth = min(out.Ve_eV - V_e.min(), out.Vh_eV - V_h.min())
-            kap = np.sqrt(max(depth, 1e-3) * out.mass / HB2M_EV_NM2)
-            span = min(25.0 / kap, 8.0)
-            n = max(50, int(np.ceil(span * density)))
-            faces.extend(np.linspace(r_prev, r_prev + span, n + 1)[1:])
-            Vc += [Vo] * n
-            mc += [out.mass] * n
-        f = np.asarray(faces)
-        Vc, mc = np.asarray(Vc), np.asarray(mc)
-        rc = 0.5 * (f[1:] + f[:-1])
-        w = (f[1:] ** 3 - f[:-1] ** 3) / 3
-        half_l = rc - f[:-1]
-        half_r = f[1:] - rc
-        g = f[1:-1] ** 2 / (mc[:-1] * half_r[:-1] + mc[1:] * half_l[1:])
-        g_wall = f[-1] ** 2 / (mc[-1] * half_r[-1])  # Dirichlet wall at the last face
-        diag = HB2M_EV_NM2 * (np.r_[0.0, g] + np.r_[g, g_wall]) + w * Vc
-        diag += w * HB2M_EV_NM2 * l * (l + 1) / (mc * rc**2)
-        off = -HB2M_EV_NM2 * g
-        sw = np.sqrt(w)
-        ev, vec = eigh_tridiagonal(
-            diag / w, off / (sw[:-1] * sw[1:]), select="i", select_range=(0, 0)
-        )
-        R = vec[:, 0] / sw
-        R = R / np.sqrt(np.sum(4 * np.pi * w * R**2))
-        R = R * np.sign(R[np.argmax(np.abs(R))])
-        return ev[0], rc, R, w
-
-    e1, rc, R, w = once(cells_per_nm)
-    if extrapolate:
-        e0, *_ = once(cells_per_nm / 2)
-        e1 = e1 + (e1 - e0) / 3
-    return FDResult(float(e1), rc, R, w)
-
-
-def overlap_fd(structure: Structure, outside: str | Outside = "reference", **kw) -> float:
-    """Electron-hole overlap (paper Eq. 2) of ONE structure from :func:`solve_fd`."""
-    e = solve_fd(structure, outside, carrier="e", extrapolate=False, **kw)
-    h = solve_fd(structure, outside, carrier="h", extrapolate=False, **kw)
-    if not np.array_equal(e.r_nm, h.r_nm):
-        raise RuntimeError("electron and hole FD grids differ")
-    return float(abs(np.sum(e.weight_nm3 * 4 * np.pi * e.psi * h.psi)))
-
-
-def transitions(
-    structure: Structure,
-    outside: str | Outside = "reference",
-    *,
-    l_max: int = 2,
-    n_max: int = 2,
-) -> list[dict]:
-    """Optical transitions of ONE structure between electron and hole states of equal (n, l),
-    as a model absorption spectrum needs: energy ``OUTSIDE_GAP + E_e + E_h - J_1S`` (the 1S-1S
-    Coulomb term applied to every transition, first order), overlap of the two radial functions,
-    and strength ``(2l + 1) * overlap^2``. Unbound states are skipped."""
-    if structure.shape not in ((), (1,)):
-        raise ValueError("transitions() takes one structure, not a batch")
-    out = outside_medium(outside)
-    radii, sflat = _flat(structure)
-    j1s = float(solve(sflat, out).coulomb_eV[0])
-    r_in, r_out = _grid(radii, np.full((1, 1), 2.0), 1201, 300)
-    r = np.concatenate([r_in, r_out[:, 1:]], 1)
-    found = []
-    for l in range(l_max + 1):
-        lev, psi = {}, {}
-        for c, Vo in (("e", out.Ve_eV), ("h", out.Vh_eV)):
-            V, m = _layer_params(sflat, c)
-            lev[c] = _levels(V, m, radii, Vo, out.mass, l, n_max, 800)[0]
-            psi[c] = [
-                None
-                if np.isnan(E)
-                else _normalized(np.array([E]), V, m, radii, Vo, out.mass, l, r_in, r_out)[0]
-                for E in lev[c]
-            ]
-        for n in range(n_max):
-            if psi["e"][n] is None or psi["h"][n] is None:
-                continue
-            ov = abs(float(trapezoid(4 * np.pi * r[0] ** 2 * psi["e"][n] * psi["h"][n], r[0])))
-            found.append(
-                {
-                    "label": f"{n + 1}{'SPDFGH'[l]}",
-                    "n": n + 1,
-                    "l": l,
-                    "energy_eV": mat.OUTSIDE_GAP_EV + lev["e"][n] + lev["h"][n] - j1s,
-                    "overlap": ov,
-                    "strength": (2 * l + 1) * ov**2,
-                }
-            )
-    return sorted(found, key=lambda t: t["energy_eV"])

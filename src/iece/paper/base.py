@@ -1,0 +1,203 @@
+"""What every figure module of :mod:`iece.paper` shares: declared parameters and a result.
+
+A figure module declares its parameters once, in ``PARAMS`` (a :class:`Params`): name, default,
+help, and the allowed range or values (a choice refers to the library's own tuple, e.g.
+``choices.OUTSIDE_MEDIA``). The runner validates ``-p NAME VALUE`` against it before anything
+runs, and the notebook's parameter cell holds the same defaults (a test keeps them equal).
+
+Its ``compute(**params)`` returns a :class:`FigureResult`: every number the claims need (with
+unit and provenance), short Markdown notes whose numbers are filled in from the results, and
+the arrays the plots draw.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Where a number comes from; see :mod:`iece.pipeline.results`.
+PROVENANCES = ("computed", "simulated", "quoted", "literature", "user")
+KINDS = ("int", "float", "bool", "str", "path", "int?", "float?")
+
+
+class ParameterError(ValueError):
+    """A parameter value that a figure does not accept; nothing was computed."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: ``kind`` is one of :data:`KINDS` (``int?``/``float?``: a number or None;
+    ``path``: a file or None). ``bounds`` is a closed range; ``choices`` the allowed strings.
+    ``paper=False`` marks an execution setting (``fast``) that leaves a run a paper run."""
+
+    name: str
+    kind: str
+    default: object
+    help: str
+    bounds: tuple[float, float] | None = None
+    choices: tuple[str, ...] | None = None
+    paper: bool = True
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.name}: kind must be one of {KINDS}, got {self.kind!r}")
+
+    def allowed(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.bounds:
+            kind = self.kind.rstrip("?") + (" or None" if self.kind.endswith("?") else "")
+            return f"{kind} in [{self.bounds[0]:g}, {self.bounds[1]:g}]"
+        return {"path": "a file path or None"}.get(self.kind, self.kind)
+
+    def convert(self, value, figure: str = ""):
+        """``value`` (a command-line string or a Python value) as this parameter's type;
+        :class:`ParameterError` naming the parameter and the allowed values otherwise."""
+        where = f"{figure}: " if figure else ""
+        bad = ParameterError(
+            f"{where}parameter {self.name!r} got {value!r}; allowed: {self.allowed()}"
+        )
+        kind = self.kind
+        if isinstance(value, str) and kind != "str":
+            text = value.strip()
+            low = text.lower()
+            if kind in ("path", "int?", "float?") and low in ("none", ""):
+                return None
+            try:
+                if kind in ("int", "int?"):
+                    value = int(text)
+                elif kind in ("float", "float?"):
+                    value = float(text)
+                elif kind == "bool":
+                    if low not in ("true", "false", "1", "0", "yes", "no"):
+                        raise bad
+                    value = low in ("true", "1", "yes")
+                else:  # path
+                    value = text
+            except ValueError:
+                raise bad from None
+        if value is None:
+            if kind in ("path", "int?", "float?"):
+                return None
+            raise bad
+        if kind in ("int", "int?"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+                raise bad
+            value = int(value)
+        elif kind in ("float", "float?"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise bad
+            value = float(value)
+        elif kind == "bool" and not isinstance(value, bool):
+            raise bad
+        elif kind in ("str", "path") and not isinstance(value, str):
+            raise bad
+        if self.bounds and kind not in ("str", "path", "bool"):
+            lo, hi = self.bounds
+            if math.isnan(value) or not lo <= value <= hi:
+                raise bad
+        if self.choices and value not in self.choices:
+            raise bad
+        if kind == "path" and not Path(value).is_file():
+            raise ParameterError(f"{where}parameter {self.name!r}: file {value!r} does not exist")
+        return value
+
+
+def number(name, default, help, lo, hi, *, paper=True) -> Param:
+    return Param(name, "float", float(default), help, (lo, hi), paper=paper)
+
+
+def integer(name, default, help, lo, hi, *, paper=True) -> Param:
+    return Param(name, "int", int(default), help, (lo, hi), paper=paper)
+
+
+def optional(name, help, lo, hi, *, integer=False) -> Param:
+    return Param(name, "int?" if integer else "float?", None, help, (lo, hi))
+
+
+def choice(name, default, help, choices) -> Param:
+    return Param(name, "str", default, help, choices=tuple(choices))
+
+
+def flag(name, default, help, *, paper=True) -> Param:
+    return Param(name, "bool", bool(default), help, paper=paper)
+
+
+def path(name, help) -> Param:
+    return Param(name, "path", None, help)
+
+
+#: Every figure has it: cheaper settings for the tests. It does not change a claim's number.
+FAST = flag("fast", False, "cheaper settings (tests); no claim number depends on it", paper=False)
+
+
+class Params:
+    """The declared parameters of one figure, in order."""
+
+    def __init__(self, *params: Param):
+        self.by_name = {p.name: p for p in params}
+
+    def __iter__(self):
+        return iter(self.by_name.values())
+
+    def __contains__(self, name) -> bool:
+        return name in self.by_name
+
+    def defaults(self) -> dict:
+        return {p.name: p.default for p in self}
+
+    def validate(self, given: dict, figure: str = "") -> dict:
+        """Converted values of ``given`` (name -> string or value); every name must exist."""
+        out = {}
+        for name, value in given.items():
+            if name not in self.by_name:
+                where = f"{figure}: " if figure else ""
+                raise ParameterError(
+                    f"{where}unknown parameter {name!r}; known parameters: {', '.join(self.by_name)}"
+                )
+            out[name] = self.by_name[name].convert(value, figure)
+        return out
+
+    def resolve(self, given: dict, figure: str = "") -> dict:
+        """Defaults updated with the validated ``given`` values."""
+        return self.defaults() | self.validate(given, figure)
+
+    def is_paper_run(self, values: dict) -> bool:
+        """True when every paper parameter (all but execution settings) has its default."""
+        return all(values.get(p.name, p.default) == p.default for p in self if p.paper)
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number of a figure result: value, unit (``"1"`` dimensionless, ``""`` for a yes/no
+    or a string), provenance, optional standard error and note."""
+
+    value: object
+    unit: str
+    provenance: str = "computed"
+    stderr: float | None = None
+    note: str = ""
+
+    def __post_init__(self):
+        if self.provenance not in PROVENANCES:
+            raise ValueError(f"provenance must be one of {PROVENANCES}, got {self.provenance!r}")
+
+
+@dataclass
+class FigureResult:
+    """What a figure's ``compute`` returns: ``numbers`` to record, ``notes`` (Markdown, keyed by
+    section, numbers filled in from the results) and ``data`` for the plots."""
+
+    params: dict
+    numbers: dict[str, Number] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+    def add(self, name: str, value, unit: str, *, provenance="computed", stderr=None, note=""):
+        if name in self.numbers:
+            raise ValueError(f"number {name!r} added twice")
+        self.numbers[name] = Number(value, unit, provenance, stderr, note)
+
+    def __getitem__(self, name: str):
+        return self.numbers[name].value

@@ -1,0 +1,199 @@
+"""The paper's own arithmetic: statements that need a computation but belong to no figure.
+
+:func:`compute` gives every number of the ``checks`` page (tests: ``tests/test_checks.py``).
+Each function below is one relation, with its constants and their sources:
+
+* lattice mismatch ``(a_HgSe - a_CdSe) / a_CdSe`` (a from the paper, Introduction);
+* photon energy ``E = hc / lambda`` (scipy.constants);
+* zinc-blende cation count of a sphere, ``N = (pi d^3 / 6) / (a^3 / 4)`` (4 cations per cubic
+  cell), and reaction equivalents per NC (Methods, "Mercury cation exchange");
+* shell thickness from monolayers: one monolayer is one close-packed (111) layer,
+  ``a / sqrt(3)`` for zinc blende. CdS: 0.334 nm layer spacing (Rempel et al. 2011, "parameters
+  of the unit cell a = 0.236 and c =0.334 nm", https://cris.fau.de/converis/portal/publication/
+  108699184); ZnS: a = 0.541 nm ("The crystal has a lattice parameter of 0.541 nm",
+  https://www.princeton.edu/~maelabs/mae324/glos324/zns.htm); Cd0.5Zn0.5S: the mean of the two
+  layer spacings (Vegard's rule, our assumption);
+* the paper's Eq. 4, ``mu = ln(10) A / (f_V L)``: a molar absorption coefficient
+  ``eps = C d^3`` (cm^-1 uM^-1, d in nm) becomes the size-independent intrinsic coefficient
+  ``mu = ln(10) C 1e9 / (N_A pi / 6 * 1e-21)`` cm^-1.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import constants as sc
+
+from .. import io
+from ..physics import materials as mat
+from ..physics import sizing
+from ..physics.constants import HC_EV_NM
+from . import choices, quoted
+from .base import FAST, FigureResult, Params, choice, number, path
+
+#: Close-packed layer spacing (nm) of CdS (Rempel 2011) and ZnS (a / sqrt 3, a = 0.541 nm).
+CDS_LAYER_NM = 0.334
+ZNS_A_NM = 0.541
+ZNS_LAYER_NM = ZNS_A_NM / math.sqrt(3)
+CDZNS_LAYER_NM = 0.5 * (CDS_LAYER_NM + ZNS_LAYER_NM)
+SOURCES = {
+    "CdS": "https://cris.fau.de/converis/portal/publication/108699184 "
+    "('parameters of the unit cell a = 0.236 and c =0.334 nm')",
+    "ZnS": "https://www.princeton.edu/~maelabs/mae324/glos324/zns.htm "
+    "('The crystal has a lattice parameter of 0.541 nm')",
+}
+
+
+def lattice_mismatch_percent(a1: float, a2: float) -> float:
+    """(a2 - a1) / a1 in percent."""
+    if a1 <= 0 or a2 <= 0:
+        raise ValueError("lattice parameters must be > 0")
+    return 100.0 * (a2 - a1) / a1
+
+
+def photon_energy_eV(wavelength_nm: float) -> float:
+    """E = hc / lambda (eV, nm)."""
+    if wavelength_nm <= 0:
+        raise ValueError(f"wavelength_nm must be > 0, got {wavelength_nm}")
+    return HC_EV_NM / wavelength_nm
+
+
+def cations_per_nc(diameter_nm: float, a_nm: float = mat.CDSE.a_nm) -> float:
+    """Cations in a zinc-blende sphere: volume / (a^3 / 4)."""
+    if diameter_nm <= 0 or a_nm <= 0:
+        raise ValueError("diameter_nm and a_nm must be > 0")
+    return (math.pi * diameter_nm**3 / 6) / (a_nm**3 / 4)
+
+
+def surface_cation_fraction(
+    diameter_nm: float, layer_nm: float = mat.CDSE.a_nm / math.sqrt(3)
+) -> float:
+    """Fraction of cations in the outermost layer (thickness ``layer_nm``) of a sphere."""
+    r = diameter_nm / 2
+    if not 0 < layer_nm < r:
+        raise ValueError("layer_nm must be between 0 and the radius")
+    return 1 - ((r - layer_nm) / r) ** 3
+
+
+def reaction_amounts(
+    diameter_nm: float = quoted.DIAMETER_PROTOTYPE_NM.value,
+    nc_nmol: float = quoted.NC_NMOL.value,
+    hg_eq: float = quoted.HG_PER_CD.value,
+    ag_eq: float = quoted.AG_PER_CD_OPTIMUM.value,
+    thiol_eq=quoted.THIOL_PER_CD.value,
+    hg_molar: float = quoted.HG_MOLAR.value,
+    ag_molar: float = quoted.AG_MOLAR.value,
+) -> dict:
+    """Reagents of the Methods' typical exchange, per NC and per batch (equivalents per Cd)."""
+    n_cd = cations_per_nc(diameter_nm)
+    cd_umol = n_cd * nc_nmol * 1e-3
+    return {
+        "cd_per_nc": n_cd,
+        "hg_per_nc": hg_eq * n_cd,
+        "ag_per_nc": ag_eq * n_cd,
+        "thiol_per_nc": tuple(t * n_cd for t in thiol_eq),
+        "cd_umol": cd_umol,
+        "hg_uL": hg_eq * cd_umol / hg_molar,  # umol / (mol/L) = uL
+        "ag_uL": ag_eq * cd_umol / ag_molar,
+    }
+
+
+def shell_diameter_nm(core_nm: float, layers) -> float:
+    """Diameter after adding shells: ``layers`` is a sequence of (monolayers, layer_nm)."""
+    return core_nm + 2 * sum(n * t for n, t in layers)
+
+
+def intrinsic_absorption_per_cm(coefficient: float) -> float:
+    """Eq. 4 for eps = C d^3 (cm^-1 uM^-1, d in nm): mu = ln10 * eps / (N_A V), size-independent."""
+    eps_per_d3 = coefficient * 1e9  # cm^2 / mol per nm^3: 1/uM = 1e6 L/mol = 1e9 cm^3/mol
+    volume_per_d3 = math.pi / 6 * 1e-21  # cm^3 per nm^3 of d^3
+    return math.log(10) * eps_per_d3 / (sc.N_A * volume_per_d3)
+
+
+def npl_cation_anion_ratio(monolayers: float) -> float:
+    """Cation to anion planes of a zinc-blende NPL of n.5 monolayers: (n + 1) : n."""
+    n = math.floor(monolayers)
+    if monolayers - n != 0.5 or n < 1:
+        raise ValueError(f"monolayers must be n + 0.5 with n >= 1, got {monolayers}")
+    return (n + 1) / n
+
+
+PARAMS = Params(
+    number("diameter_nm", quoted.DIAMETER_PROTOTYPE_NM.value, "NC diameter for the per-NC amounts (nm)",
+           1, 20),
+    number("nc_nmol", quoted.NC_NMOL.value, "NCs in the typical exchange (nmol)", 1e-3, 1e6),
+    choice("monolayer", "111", "shell monolayer: close-packed (111) layer or a/2 along (100)",
+           choices.MONOLAYERS),
+    path("sizing_path", "your CdSe sizing data: two columns, diameter (nm), 1S-1S energy (eV)"),
+    FAST,
+)
+
+
+def monolayer_thicknesses_nm(convention: str) -> dict:
+    """One monolayer of CdS, Cd0.5Zn0.5S and ZnS (nm) under a convention of
+    :data:`~iece.paper.choices.MONOLAYERS`."""
+    if convention == "111":
+        return {"CdS": CDS_LAYER_NM, "CdZnS": CDZNS_LAYER_NM, "ZnS": ZNS_LAYER_NM}
+    if convention == "100":
+        cds, zns = CDS_LAYER_NM * math.sqrt(3) / 2, ZNS_A_NM / 2
+        return {"CdS": cds, "CdZnS": 0.5 * (cds + zns), "ZnS": zns}
+    raise ValueError(f"monolayer must be one of {choices.MONOLAYERS}, got {convention!r}")
+
+
+def compute(**params) -> FigureResult:
+    """All numbers of the checks page for the given parameters (defaults: the paper's)."""
+    p = PARAMS.resolve(params, "checks")
+    res = FigureResult(p)
+    q = quoted
+    res.add("lattice_mismatch_percent", lattice_mismatch_percent(mat.CDSE.a_nm, mat.HGSE.a_nm),
+            "%", provenance="quoted")
+    res.add("swir_1000nm_eV", photon_energy_eV(q.SWIR_NM.low), "eV", provenance="quoted")
+    res.add("swir_1700nm_eV", photon_energy_eV(q.SWIR_NM.high), "eV", provenance="quoted")
+    res.add("ce_shift_eV", q.CDSE_1S_EV.value - q.CE_1S_1H_EV.value, "eV", provenance="quoted")
+    res.add("iece_shift_eV", q.CDSE_1S_EV.value - q.IECE_1S_1H_EV.value, "eV", provenance="quoted")
+    res.add("cdse_gap_nm", HC_EV_NM / mat.CDSE.gap_eV, "nm", provenance="quoted",
+            note="the bulk CdSe gap (1.74 eV) as a wavelength: where the alloys' range starts")
+    res.add("hgse_gap_eV", mat.HGSE.gap_eV, "eV", provenance="quoted")
+    res.add("fwhm_gap_ce_minus_iece_meV", q.FWHM_CE_MEV.low - q.FWHM_IECE_MEV.high, "meV",
+            provenance="quoted", note="smallest CE FWHM minus the largest IE-CE FWHM")
+
+    d = np.linspace(*sizing.VALID_NM, 61)
+    res.add("jasieniak_3p3nm_eV", float(sizing.jasieniak_energy_eV(q.DIAMETER_PROTOTYPE_NM.value)),
+            "eV", provenance="literature", note=f"doi:{sizing.JASIENIAK_SOURCE['doi']}")
+    res.data["sizing"] = (d, sizing.jasieniak_energy_eV(d))
+    if p["sizing_path"] is not None:
+        ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path")
+        rms = np.sqrt(np.mean((sizing.jasieniak_energy_eV(np.clip(ud, *sizing.VALID_NM)) - ue) ** 2))
+        res.add("user_sizing_rms_eV", float(rms), "eV", provenance="user")
+        res.data["user_sizing"] = (ud, ue)
+
+    layers = monolayer_thicknesses_nm(p["monolayer"])
+    n_cds, n_cdzns, n_zns = q.SHELL_MONOLAYERS.value
+    res.add("shell_diameter_nm", shell_diameter_nm(
+        q.SHELL_CORE_NM.value,
+        [(n_cds, layers["CdS"]), (n_cdzns, layers["CdZnS"]), (n_zns, layers["ZnS"])]),
+        "nm", note=f"monolayer convention {p['monolayer']}")
+    res.data["layers"] = layers
+
+    eps = {"HgSe": q.EPS400_HGSE, "PbSe": q.EPS400_PBSE, "PbS": q.EPS400_PBS,
+           "CdSe": q.EPS400_CDSE}
+    mu = {k: intrinsic_absorption_per_cm(v.value) for k, v in eps.items()}
+    for k, v in mu.items():
+        res.add(f"mu400_{k}_per_cm", v, "1/cm", provenance="quoted")
+    res.add("mu400_hgse_over_best_other", mu["HgSe"] / max(v for k, v in mu.items() if k != "HgSe"),
+            "1", provenance="quoted")
+    res.data["eps400"] = {k: v.value for k, v in eps.items()}
+
+    amt = reaction_amounts(p["diameter_nm"], p["nc_nmol"])
+    surf = surface_cation_fraction(q.DIAMETER_PROTOTYPE_NM.value)
+    res.add("cd_per_nc", amt["cd_per_nc"], "1", note=f"{p['diameter_nm']:g} nm")
+    res.add("ag_per_nc", amt["ag_per_nc"], "1")
+    res.add("surface_cation_fraction_3p3nm", surf, "1")
+    res.add("thiol_per_surface_cation_min", q.THIOL_PER_CD.low / surf, "1",
+            note="0.6 thiol per Cd over the surface share of Cd, 3.3 nm")
+    res.add("thiol_per_hg_max", q.THIOL_PER_CD.high / q.HG_PER_CD.value, "1",
+            note="1.5 thiol per Cd over 1.5 Hg per Cd (a dithiolate needs 2)")
+    res.add("npl_cation_anion_ratio", npl_cation_anion_ratio(q.NPL_MONOLAYERS.value), "1")
+    res.data.update(amounts=amt, surface_fraction=surf, mu400=mu)
+    return res

@@ -1,0 +1,165 @@
+"""Fig. 1c: Hg-for-Cd exchange over time and the 1S-1S band energy it implies.
+
+Physics: :mod:`iece.physics.diffusion` (Crank series, finite volumes), :mod:`.diffusion_fit`
+and :mod:`.exchange` (profile -> graded NC -> EMA energy); tests in ``tests/test_kinetics.py``.
+
+IE-CE is one D with a constant surface concentration. CE is the two-regime model (outer
+monolayer at once, then slow diffusion) whose one D is calibrated to the quoted 1 h energy: a
+one-point calibration, not a fit. Room temperature: D smaller by the quoted orders, Ag ~4-fold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import io
+from ..physics import diffusion, diffusion_fit, exchange
+from . import choices, quoted
+from .base import FAST, FigureResult, Params, choice, integer, number, path
+
+HOUR_S = 3600.0
+PARAMS = Params(
+    number("diameter_nm", quoted.DIAMETER_PROTOTYPE_NM.value, "NC diameter (nm)", 1.5, 10),
+    number("D_m2_per_s", quoted.D_IECE_M2_PER_S.value, "IE-CE D at 80 C (m^2/s)", 1e-30, 1e-15),
+    choice("outside", "reference", "EMA outside medium", choices.OUTSIDE_MEDIA),
+    number("hours", quoted.CE_INCOMPLETE_H.value, "end of the time axis (h)", 0.1, 1000),
+    integer("n_times", 60, "time points (log-spaced)", 5, 500),
+    number("ce_energy_1h_eV", quoted.CE_1S_1H_EV.value, "CE energy at 1 h (calibration)", 0.5, 2.2),
+    number("D_hg_over_D_cd", 100.0, "D(c) variant of CE: D in HgSe over D in CdSe", 1, 1e6),
+    number("rt_factor", 10**quoted.RT_D_ORDERS_SMALLER.value, "room temperature: D smaller by", 1, 1e6),
+    number("ag_factor", quoted.AG_D_FOLD.value, "room temperature: Ag raises D by", 1, 100),
+    number("rt_hours", 24.0, "room-temperature run length (h; not stated)", 0.1, 1000),
+    path("composition_path", "your time course: CSV with columns time_min,x"),
+    integer("seed", 11, "seed of the simulated fitting demo", 0, 2**32 - 1),
+    FAST,
+)
+
+
+def compute(**params) -> FigureResult:
+    """All numbers of the fig1c page for the given parameters (defaults: the paper's)."""
+    p = PARAMS.resolve(params, "fig1c")
+    res = FigureResult(p)
+    out = choices.outside(p["outside"])
+    a_nm = p["diameter_nm"] / 2
+    n_t = min(p["n_times"], 25) if p["fast"] else p["n_times"]
+    t = np.r_[0.0, np.logspace(0, np.log10(p["hours"] * HOUR_S), n_t)]
+    t = np.unique(np.r_[t, HOUR_S, 4 * HOUR_S, min(48.0, p["hours"]) * HOUR_S])
+
+    def at(arr, hours):
+        return float(np.interp(hours * HOUR_S, t, arr))
+
+    # IE-CE: one D, constant surface
+    ie = exchange.energy_course(t, a_nm, p["D_m2_per_s"], outside=out)
+    res.add("x_iece_1h", at(ie.x, 1), "1")
+    res.add("x_iece_4h", at(ie.x, quoted.IECE_COMPLETE_H.value), "1")
+    res.add("E_iece_1h_eV", at(ie.energy_graded_eV, 1), "eV")
+    res.add("E_iece_1h_alloy_eV", at(ie.energy_alloy_eV, 1), "eV",
+            note="a homogeneous alloy of the same x")
+    res.add("E_t0_eV", float(ie.energy_graded_eV[0]), "eV")
+    res.add("t95_iece_h", float(np.interp(0.95, ie.x, t)) / HOUR_S, "h", note="95% exchanged")
+
+    # CE: two regimes, D calibrated to the quoted 1 h energy
+    ce = None
+    try:
+        D_ce = exchange.calibrate_two_regime(p["ce_energy_1h_eV"], HOUR_S, a_nm, outside=out)
+    except ValueError as exc:
+        res.notes["ce"] = f"The CE model cannot be calibrated with outside '{out.name}': {exc}"
+    else:
+        ce = exchange.energy_course(t, a_nm, D_ce, model="two_regime", outside=out)
+        D_cd = exchange.calibrate_dc_variant(at(ce.x, 1), HOUR_S, a_nm, p["D_hg_over_D_cd"])
+        x48_dc = diffusion.two_regime(
+            np.array([HOUR_S, 48 * HOUR_S]), a_nm, D_cd,
+            D_hg_m2_per_s=D_cd * p["D_hg_over_D_cd"], n_cells=60,
+        ).x[1]
+        res.add("D_ce_m2_per_s", D_ce, "m^2/s", note="calibrated to the quoted 1 h energy")
+        res.add("x_ce_48h", at(ce.x, quoted.CE_INCOMPLETE_H.value), "1")
+        res.add("x_ce_48h_Dc_variant", float(x48_dc), "1",
+                note=f"D(c) from {D_cd:.2e} (CdSe) to {D_cd * p['D_hg_over_D_cd']:.2e} m^2/s")
+        res.notes["ce"] = (
+            f"CE: calibrated D = {D_ce:.2e} m²/s ({p['D_m2_per_s'] / D_ce:.0f}x below the IE-CE "
+            f"value). x = {at(ce.x, 1):.3f} at 1 h and **{res['x_ce_48h']:.3f} at 48 h**. The D(c) "
+            f"variant (D_HgSe/D_CdSe = {p['D_hg_over_D_cd']:g}, same x at 1 h) gives "
+            f"{x48_dc:.3f} at 48 h."
+        )
+
+    # room temperature, no thiols
+    t_rt = np.linspace(0, p["rt_hours"] * HOUR_S, 200)
+    D_rt = p["D_m2_per_s"] / p["rt_factor"]
+    x_rt_ag = diffusion.fraction_constant_surface(t_rt, D_rt, a_nm)
+    x_rt = diffusion.fraction_constant_surface(t_rt, D_rt / p["ag_factor"], a_nm)
+    res.add("x_rt_Ag_end", float(x_rt_ag[-1]), "1", note=f"after {p['rt_hours']:g} h")
+    res.add("x_rt_noAg_end", float(x_rt[-1]), "1", note=f"after {p['rt_hours']:g} h")
+
+    # fitting demo: simulated IE-CE points refitted (validates the method, not the paper)
+    rng = np.random.default_rng(p["seed"])
+    t_demo = np.linspace(60, 6 * HOUR_S, 50)
+    D0 = quoted.D_IECE_M2_PER_S.value
+    x_demo = diffusion.fraction_constant_surface(t_demo, D0, a_nm) + rng.normal(0, 0.01, 50)
+    f_demo = diffusion_fit.fit(t_demo, np.clip(x_demo, 0, 1), a_nm, sigma=0.01)
+    D_demo, D_demo_err = f_demo.D_m2_per_s
+    res.add("demo_D_recovered_m2_per_s", D_demo, "m^2/s", stderr=D_demo_err, provenance="simulated")
+    demo = [("IE-CE-like (simulated)", "constant_surface", f_demo)]
+    if ce is not None and not p["fast"]:
+        logD = np.log10(D_ce)
+        x_ce_demo = diffusion_fit.predict("two_regime", t_demo * 8, a_nm, {"log10D": logD})
+        x_ce_demo = np.clip(x_ce_demo + rng.normal(0, 0.01, 50), 0, 1)
+        for model in ("constant_surface", "two_regime"):
+            fm = diffusion_fit.fit(t_demo * 8, x_ce_demo, a_nm, model=model, sigma=0.01,
+                                   log10D0=logD)
+            demo.append(("CE-like (simulated)", model, fm))
+    res.data["demo"] = demo
+
+    if p["composition_path"] is not None:
+        tu, xu = io.read_composition(p["composition_path"])
+        fits = {m: diffusion_fit.fit(tu, xu, a_nm, model=m)
+                for m in ("constant_surface", "surface_rate")}
+        best = min(fits, key=lambda m: fits[m].stats["aic"])
+        Du, Du_err = fits["constant_surface"].D_m2_per_s
+        res.add("D_m2_per_s", Du, "m^2/s", stderr=Du_err, provenance="user")
+        res.add("best_model", best, "", provenance="user")
+        for m, fm in fits.items():
+            res.add(f"aic_{m}", fm.stats["aic"], "1", provenance="user")
+        res.data["user"] = (tu, xu, fits)
+        res.notes["user"] = (
+            f"Your data: D = {Du:.3e} ± {Du_err:.1e} m²/s (single D); best model by AIC: {best}."
+        )
+
+    # the same predictions under every other outside medium
+    sens = {}
+    if not p["fast"]:
+        for name in choices.OUTSIDE_MEDIA:
+            o = choices.outside(name)
+            e1 = res["E_iece_1h_eV"] if name == p["outside"] else float(
+                exchange.energy_course(np.array([HOUR_S]), a_nm, p["D_m2_per_s"], outside=o)
+                .energy_graded_eV[0])
+            res.add(f"sens_E_iece_1h_eV__{name}", e1, "eV")
+            try:
+                dce = D_ce if (name == p["outside"] and ce is not None) else (
+                    exchange.calibrate_two_regime(p["ce_energy_1h_eV"], HOUR_S, a_nm, outside=o))
+            except ValueError as exc:
+                sens[name] = (e1, str(exc), None)
+                continue
+            xc = float(diffusion.two_regime(np.array([0.0, 48 * HOUR_S]), a_nm, dce,
+                                            n_cells=100).x[-1])
+            res.add(f"sens_x_ce_48h__{name}", xc, "1")
+            sens[name] = (e1, dce, xc)
+    res.data.update(t_s=t, ie=ie, ce=ce, t_rt_s=t_rt, x_rt_ag=x_rt_ag, x_rt=x_rt, D_rt=D_rt,
+                    sensitivity=sens)
+    res.notes["iece"] = (
+        f"With D = {p['D_m2_per_s']:.1e} m²/s: x = {res['x_iece_1h']:.3f} after 1 h, "
+        f"{res['x_iece_4h']:.4f} after 4 h (95 % at {res['t95_iece_h']:.2f} h). 1S-1S energy "
+        f"after 1 h: {res['E_iece_1h_eV']:.3f} eV for the graded NC "
+        f"({res['E_iece_1h_alloy_eV']:.3f} eV for a homogeneous alloy of the same x); paper: "
+        f"{quoted.IECE_1S_1H_EV.value} eV."
+    )
+    return res
+
+
+#: The paper's quoted points drawn on the figure: (time h, energy eV, kind).
+QUOTED_POINTS = {
+    "CdSe, t = 0": (0.0, quoted.CDSE_1S_EV.value, "Abs"),
+    "CE 1 h": (1.0, quoted.CE_1S_1H_EV.value, "Abs"),
+    "IE-CE 1 h": (1.0, quoted.IECE_1S_1H_EV.value, "Abs"),
+    "CdSe PL": (0.0, quoted.CDSE_PL_EV.value, "PL"),
+    "IE-CE PL": (1.0, quoted.IECE_PL_1H_EV.value, "PL"),
+}

@@ -1,0 +1,72 @@
+"""Fig. 5f-g: PL linewidth and quantum yield against infrared NCs in the literature.
+
+The comparison set (``data/literature/ir_nanocrystals.csv``) is read and validated by
+:func:`iece.io.read_literature_table`; :mod:`iece.paper.literature` compares (tests in
+``tests/test_literature.py``). Each comparison is a margin (how much better this work is) with
+the number of points it rests on; with no point it is "not checkable".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import io
+from . import literature, quoted
+from .base import FAST, FigureResult, ParameterError, Params, number, path
+
+#: The default comparison set, relative to the project root.
+DATASET = Path("data/literature/ir_nanocrystals.csv")
+PARAMS = Params(
+    path("literature_path", "your table of literature values (same columns as the dataset)"),
+    number("window_low_nm", quoted.SWIR_NM.low, "lower edge of the comparison window (nm)", 200,
+           5000),
+    number("window_high_nm", quoted.SWIR_NM.high, "upper edge of the comparison window (nm)", 200,
+           5000),
+    FAST,
+)
+#: name -> keyword arguments of :func:`iece.paper.literature.compare`.
+COMPARISONS = {
+    "hg_brighter": {"metric": "qy", "hg_only": True},
+    "hg_narrower": {"metric": "fwhm", "hg_only": True},
+    "swir_brighter": {"metric": "qy"},
+    "swir_narrower": {"metric": "fwhm"},
+    "pbs_pbse_core_fwhm": {"metric": "fwhm", "materials": ("PbS", "PbSe"), "structure": "core"},
+}
+
+
+def compute(root=".", **params) -> FigureResult:
+    """All numbers of the fig5fg page; ``root`` is where the default dataset's path starts."""
+    p = PARAMS.resolve(params, "fig5fg")
+    window = (p["window_low_nm"], p["window_high_nm"])
+    if window[0] >= window[1]:
+        raise ParameterError(
+            f"fig5fg: window_low_nm ({window[0]:g}) must be below window_high_nm ({window[1]:g})"
+        )
+    res = FigureResult(p)
+    user = p["literature_path"] is not None
+    source = Path(p["literature_path"]) if user else Path(root) / DATASET
+    rows = io.read_literature_table(source)
+    prov = "user" if user else "literature"
+    cov = literature.coverage(rows)
+    res.add("coverage_cited_refs_with_values", cov["with_values"], "1", provenance=prov)
+    ours = [r for r in rows if r.this_work and r.structure == "core/shell"]
+    if not ours:
+        raise ValueError(f"{source.name}: the table has no 'this work' core/shell row")
+    here = "user" if user else "quoted"
+    res.add("this_work_qy_low_percent", max(r.qy_low_percent for r in ours), "%", provenance=here)
+    res.add("this_work_qy_high_percent", max(r.qy_high_percent for r in ours), "%",
+            provenance=here)
+    res.add("this_work_fwhm_low_meV", min(r.fwhm_low_meV for r in ours), "meV", provenance=here)
+    compared = {k: literature.compare(rows, window=window, **kw) for k, kw in COMPARISONS.items()}
+    for name, c in compared.items():
+        unit = "%" if COMPARISONS[name]["metric"] == "qy" else "meV"
+        res.add(f"{name}_margin", c["margin"], unit if c["n"] else "", provenance=prov,
+                note=f"{c['n']} points: " + "; ".join(c["points"]))
+        res.add(f"{name}_n", c["n"], "1", provenance=prov)
+    res.data.update(rows=rows, window=window, compared=compared, coverage=cov,
+                    source=source.name if user else str(DATASET))
+    res.notes["dataset"] = (
+        f"**{len(rows)} rows** from `{res.data['source']}`. Coverage: {cov['with_values']} of the "
+        f"{cov['cited']} references the paper cites for Fig. 5f-g have a public value here."
+    )
+    return res

@@ -1,0 +1,58 @@
+"""Effective-mass approximation (EMA) for radially layered spherical NCs (paper Methods, "EMA
+calculations"; Haus et al. 1993), split by job:
+
+* :mod:`.structures`: alloy, core/shell and graded NCs (batched);
+* :mod:`.media`: the fixed readings of the outside medium (``reference``, ``vacuum``,
+  ``infinite``);
+* :mod:`.solver`: bound states, wavefunctions, overlap (Eq. 2), surface fraction (Eq. 3),
+  Coulomb term and 1S-1S energy;
+* :mod:`.calibration`: an outside medium calibrated to a target energy (above the solver);
+* :mod:`.optics`: transitions and the observables the claims use;
+* :mod:`.reference_fd`: an independent finite-volume solver for the tests and benchmarks only.
+"""
+
+from .calibration import calibrated, calibration_shift_eV
+from .media import FIXED, Outside, outside_medium
+from .optics import (
+    composition_for_energy,
+    depletion,
+    matched_overlap_ratio,
+    nonlinearity,
+    shell_probability,
+    transitions,
+)
+from .solver import (
+    BRUS_COEFFICIENT,
+    COULOMB_EV_NM,
+    HB2M_EV_NM2,
+    NoBoundState,
+    Result,
+    levels,
+    solve,
+)
+from .structures import Structure, alloy, core_shell, graded
+
+__all__ = [
+    "BRUS_COEFFICIENT",
+    "COULOMB_EV_NM",
+    "FIXED",
+    "HB2M_EV_NM2",
+    "NoBoundState",
+    "Outside",
+    "Result",
+    "Structure",
+    "alloy",
+    "calibrated",
+    "calibration_shift_eV",
+    "composition_for_energy",
+    "core_shell",
+    "depletion",
+    "graded",
+    "levels",
+    "matched_overlap_ratio",
+    "nonlinearity",
+    "outside_medium",
+    "shell_probability",
+    "solve",
+    "transitions",
+]

@@ -1,0 +1,132 @@
+"""Optical observables built on the EMA solver (paper Eqs. 2-3 and what follows from them).
+
+* :func:`transitions`: electron-hole transitions of equal (n, l), energy and strength
+  ``(2l + 1) phi^2``, for model absorption spectra;
+* :func:`shell_probability`: probability beyond the core radius;
+* :func:`depletion`: oscillator-strength depletion ``1 - (phi / phi_0)^2``;
+* :func:`nonlinearity`: largest distance of a curve from its chord / total change;
+* :func:`composition_for_energy` and :func:`matched_overlap_ratio`: NCs of equal 1S-1S energy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.integrate import trapezoid
+from scipy.optimize import brentq
+
+from .. import materials as mat
+from .media import Outside, outside_medium
+from .solver import Result, _grid, _levels, _normalized, solve
+from .structures import Structure, _flat, _layer_params, alloy, core_shell
+
+
+def transitions(
+    structure: Structure,
+    outside: str | Outside = "reference",
+    *,
+    l_max: int = 2,
+    n_max: int = 2,
+) -> list[dict]:
+    """Optical transitions of ONE structure between electron and hole states of equal (n, l),
+    as a model absorption spectrum needs: energy ``OUTSIDE_GAP + E_e + E_h - J_1S`` (the 1S-1S
+    Coulomb term applied to every transition, first order), overlap of the two radial functions,
+    and strength ``(2l + 1) * overlap^2``. Unbound states are skipped."""
+    if structure.shape not in ((), (1,)):
+        raise ValueError("transitions() takes one structure, not a batch")
+    out = outside_medium(outside)
+    radii, sflat = _flat(structure)
+    j1s = float(solve(sflat, out).coulomb_eV[0])
+    r_in, r_out = _grid(radii, np.full((1, 1), 2.0), 1201, 300)
+    r = np.concatenate([r_in, r_out[:, 1:]], 1)
+    found = []
+    for l in range(l_max + 1):
+        lev, psi = {}, {}
+        for c, Vo in (("e", out.Ve_eV), ("h", out.Vh_eV)):
+            V, m = _layer_params(sflat, c)
+            lev[c] = _levels(V, m, radii, Vo, out.mass, l, n_max, 800)[0]
+            psi[c] = [
+                None
+                if np.isnan(E)
+                else _normalized(np.array([E]), V, m, radii, Vo, out.mass, l, r_in, r_out)[0]
+                for E in lev[c]
+            ]
+        for n in range(n_max):
+            if psi["e"][n] is None or psi["h"][n] is None:
+                continue
+            ov = abs(float(trapezoid(4 * np.pi * r[0] ** 2 * psi["e"][n] * psi["h"][n], r[0])))
+            found.append(
+                {
+                    "label": f"{n + 1}{'SPDFGH'[l]}",
+                    "n": n + 1,
+                    "l": l,
+                    "energy_eV": mat.OUTSIDE_GAP_EV + lev["e"][n] + lev["h"][n] - j1s,
+                    "overlap": ov,
+                    "strength": (2 * l + 1) * ov**2,
+                }
+            )
+    return sorted(found, key=lambda t: t["energy_eV"])
+
+
+def shell_probability(res: Result) -> tuple[np.ndarray, np.ndarray]:
+    """Probability of electron and hole beyond the core radius (innermost layer's outer radius)
+    of two-layer structures: ``int_{r_core}^inf 4 pi r^2 psi^2 dr``."""
+    r = res.r_nm
+    r_core = res.structure.radius_nm[..., 0][..., None]
+    mask = r >= r_core
+    pe = trapezoid(4 * np.pi * r**2 * res.psi_e**2 * mask, r, axis=-1)
+    ph = trapezoid(4 * np.pi * r**2 * res.psi_h**2 * mask, r, axis=-1)
+    return pe, ph
+
+
+def depletion(overlap: np.ndarray) -> np.ndarray:
+    """Oscillator-strength depletion ``1 - (phi / phi[..., 0])^2`` along the last (x) axis."""
+    ov = np.asarray(overlap, float)
+    return 1.0 - (ov / ov[..., :1]) ** 2
+
+
+def nonlinearity(y: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
+    """``max |y - chord| / |y[-1] - y[0]|`` along the last axis (uniform x grid).
+
+    Changes below ``rtol`` times the curve's magnitude are roundoff and count as zero: a flat
+    curve is linear (0); one that deviates but ends where it starts has no scale (``inf``).
+    """
+    y = np.asarray(y, float)
+    t = np.linspace(0.0, 1.0, y.shape[-1])
+    chord = y[..., :1] + (y[..., -1:] - y[..., :1]) * t
+    tol = rtol * np.abs(y).max(-1)
+    dev = np.abs(y - chord).max(-1)
+    dev = np.where(dev > tol, dev, 0.0)
+    span = np.abs(y[..., -1] - y[..., 0])
+    flat = span <= tol
+    return np.where(flat, np.where(dev > 0, np.inf, 0.0), dev / np.where(flat, 1.0, span))
+
+
+def composition_for_energy(build, diameter_nm: float, energy_eV: float, outside="reference"):
+    """Total Hg fraction x at which ``build(diameter_nm, x)`` (``alloy`` or
+    ``core_shell``) has the given 1S-1S energy; ValueError if no x in [0, 1] reaches it."""
+    def f(x):
+        return float(solve(build(diameter_nm, x), outside).energy_eV) - energy_eV
+
+    lo, hi = f(0.0), f(1.0)
+    if lo * hi > 0:
+        raise ValueError(
+            f"energy_eV {energy_eV} is outside the range {hi + energy_eV:.3f}-{lo + energy_eV:.3f}"
+            f" eV of {build.__name__} NCs of {diameter_nm} nm"
+        )
+    return brentq(f, 0.0, 1.0, xtol=1e-10)
+
+
+def matched_overlap_ratio(diameter_nm: float, energy_eV: float, outside="reference") -> dict:
+    """Alloy and core/shell NCs of one size with the same 1S-1S energy (as in Fig. 2h-j): their
+    compositions, overlaps and the oscillator-strength ratio (phi_alloy / phi_cs)^2."""
+    x_al = composition_for_energy(alloy, diameter_nm, energy_eV, outside)
+    x_cs = composition_for_energy(core_shell, diameter_nm, energy_eV, outside)
+    ov_al = float(solve(alloy(diameter_nm, x_al), outside).overlap)
+    ov_cs = float(solve(core_shell(diameter_nm, x_cs), outside).overlap)
+    return {
+        "x_alloy": x_al,
+        "x_core_shell": x_cs,
+        "overlap_alloy": ov_al,
+        "overlap_core_shell": ov_cs,
+        "overlap2_ratio": (ov_al / ov_cs) ** 2,
+    }

@@ -1,0 +1,163 @@
+"""The format of ``build/results.json``: the one place it is defined, used by the writer
+(:mod:`iece.pipeline.runner`) and the readers (:mod:`iece.pipeline.ledger`, the report).
+
+Schema version 2::
+
+    {
+      "schema_version": 2,
+      "figures": {
+        "<figure id>": {
+          "title": "Fig. 2e-g, ...",
+          "notebook": "notebooks/fig2eg_ema.ipynb",    # relative to the project root
+          "parameters": {"diameter_nm": 4.0, ...},      # every parameter of the run
+          "paper_defaults": true,                       # all paper parameters at their defaults
+          "status": "ok",                               # "ok" | "failed"
+          "error": "",
+          "runtime_s": 3.2,
+          "hash": "<sha256 of the run's inputs>",
+          "results": {
+            "<name>": {"value": 0.97, "unit": "1", "stderr": null,
+                       "provenance": "computed", "note": "", "cell": 3}
+          },
+          "figures": [
+            {"name": "fig2g_s5_s6_s8", "provenance": "computed", "caption": "...",
+             "cell": 5, "files": ["figures/fig2g_s5_s6_s8.svg", "figures/fig2g_s5_s6_s8.png"]}
+          ]
+        }
+      }
+    }
+
+``unit`` is always present: ``"1"`` for a dimensionless number, ``""`` for a string or a
+yes/no value. ``value`` is a number, a bool, a string, a list or ``null`` (NaN is stored as
+``null``). ``provenance`` is one of :data:`PROVENANCES`. Paths are relative to the project.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+SCHEMA_VERSION = 2
+#: Where a number comes from (``user``: the user's own data file; never enters the ledger).
+PROVENANCES = ("computed", "simulated", "quoted", "literature", "user")
+
+
+class ResultsError(ValueError):
+    """``build/results.json`` (or a record) does not follow this format."""
+
+
+def plain(value):
+    """``value`` as JSON-safe Python: numpy scalars and arrays unwrapped, NaN/inf -> None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class Record:
+    """One recorded number (or string, bool, list) of a figure run."""
+
+    value: object
+    unit: str
+    provenance: str
+    stderr: float | None = None
+    note: str = ""
+    cell: int | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.unit, str):
+            raise ResultsError(f"unit must be a string, got {self.unit!r}")
+        if self.provenance not in PROVENANCES:
+            raise ResultsError(f"provenance must be one of {PROVENANCES}, got {self.provenance!r}")
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """A figure written by a notebook (SVG + PNG), with the provenance of its data."""
+
+    name: str
+    provenance: str
+    files: list[str]
+    caption: str = ""
+    cell: int | None = None
+
+    def __post_init__(self):
+        bad = [p for p in self.provenance.split("+") if p not in PROVENANCES]
+        if bad:
+            raise ResultsError(f"figure {self.name}: provenance parts {bad} not in {PROVENANCES}")
+
+
+@dataclass
+class FigureRun:
+    """Everything one run of one figure notebook produced."""
+
+    title: str
+    notebook: str
+    parameters: dict
+    paper_defaults: bool
+    status: str
+    error: str = ""
+    runtime_s: float = 0.0
+    hash: str = ""
+    results: dict[str, Record] = field(default_factory=dict)
+    figures: list[FigureFile] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["results"] = {k: asdict(v) for k, v in self.results.items()}
+        d["figures"] = [asdict(f) for f in self.figures]
+        return d
+
+    @classmethod
+    def from_dict(cls, fid: str, d: dict) -> FigureRun:
+        try:
+            results = {k: Record(**v) for k, v in d.get("results", {}).items()}
+            figures = [FigureFile(**f) for f in d.get("figures", [])]
+            rest = {k: v for k, v in d.items() if k not in ("results", "figures")}
+            return cls(**rest, results=results, figures=figures)
+        except (TypeError, ResultsError) as exc:
+            raise ResultsError(f"figure {fid!r}: {exc}") from None
+
+
+@dataclass
+class Results:
+    """The content of ``build/results.json``: one :class:`FigureRun` per figure id."""
+
+    figures: dict[str, FigureRun] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        body = {"schema_version": SCHEMA_VERSION}
+        body["figures"] = {k: v.to_dict() for k, v in self.figures.items()}
+        return json.dumps(body, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str, where: str = "results.json") -> Results:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ResultsError(f"{where} is not valid JSON ({exc}); rerun `iece run`") from None
+        version = data.get("schema_version") if isinstance(data, dict) else None
+        if version != SCHEMA_VERSION:
+            raise ResultsError(
+                f"{where} has schema_version {version!r}, this iece writes {SCHEMA_VERSION};"
+                " rerun `iece run --force`"
+            )
+        return cls({k: FigureRun.from_dict(k, v) for k, v in data["figures"].items()})
+
+    @classmethod
+    def load(cls, path) -> Results:
+        """Read ``path``; an absent file is an empty :class:`Results`."""
+        path = Path(path)
+        if not path.is_file():
+            return cls()
+        return cls.from_json(path.read_text(encoding="utf-8"), where=str(path.name))
