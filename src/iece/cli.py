@@ -1,4 +1,8 @@
-"""Command line: ``iece list | run | claims | ema`` (also ``python -m iece``)."""
+"""Command line: ``iece list | run | claims | ema`` (also ``python -m iece``).
+
+The CLI is the top layer: it runs the notebooks and renders the report through
+:func:`iece.report.build`, reads the ledger, and calls the EMA directly for ``iece ema``.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +11,40 @@ import json
 import sys
 from pathlib import Path
 
-from . import ledger
-from .params import ParameterError
+from .paper import choices
+from .paper.base import ParameterError
+from .physics import ema
+from .pipeline import ledger
+from .pipeline.results import ResultsError
 
 
 def _project(args):
-    from .runner import Project, find_root
+    from .pipeline.runner import Project, find_root
 
     root = Path(args.root) if args.root else find_root()
     return Project(root, notebooks=args.notebooks, build=args.build_dir)
 
 
 def cmd_list(args) -> int:
-    from .runner import discover
+    from .pipeline.runner import discover
 
     proj = _project(args)
     for fid, fig in discover(proj).items():
         print(f"{fid:8s} {fig.title}  [{fig.path.relative_to(proj.root)}]")
-        for p in fig.parameters.values():
-            print(f"    {p.name:22s} {p.type:6s} default={p.default!r:14s} {p.help}")
+        for p in fig.parameters:
+            print(
+                f"    {p.name:22s} {p.kind:6s} default={p.default!r:14s} {p.help} ({p.allowed()})"
+            )
     return 0
 
 
 def cmd_run(args) -> int:
-    from .runner import run
+    from .report import build
 
     proj = _project(args)
     overrides = dict(args.param or [])
     try:
-        outcomes = run(
+        outcomes = build(
             proj,
             args.figures or None,
             overrides,
@@ -67,11 +76,15 @@ def _claims_markdown(rows) -> str:
 
 
 def cmd_claims(args) -> int:
-    from .runner import load_results
+    from .pipeline.runner import load_results
 
     proj = _project(args)
-    claims = ledger.load(proj.claims_file)
-    rows = [e.as_dict() for e in ledger.evaluate(claims, load_results(proj))]
+    try:
+        claims = ledger.load(proj.claims_file)
+        rows = [e.as_dict() for e in ledger.evaluate(claims, load_results(proj))]
+    except (ledger.LedgerError, ResultsError) as exc:
+        print(f"iece claims: {exc}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps(rows, indent=1))
     elif args.format == "markdown":
@@ -88,6 +101,34 @@ def cmd_claims(args) -> int:
             )
         print(f"{len(rows)} claims, {sum(not r['ok'] for r in rows)} differ from the ledger")
     return 0 if all(r["ok"] for r in rows) else 1
+
+
+def cmd_ema(args) -> int:
+    try:
+        build = ema.alloy if args.structure == "alloy" else ema.core_shell
+        res = ema.solve(build(args.diameter_nm, args.x), choices.outside(args.outside))
+    except ValueError as exc:  # includes NoBoundState
+        print(f"iece ema: {exc}", file=sys.stderr)
+        return 2
+    out = res.as_dict()
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(
+            f"{args.structure}, diameter {args.diameter_nm:g} nm, x = {args.x:g}, "
+            f"outside medium {res.outside.name} ({res.outside.note})"
+        )
+        labels = {
+            "energy_eV": "1S-1S energy (eV)",
+            "electron_eV": "electron level (eV, common frame)",
+            "hole_eV": "hole level (eV, common frame)",
+            "coulomb_eV": "Coulomb term (eV)",
+            "overlap": "overlap (Eq. 2)",
+            "surface_fraction_e": "surface electron fraction (Eq. 3)",
+        }
+        for k, v in out.items():
+            print(f"  {labels[k]:36s} {v:.4f}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,9 +160,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     c.set_defaults(func=cmd_claims)
 
-    from . import ema_cli
-
-    ema_cli.add_parser(sub)
+    p = sub.add_parser("ema", help="1S-1S energy, overlap and surface fraction of one NC")
+    p.add_argument("--diameter-nm", type=float, required=True, help="NC diameter (nm), > 0")
+    p.add_argument("--x", type=float, required=True, help="total Hg fraction, 0 <= x <= 1")
+    p.add_argument("--structure", choices=("alloy", "core-shell"), default="alloy")
+    p.add_argument(
+        "--outside",
+        choices=choices.OUTSIDE_MEDIA,
+        default="reference",
+        help="outside medium (default: reference, the literal reading)",
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.set_defaults(func=cmd_ema)
     return ap
 
 

@@ -219,7 +219,6 @@ DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 HG_CHALCOGENIDES = ("HgTe", "HgSe", "HgCdTe", "HgCdSe", "HgS")
 
 
-
 @dataclass(frozen=True)
 class Row:
     line: int

@@ -42,6 +42,8 @@ class Param:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"{self.name}: kind must be one of {KINDS}, got {self.kind!r}")
+        if "=" in self.help:  # papermill cannot parse a parameter line whose comment has '='
+            raise ValueError(f"{self.name}: the help text must not contain '='")
 
     def allowed(self) -> str:
         if self.choices:
@@ -82,7 +84,11 @@ class Param:
                 return None
             raise bad
         if kind in ("int", "int?"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or value != int(value)
+            ):
                 raise bad
             value = int(value)
         elif kind in ("float", "float?"):
@@ -153,8 +159,9 @@ class Params:
         for name, value in given.items():
             if name not in self.by_name:
                 where = f"{figure}: " if figure else ""
+                known = ", ".join(self.by_name)
                 raise ParameterError(
-                    f"{where}unknown parameter {name!r}; known parameters: {', '.join(self.by_name)}"
+                    f"{where}unknown parameter {name!r}; known parameters: {known}"
                 )
             out[name] = self.by_name[name].convert(value, figure)
         return out

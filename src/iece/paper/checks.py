@@ -120,11 +120,17 @@ def npl_cation_anion_ratio(monolayers: float) -> float:
 
 
 PARAMS = Params(
-    number("diameter_nm", quoted.DIAMETER_PROTOTYPE_NM.value, "NC diameter for the per-NC amounts (nm)",
-           1, 20),
+    number(
+        "diameter_nm",
+        quoted.DIAMETER_PROTOTYPE_NM.value,
+        "NC diameter for the per-NC amounts (nm)",
+        1,
+        20,
+    ),
     number("nc_nmol", quoted.NC_NMOL.value, "NCs in the typical exchange (nmol)", 1e-3, 1e6),
-    choice("monolayer", "111", "shell monolayer: close-packed (111) layer or a/2 along (100)",
-           choices.MONOLAYERS),
+    choice(
+        "monolayer", "111", "shell monolayer: a (111) layer or a/2 along (100)", choices.MONOLAYERS
+    ),
     path("sizing_path", "your CdSe sizing data: two columns, diameter (nm), 1S-1S energy (eV)"),
     FAST,
 )
@@ -146,43 +152,72 @@ def compute(**params) -> FigureResult:
     p = PARAMS.resolve(params, "checks")
     res = FigureResult(p)
     q = quoted
-    res.add("lattice_mismatch_percent", lattice_mismatch_percent(mat.CDSE.a_nm, mat.HGSE.a_nm),
-            "%", provenance="quoted")
+    res.add(
+        "lattice_mismatch_percent",
+        lattice_mismatch_percent(mat.CDSE.a_nm, mat.HGSE.a_nm),
+        "%",
+        provenance="quoted",
+    )
     res.add("swir_1000nm_eV", photon_energy_eV(q.SWIR_NM.low), "eV", provenance="quoted")
     res.add("swir_1700nm_eV", photon_energy_eV(q.SWIR_NM.high), "eV", provenance="quoted")
     res.add("ce_shift_eV", q.CDSE_1S_EV.value - q.CE_1S_1H_EV.value, "eV", provenance="quoted")
     res.add("iece_shift_eV", q.CDSE_1S_EV.value - q.IECE_1S_1H_EV.value, "eV", provenance="quoted")
-    res.add("cdse_gap_nm", HC_EV_NM / mat.CDSE.gap_eV, "nm", provenance="quoted",
-            note="the bulk CdSe gap (1.74 eV) as a wavelength: where the alloys' range starts")
+    res.add(
+        "cdse_gap_nm",
+        HC_EV_NM / mat.CDSE.gap_eV,
+        "nm",
+        provenance="quoted",
+        note="the bulk CdSe gap (1.74 eV) as a wavelength: where the alloys' range starts",
+    )
     res.add("hgse_gap_eV", mat.HGSE.gap_eV, "eV", provenance="quoted")
-    res.add("fwhm_gap_ce_minus_iece_meV", q.FWHM_CE_MEV.low - q.FWHM_IECE_MEV.high, "meV",
-            provenance="quoted", note="smallest CE FWHM minus the largest IE-CE FWHM")
+    res.add(
+        "fwhm_gap_ce_minus_iece_meV",
+        q.FWHM_CE_MEV.low - q.FWHM_IECE_MEV.high,
+        "meV",
+        provenance="quoted",
+        note="smallest CE FWHM minus the largest IE-CE FWHM",
+    )
 
     d = np.linspace(*sizing.VALID_NM, 61)
-    res.add("jasieniak_3p3nm_eV", float(sizing.jasieniak_energy_eV(q.DIAMETER_PROTOTYPE_NM.value)),
-            "eV", provenance="literature", note=f"doi:{sizing.JASIENIAK_SOURCE['doi']}")
+    res.add(
+        "jasieniak_3p3nm_eV",
+        float(sizing.jasieniak_energy_eV(q.DIAMETER_PROTOTYPE_NM.value)),
+        "eV",
+        provenance="literature",
+        note=f"doi:{sizing.JASIENIAK_SOURCE['doi']}",
+    )
     res.data["sizing"] = (d, sizing.jasieniak_energy_eV(d))
     if p["sizing_path"] is not None:
         ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path")
-        rms = np.sqrt(np.mean((sizing.jasieniak_energy_eV(np.clip(ud, *sizing.VALID_NM)) - ue) ** 2))
+        rms = np.sqrt(
+            np.mean((sizing.jasieniak_energy_eV(np.clip(ud, *sizing.VALID_NM)) - ue) ** 2)
+        )
         res.add("user_sizing_rms_eV", float(rms), "eV", provenance="user")
         res.data["user_sizing"] = (ud, ue)
 
     layers = monolayer_thicknesses_nm(p["monolayer"])
     n_cds, n_cdzns, n_zns = q.SHELL_MONOLAYERS.value
-    res.add("shell_diameter_nm", shell_diameter_nm(
-        q.SHELL_CORE_NM.value,
-        [(n_cds, layers["CdS"]), (n_cdzns, layers["CdZnS"]), (n_zns, layers["ZnS"])]),
-        "nm", note=f"monolayer convention {p['monolayer']}")
+    res.add(
+        "shell_diameter_nm",
+        shell_diameter_nm(
+            q.SHELL_CORE_NM.value,
+            [(n_cds, layers["CdS"]), (n_cdzns, layers["CdZnS"]), (n_zns, layers["ZnS"])],
+        ),
+        "nm",
+        note=f"monolayer convention {p['monolayer']}",
+    )
     res.data["layers"] = layers
 
-    eps = {"HgSe": q.EPS400_HGSE, "PbSe": q.EPS400_PBSE, "PbS": q.EPS400_PBS,
-           "CdSe": q.EPS400_CDSE}
+    eps = {"HgSe": q.EPS400_HGSE, "PbSe": q.EPS400_PBSE, "PbS": q.EPS400_PBS, "CdSe": q.EPS400_CDSE}
     mu = {k: intrinsic_absorption_per_cm(v.value) for k, v in eps.items()}
     for k, v in mu.items():
         res.add(f"mu400_{k}_per_cm", v, "1/cm", provenance="quoted")
-    res.add("mu400_hgse_over_best_other", mu["HgSe"] / max(v for k, v in mu.items() if k != "HgSe"),
-            "1", provenance="quoted")
+    res.add(
+        "mu400_hgse_over_best_other",
+        mu["HgSe"] / max(v for k, v in mu.items() if k != "HgSe"),
+        "1",
+        provenance="quoted",
+    )
     res.data["eps400"] = {k: v.value for k, v in eps.items()}
 
     amt = reaction_amounts(p["diameter_nm"], p["nc_nmol"])
@@ -190,10 +225,18 @@ def compute(**params) -> FigureResult:
     res.add("cd_per_nc", amt["cd_per_nc"], "1", note=f"{p['diameter_nm']:g} nm")
     res.add("ag_per_nc", amt["ag_per_nc"], "1")
     res.add("surface_cation_fraction_3p3nm", surf, "1")
-    res.add("thiol_per_surface_cation_min", q.THIOL_PER_CD.low / surf, "1",
-            note="0.6 thiol per Cd over the surface share of Cd, 3.3 nm")
-    res.add("thiol_per_hg_max", q.THIOL_PER_CD.high / q.HG_PER_CD.value, "1",
-            note="1.5 thiol per Cd over 1.5 Hg per Cd (a dithiolate needs 2)")
+    res.add(
+        "thiol_per_surface_cation_min",
+        q.THIOL_PER_CD.low / surf,
+        "1",
+        note="0.6 thiol per Cd over the surface share of Cd, 3.3 nm",
+    )
+    res.add(
+        "thiol_per_hg_max",
+        q.THIOL_PER_CD.high / q.HG_PER_CD.value,
+        "1",
+        note="1.5 thiol per Cd over 1.5 Hg per Cd (a dithiolate needs 2)",
+    )
     res.add("npl_cation_anion_ratio", npl_cation_anion_ratio(q.NPL_MONOLAYERS.value), "1")
     res.data.update(amounts=amt, surface_fraction=surf, mu400=mu)
     return res

@@ -26,7 +26,9 @@ PARAMS = Params(
     integer("n_times", 60, "time points (log-spaced)", 5, 500),
     number("ce_energy_1h_eV", quoted.CE_1S_1H_EV.value, "CE energy at 1 h (calibration)", 0.5, 2.2),
     number("D_hg_over_D_cd", 100.0, "D(c) variant of CE: D in HgSe over D in CdSe", 1, 1e6),
-    number("rt_factor", 10**quoted.RT_D_ORDERS_SMALLER.value, "room temperature: D smaller by", 1, 1e6),
+    number(
+        "rt_factor", 10**quoted.RT_D_ORDERS_SMALLER.value, "room temperature: D smaller by", 1, 1e6
+    ),
     number("ag_factor", quoted.AG_D_FOLD.value, "room temperature: Ag raises D by", 1, 100),
     number("rt_hours", 24.0, "room-temperature run length (h; not stated)", 0.1, 1000),
     path("composition_path", "your time course: CSV with columns time_min,x"),
@@ -53,8 +55,12 @@ def compute(**params) -> FigureResult:
     res.add("x_iece_1h", at(ie.x, 1), "1")
     res.add("x_iece_4h", at(ie.x, quoted.IECE_COMPLETE_H.value), "1")
     res.add("E_iece_1h_eV", at(ie.energy_graded_eV, 1), "eV")
-    res.add("E_iece_1h_alloy_eV", at(ie.energy_alloy_eV, 1), "eV",
-            note="a homogeneous alloy of the same x")
+    res.add(
+        "E_iece_1h_alloy_eV",
+        at(ie.energy_alloy_eV, 1),
+        "eV",
+        note="a homogeneous alloy of the same x",
+    )
     res.add("E_t0_eV", float(ie.energy_graded_eV[0]), "eV")
     res.add("t95_iece_h", float(np.interp(0.95, ie.x, t)) / HOUR_S, "h", note="95% exchanged")
 
@@ -68,13 +74,20 @@ def compute(**params) -> FigureResult:
         ce = exchange.energy_course(t, a_nm, D_ce, model="two_regime", outside=out)
         D_cd = exchange.calibrate_dc_variant(at(ce.x, 1), HOUR_S, a_nm, p["D_hg_over_D_cd"])
         x48_dc = diffusion.two_regime(
-            np.array([HOUR_S, 48 * HOUR_S]), a_nm, D_cd,
-            D_hg_m2_per_s=D_cd * p["D_hg_over_D_cd"], n_cells=60,
+            np.array([HOUR_S, 48 * HOUR_S]),
+            a_nm,
+            D_cd,
+            D_hg_m2_per_s=D_cd * p["D_hg_over_D_cd"],
+            n_cells=60,
         ).x[1]
         res.add("D_ce_m2_per_s", D_ce, "m^2/s", note="calibrated to the quoted 1 h energy")
         res.add("x_ce_48h", at(ce.x, quoted.CE_INCOMPLETE_H.value), "1")
-        res.add("x_ce_48h_Dc_variant", float(x48_dc), "1",
-                note=f"D(c) from {D_cd:.2e} (CdSe) to {D_cd * p['D_hg_over_D_cd']:.2e} m^2/s")
+        res.add(
+            "x_ce_48h_Dc_variant",
+            float(x48_dc),
+            "1",
+            note=f"D(c) from {D_cd:.2e} (CdSe) to {D_cd * p['D_hg_over_D_cd']:.2e} m^2/s",
+        )
         res.notes["ce"] = (
             f"CE: calibrated D = {D_ce:.2e} m²/s ({p['D_m2_per_s'] / D_ce:.0f}x below the IE-CE "
             f"value). x = {at(ce.x, 1):.3f} at 1 h and **{res['x_ce_48h']:.3f} at 48 h**. The D(c) "
@@ -104,15 +117,18 @@ def compute(**params) -> FigureResult:
         x_ce_demo = diffusion_fit.predict("two_regime", t_demo * 8, a_nm, {"log10D": logD})
         x_ce_demo = np.clip(x_ce_demo + rng.normal(0, 0.01, 50), 0, 1)
         for model in ("constant_surface", "two_regime"):
-            fm = diffusion_fit.fit(t_demo * 8, x_ce_demo, a_nm, model=model, sigma=0.01,
-                                   log10D0=logD)
+            fm = diffusion_fit.fit(
+                t_demo * 8, x_ce_demo, a_nm, model=model, sigma=0.01, log10D0=logD
+            )
             demo.append(("CE-like (simulated)", model, fm))
     res.data["demo"] = demo
 
     if p["composition_path"] is not None:
         tu, xu = io.read_composition(p["composition_path"])
-        fits = {m: diffusion_fit.fit(tu, xu, a_nm, model=m)
-                for m in ("constant_surface", "surface_rate")}
+        fits = {
+            m: diffusion_fit.fit(tu, xu, a_nm, model=m)
+            for m in ("constant_surface", "surface_rate")
+        }
         best = min(fits, key=lambda m: fits[m].stats["aic"])
         Du, Du_err = fits["constant_surface"].D_m2_per_s
         res.add("D_m2_per_s", Du, "m^2/s", stderr=Du_err, provenance="user")
@@ -129,22 +145,35 @@ def compute(**params) -> FigureResult:
     if not p["fast"]:
         for name in choices.OUTSIDE_MEDIA:
             o = choices.outside(name)
-            e1 = res["E_iece_1h_eV"] if name == p["outside"] else float(
-                exchange.energy_course(np.array([HOUR_S]), a_nm, p["D_m2_per_s"], outside=o)
-                .energy_graded_eV[0])
+            e1 = (
+                res["E_iece_1h_eV"]
+                if name == p["outside"]
+                else float(
+                    exchange.energy_course(
+                        np.array([HOUR_S]), a_nm, p["D_m2_per_s"], outside=o
+                    ).energy_graded_eV[0]
+                )
+            )
             res.add(f"sens_E_iece_1h_eV__{name}", e1, "eV")
             try:
-                dce = D_ce if (name == p["outside"] and ce is not None) else (
-                    exchange.calibrate_two_regime(p["ce_energy_1h_eV"], HOUR_S, a_nm, outside=o))
+                dce = (
+                    D_ce
+                    if (name == p["outside"] and ce is not None)
+                    else (
+                        exchange.calibrate_two_regime(p["ce_energy_1h_eV"], HOUR_S, a_nm, outside=o)
+                    )
+                )
             except ValueError as exc:
                 sens[name] = (e1, str(exc), None)
                 continue
-            xc = float(diffusion.two_regime(np.array([0.0, 48 * HOUR_S]), a_nm, dce,
-                                            n_cells=100).x[-1])
+            xc = float(
+                diffusion.two_regime(np.array([0.0, 48 * HOUR_S]), a_nm, dce, n_cells=100).x[-1]
+            )
             res.add(f"sens_x_ce_48h__{name}", xc, "1")
             sens[name] = (e1, dce, xc)
-    res.data.update(t_s=t, ie=ie, ce=ce, t_rt_s=t_rt, x_rt_ag=x_rt_ag, x_rt=x_rt, D_rt=D_rt,
-                    sensitivity=sens)
+    res.data.update(
+        t_s=t, ie=ie, ce=ce, t_rt_s=t_rt, x_rt_ag=x_rt_ag, x_rt=x_rt, D_rt=D_rt, sensitivity=sens
+    )
     res.notes["iece"] = (
         f"With D = {p['D_m2_per_s']:.1e} m²/s: x = {res['x_iece_1h']:.3f} after 1 h, "
         f"{res['x_iece_4h']:.4f} after 4 h (95 % at {res['t95_iece_h']:.2f} h). 1S-1S energy "

@@ -23,11 +23,16 @@ PARAMS = Params(
     optional("bulk_gap_eV", "overrides Eg from composition_x (e.g. CdS 2.42, PbS 0.41)", -1, 5),
     optional("e_min_eV", "lower end of the fitted window (default: whole spectrum)", 0.1, 10),
     optional("e_max_eV", "upper end of the fitted window", 0.1, 10),
-    optional("n_transitions", "number of transitions; None = chosen by BIC", 1, 20, integer=True),
+    optional("n_transitions", "number of transitions (None: chosen by BIC)", 1, 20, integer=True),
     flag("baseline", False, "add a Rayleigh scattering term s E^4"),
     number("diameter_nm", quoted.DIAMETER_FIG2_NM.value, "NC diameter of the model spectra", 2, 8),
-    number("alloy_x", 0.3, "Hg fraction of the IE-CE alloy (core/shell matched in energy)",
-           0.05, quoted.X_RANGE_FIG2.high),
+    number(
+        "alloy_x",
+        0.3,
+        "Hg fraction of the IE-CE alloy (core/shell matched in energy)",
+        0.05,
+        quoted.X_RANGE_FIG2.high,
+    ),
     number("dR", 0.06, "relative standard deviation of the radius in the model spectra", 0.01, 0.2),
     number("noise", 0.005, "noise of the model spectra, fraction of their maximum", 0, 0.1),
     choice("outside", "reference", "EMA outside medium", choices.OUTSIDE_MEDIA),
@@ -47,15 +52,29 @@ def model_spectra(outside: str, diameter_nm, alloy_x, dR, noise, seed) -> dict:
     E = E_GRID_EV
     e_alloy = float(ema.solve(ema.alloy(diameter_nm, alloy_x), out).energy_eV)
     x_cs = ema.composition_for_energy(ema.core_shell, diameter_nm, e_alloy, out)
-    structures = dict(zip(NCS, (ema.alloy(diameter_nm, 0.0), ema.core_shell(diameter_nm, x_cs),
-                                ema.alloy(diameter_nm, alloy_x))))
+    structures = dict(
+        zip(
+            NCS,
+            (
+                ema.alloy(diameter_nm, 0.0),
+                ema.core_shell(diameter_nm, x_cs),
+                ema.alloy(diameter_nm, alloy_x),
+            ),
+        )
+    )
     nc = {}
     for i, (k, s) in enumerate(structures.items()):
         A, ts, Eg = spectra.ema_spectrum(s, E, outside=out, dR=dR, noise=noise, seed=seed + i)
         fit = spectra.fit(E, A, Eg, sigma=noise * A.max() if noise else None)
         b1 = fit.band_1s(ts[0]["energy_eV"])
-        nc[k] = {"A": A, "transitions": ts, "Eg": Eg, "fit": fit, "band_1s": b1,
-                 "a1s_fraction": b1["area"] / sum(t["area"] for t in fit.transitions)}
+        nc[k] = {
+            "A": A,
+            "transitions": ts,
+            "Eg": Eg,
+            "fit": fit,
+            "band_1s": b1,
+            "a1s_fraction": b1["area"] / sum(t["area"] for t in fit.transitions),
+        }
     a1 = {k: v["band_1s"]["area"] for k, v in nc.items()}
     e1 = {k: v["band_1s"]["center_eV"] for k, v in nc.items()}
     strength = {k: v["transitions"][0]["strength"] for k, v in nc.items()}
@@ -66,9 +85,11 @@ def model_spectra(outside: str, diameter_nm, alloy_x, dR, noise, seed) -> dict:
         "reduction_1s_alloy": 1 - a1["alloy"] / a1["CdSe"],
         "reduction_1s_core_shell_ema": 1 - strength["core/shell"] / strength["CdSe"],
         "alloy_shape_similarity": spectra.shape_similarity(
-            E, nc["CdSe"]["A"], e1["CdSe"], nc["alloy"]["A"], e1["alloy"]),
+            E, nc["CdSe"]["A"], e1["CdSe"], nc["alloy"]["A"], e1["alloy"]
+        ),
         "core_shell_shape_similarity": spectra.shape_similarity(
-            E, nc["CdSe"]["A"], e1["CdSe"], nc["core/shell"]["A"], e1["core/shell"]),
+            E, nc["CdSe"]["A"], e1["CdSe"], nc["core/shell"]["A"], e1["core/shell"]
+        ),
     }
 
 
@@ -78,8 +99,9 @@ def recover_reduction(model: dict, reduction: float, dR, noise, seed) -> float:
     cdse = model["nc"]["CdSe"]
     strengths = [t["strength"] for t in cdse["transitions"]]
     centers = [t["energy_eV"] for t in cdse["transitions"]]
-    A = spectra.spectrum(E_GRID_EV, [(1 - reduction) * strengths[0]] + strengths[1:], centers,
-                         dR, cdse["Eg"])
+    A = spectra.spectrum(
+        E_GRID_EV, [(1 - reduction) * strengths[0]] + strengths[1:], centers, dR, cdse["Eg"]
+    )
     if noise:
         rng = np.random.default_rng(seed + 100)
         A = A + rng.normal(0, noise * cdse["A"].max(), E_GRID_EV.size)
@@ -103,12 +125,15 @@ def compute(**params) -> FigureResult:
     p = PARAMS.resolve(params, "fig2bd")
     res = FigureResult(p)
     if p["spectrum_path"] is not None:
-        E_u, A_u = _window(*io.read_spectrum(p["spectrum_path"], p["axis"]),
-                           p["e_min_eV"], p["e_max_eV"])
-        Eg_u = p["bulk_gap_eV"] if p["bulk_gap_eV"] is not None else spectra.bulk_gap(
-            p["composition_x"])
-        d_u = spectra.fit(E_u, A_u, Eg_u, n_transitions=p["n_transitions"],
-                          baseline=p["baseline"])
+        E_u, A_u = _window(
+            *io.read_spectrum(p["spectrum_path"], p["axis"]), p["e_min_eV"], p["e_max_eV"]
+        )
+        Eg_u = (
+            p["bulk_gap_eV"]
+            if p["bulk_gap_eV"] is not None
+            else spectra.bulk_gap(p["composition_x"])
+        )
+        d_u = spectra.fit(E_u, A_u, Eg_u, n_transitions=p["n_transitions"], baseline=p["baseline"])
         b1 = d_u.band_1s()
         res.add("E1_eV", b1["center_eV"], "eV", stderr=b1["center_stderr"], provenance="user")
         res.add("a1", b1["area"], "1", stderr=b1["area_stderr"], provenance="user")
@@ -119,17 +144,30 @@ def compute(**params) -> FigureResult:
 
     args = (p["diameter_nm"], p["alloy_x"], p["dR"], p["noise"], p["seed"])
     m = model_spectra(p["outside"], *args)
-    for k in ("x_core_shell", "reduction_1s_core_shell", "reduction_1s_alloy",
-              "reduction_1s_core_shell_ema", "alloy_shape_similarity",
-              "core_shell_shape_similarity"):
+    for k in (
+        "x_core_shell",
+        "reduction_1s_core_shell",
+        "reduction_1s_alloy",
+        "reduction_1s_core_shell_ema",
+        "alloy_shape_similarity",
+        "core_shell_shape_similarity",
+    ):
         res.add(k, m[k], "1")
     for k, v in m["nc"].items():
-        res.add(f"a1s_fraction_{k.replace('/', '_')}", v["a1s_fraction"], "1",
-                note="1S area / total fitted area")
+        res.add(
+            f"a1s_fraction_{k.replace('/', '_')}",
+            v["a1s_fraction"],
+            "1",
+            note="1S area / total fitted area",
+        )
     planted = quoted.REDUCTION_1S.value
-    res.add("recovered_reduction_1s", recover_reduction(m, planted, *args[2:]), "1",
-            provenance="simulated", note=f"a {planted:.0%} reduction planted in a simulated "
-            "spectrum, recovered by the fit")
+    res.add(
+        "recovered_reduction_1s",
+        recover_reduction(m, planted, *args[2:]),
+        "1",
+        provenance="simulated",
+        note=f"a {planted:.0%} reduction planted in a simulated spectrum, recovered by the fit",
+    )
     sens = {p["outside"]: m}
     if not p["fast"]:
         for name in choices.OUTSIDE_MEDIA:
@@ -138,8 +176,9 @@ def compute(**params) -> FigureResult:
             except ValueError as exc:
                 sens[name] = str(exc)
                 continue
-            res.add(f"sens_reduction_1s_core_shell__{name}", sens[name]["reduction_1s_core_shell"],
-                    "1")
+            res.add(
+                f"sens_reduction_1s_core_shell__{name}", sens[name]["reduction_1s_core_shell"], "1"
+            )
     res.data.update(E=E_GRID_EV, model=m, sensitivity=sens)
     res.notes["model"] = (
         f"1S-1S area relative to CdSe (per NC): core/shell {1 - m['reduction_1s_core_shell']:.3f}"

@@ -134,15 +134,25 @@ def compute(**params) -> FigureResult:
         "jasieniak_eV": sizing.jasieniak_energy_eV(d_curve),
     }
     d33 = quoted.DIAMETER_PROTOTYPE_NM.value
-    res.add("jasieniak_3p3nm_energy_eV", float(sizing.jasieniak_energy_eV(d33)), "eV",
-            provenance="literature", note=f"doi:{sizing.JASIENIAK_SOURCE['doi']}")
-    res.add("calibration_shift_eV", choices.calibration_shift_eV(), "eV",
-            note="shift of both outside levels that puts 3.3 nm CdSe at 2.24 eV")
+    res.add(
+        "jasieniak_3p3nm_energy_eV",
+        float(sizing.jasieniak_energy_eV(d33)),
+        "eV",
+        provenance="literature",
+        note=f"doi:{sizing.JASIENIAK_SOURCE['doi']}",
+    )
+    res.add(
+        "calibration_shift_eV",
+        choices.calibration_shift_eV(),
+        "eV",
+        note="shift of both outside levels that puts 3.3 nm CdSe at 2.24 eV",
+    )
     if p["sizing_path"] is not None:
         ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path")
         pred = ema.solve(ema.alloy(ud, 0.0), m["outside"]).energy_eV
-        res.add("user_sizing_rms_eV", float(np.sqrt(np.mean((pred - ue) ** 2))), "eV",
-                provenance="user")
+        res.add(
+            "user_sizing_rms_eV", float(np.sqrt(np.mean((pred - ue) ** 2))), "eV", provenance="user"
+        )
         res.data["user_sizing"] = (ud, ue)
 
     # the same numbers under every other outside medium

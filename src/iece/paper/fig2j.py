@@ -25,10 +25,16 @@ PARAMS = Params(
     number("irf_fwhm_ns", 0.3, "Gaussian IRF width (simulations; user data without IRF)", 1e-3, 10),
     integer("total_counts", 1_000_000, "signal counts per simulated histogram", 1000, 10**9),
     number("qy", 0.175, "PL QY of the alloy (paper: 15-20 %) or of your sample", 0, 1),
-    number("qy_core_shell", quoted.QY_CORE_SHELL_MAX_PERCENT.value / 100,
-           "upper bound of the core/shell PL QY (paper: below 1 %)", 0, 1),
-    number("matched_energy_eV", 1.5, "1S-1S energy where alloy and core/shell are compared",
-           0.7, 2.2),
+    number(
+        "qy_core_shell",
+        quoted.QY_CORE_SHELL_MAX_PERCENT.value / 100,
+        "upper bound of the core/shell PL QY (paper: below 1 %)",
+        0,
+        1,
+    ),
+    number(
+        "matched_energy_eV", 1.5, "1S-1S energy where alloy and core/shell are compared", 0.7, 2.2
+    ),
     choice("outside", "reference", "EMA outside medium", choices.OUTSIDE_MEDIA),
     integer("n_boot", 100, "bootstrap resamples for the rate intervals", 0, 10000),
     integer("seed", 2024, "seed of the simulation and the bootstrap", 0, 2**32 - 1),
@@ -53,35 +59,54 @@ def compute(**params) -> FigureResult:
     p = PARAMS.resolve(params, "fig2j")
     res = FigureResult(p)
     n_boot = min(p["n_boot"], 20) if p["fast"] else p["n_boot"]
-    inst = lifetimes.Instrument(rep_rate_MHz=p["rep_rate_MHz"], irf_fwhm_ns=p["irf_fwhm_ns"],
-                                dt_ns=min(1e3 / p["rep_rate_MHz"], 400.0) / 4096)
+    inst = lifetimes.Instrument(
+        rep_rate_MHz=p["rep_rate_MHz"],
+        irf_fwhm_ns=p["irf_fwhm_ns"],
+        dt_ns=min(1e3 / p["rep_rate_MHz"], 400.0) / 4096,
+    )
     if p["decay_path"] is not None:
         t, counts, irf = io.read_decay(p["decay_path"], p["irf_path"])
         uinst = lifetimes.Instrument(
-            n_channels=t.size, dt_ns=float(np.diff(t).mean()), rep_rate_MHz=p["rep_rate_MHz"],
-            irf_fwhm_ns=p["irf_fwhm_ns"], irf_center_ns=float(t[np.argmax(counts)] - t[0]),
+            n_channels=t.size,
+            dt_ns=float(np.diff(t).mean()),
+            rep_rate_MHz=p["rep_rate_MHz"],
+            irf_fwhm_ns=p["irf_fwhm_ns"],
+            irf_center_ns=float(t[np.argmax(counts)] - t[0]),
             irf=None if irf is None else tuple(irf),
         )
-        ufit = lifetimes.fit_decay(counts, uinst, n_components=p["n_components"],
-                                   statistic=p["statistic"])
+        ufit = lifetimes.fit_decay(
+            counts, uinst, n_components=p["n_components"], statistic=p["statistic"]
+        )
         for k in range(1, p["n_components"] + 1):
-            res.add(f"tau{k}_ns", ufit.value(f"tau{k}"), "ns", stderr=ufit.stderr(f"tau{k}"),
-                    provenance="user")
-            res.add(f"a{k}", ufit.value(f"a{k}"), "1", stderr=ufit.stderr(f"a{k}"),
-                    provenance="user")
+            res.add(
+                f"tau{k}_ns",
+                ufit.value(f"tau{k}"),
+                "ns",
+                stderr=ufit.stderr(f"tau{k}"),
+                provenance="user",
+            )
+            res.add(
+                f"a{k}", ufit.value(f"a{k}"), "1", stderr=ufit.stderr(f"a{k}"), provenance="user"
+            )
         for k in ("tau_amp", "tau_int"):
             res.add(f"{k}_ns", ufit.value(k), "ns", stderr=ufit.stderr(k), provenance="user")
         res.data["user"] = (uinst, counts, ufit)
 
     fits, sims = {}, {}
     for i, (key, d) in enumerate(PAPER_DECAYS.items()):
-        sims[key] = lifetimes.simulate(inst, d["taus"], d["amps"], total_counts=p["total_counts"],
-                                       seed=p["seed"] + i)
+        sims[key] = lifetimes.simulate(
+            inst, d["taus"], d["amps"], total_counts=p["total_counts"], seed=p["seed"] + i
+        )
         fits[key] = lifetimes.fit_decay(sims[key], inst, n_components=2, statistic=p["statistic"])
         for k in ("tau1", "tau2", "a1", "a2", "tau_amp", "tau_int"):
             ns = k.startswith("tau")
-            res.add(f"{key}_{k}" + ("_ns" if ns else ""), fits[key].value(k), "ns" if ns else "1",
-                    stderr=fits[key].stderr(k), provenance="simulated")
+            res.add(
+                f"{key}_{k}" + ("_ns" if ns else ""),
+                fits[key].value(k),
+                "ns" if ns else "1",
+                stderr=fits[key].stderr(k),
+                provenance="simulated",
+            )
 
     # rates from the quoted parameters and QYs
     tau = {k: lifetimes.derived(d["taus"], d["amps"]) for k, d in PAPER_DECAYS.items()}
@@ -89,11 +114,20 @@ def compute(**params) -> FigureResult:
     r_cs = lifetimes.rates(tau["cs"]["tau_amp_ns"], p["qy_core_shell"])
     for k in PAPER_DECAYS:
         res.add(f"{k}_tau_amp_quoted_ns", tau[k]["tau_amp_ns"], "ns", provenance="quoted")
-    res.add("tau_amp_ratio_alloy_over_cs", tau["alloy"]["tau_amp_ns"] / tau["cs"]["tau_amp_ns"],
-            "1", provenance="quoted")
+    res.add(
+        "tau_amp_ratio_alloy_over_cs",
+        tau["alloy"]["tau_amp_ns"] / tau["cs"]["tau_amp_ns"],
+        "1",
+        provenance="quoted",
+    )
     t1, t2 = PAPER_DECAYS["alloy"]["taus"]
-    res.add("alloy_tau1_half_time_ns", t1 * np.log(2), "ns", provenance="quoted",
-            note="tau ln 2 of the caption's exp(-t/tau) fit")
+    res.add(
+        "alloy_tau1_half_time_ns",
+        t1 * np.log(2),
+        "ns",
+        provenance="quoted",
+        note="tau ln 2 of the caption's exp(-t/tau) fit",
+    )
     res.add("alloy_tau2_half_time_ns", t2 * np.log(2), "ns", provenance="quoted")
     res.add("alloy_k_r_per_ns", r_al["k_r_per_ns"], "1/ns", provenance="quoted")
     res.add("alloy_k_nr_per_ns", r_al["k_nr_per_ns"], "1/ns", provenance="quoted")
@@ -104,17 +138,28 @@ def compute(**params) -> FigureResult:
     res.add("knr_ratio", knr_ratio, "1", provenance="quoted")
     boot = {}
     if n_boot > 0:
-        boot["alloy"] = lifetimes.bootstrap(fits["alloy"], n_boot=n_boot, seed=p["seed"], qy=p["qy"])
-        boot["cs"] = lifetimes.bootstrap(fits["cs"], n_boot=n_boot, seed=p["seed"] + 1,
-                                         qy=p["qy_core_shell"])
+        boot["alloy"] = lifetimes.bootstrap(
+            fits["alloy"], n_boot=n_boot, seed=p["seed"], qy=p["qy"]
+        )
+        boot["cs"] = lifetimes.bootstrap(
+            fits["cs"], n_boot=n_boot, seed=p["seed"] + 1, qy=p["qy_core_shell"]
+        )
 
     d = quoted.DIAMETER_FIG2HJ_NM.value
     match = ema.matched_overlap_ratio(d, p["matched_energy_eV"], choices.outside(p["outside"]))
-    res.add("ema_overlap2_ratio", match["overlap2_ratio"], "1",
-            note=f"alloy x={match['x_alloy']:.3f} vs core/shell x={match['x_core_shell']:.3f}, "
-            f"{d} nm, {p['matched_energy_eV']} eV, outside {p['outside']}")
-    res.add("overlap2_ratio_over_kr_ratio", match["overlap2_ratio"] / kr_ratio, "1",
-            note="the EMA (phi_alloy/phi_cs)^2 over the lower bound of k_r(alloy)/k_r(cs)")
+    res.add(
+        "ema_overlap2_ratio",
+        match["overlap2_ratio"],
+        "1",
+        note=f"alloy x={match['x_alloy']:.3f} vs core/shell x={match['x_core_shell']:.3f}, "
+        f"{d} nm, {p['matched_energy_eV']} eV, outside {p['outside']}",
+    )
+    res.add(
+        "overlap2_ratio_over_kr_ratio",
+        match["overlap2_ratio"] / kr_ratio,
+        "1",
+        note="the EMA (phi_alloy/phi_cs)^2 over the lower bound of k_r(alloy)/k_r(cs)",
+    )
     res.data.update(instrument=inst, sims=sims, fits=fits, tau=tau, rates=(r_cs, r_al), boot=boot)
     res.notes["rates"] = (
         f"The alloy's higher QY comes from **both** rates: its non-radiative rate is "

@@ -18,10 +18,12 @@ from .base import FAST, FigureResult, ParameterError, Params, number, path
 DATASET = Path("data/literature/ir_nanocrystals.csv")
 PARAMS = Params(
     path("literature_path", "your table of literature values (same columns as the dataset)"),
-    number("window_low_nm", quoted.SWIR_NM.low, "lower edge of the comparison window (nm)", 200,
-           5000),
-    number("window_high_nm", quoted.SWIR_NM.high, "upper edge of the comparison window (nm)", 200,
-           5000),
+    number(
+        "window_low_nm", quoted.SWIR_NM.low, "lower edge of the comparison window (nm)", 200, 5000
+    ),
+    number(
+        "window_high_nm", quoted.SWIR_NM.high, "upper edge of the comparison window (nm)", 200, 5000
+    ),
     FAST,
 )
 #: name -> keyword arguments of :func:`iece.paper.literature.compare`.
@@ -54,17 +56,26 @@ def compute(root=".", **params) -> FigureResult:
         raise ValueError(f"{source.name}: the table has no 'this work' core/shell row")
     here = "user" if user else "quoted"
     res.add("this_work_qy_low_percent", max(r.qy_low_percent for r in ours), "%", provenance=here)
-    res.add("this_work_qy_high_percent", max(r.qy_high_percent for r in ours), "%",
-            provenance=here)
+    res.add("this_work_qy_high_percent", max(r.qy_high_percent for r in ours), "%", provenance=here)
     res.add("this_work_fwhm_low_meV", min(r.fwhm_low_meV for r in ours), "meV", provenance=here)
     compared = {k: literature.compare(rows, window=window, **kw) for k, kw in COMPARISONS.items()}
     for name, c in compared.items():
         unit = "%" if COMPARISONS[name]["metric"] == "qy" else "meV"
-        res.add(f"{name}_margin", c["margin"], unit if c["n"] else "", provenance=prov,
-                note=f"{c['n']} points: " + "; ".join(c["points"]))
+        res.add(
+            f"{name}_margin",
+            c["margin"],
+            unit if c["n"] else "",
+            provenance=prov,
+            note=f"{c['n']} points: " + "; ".join(c["points"]),
+        )
         res.add(f"{name}_n", c["n"], "1", provenance=prov)
-    res.data.update(rows=rows, window=window, compared=compared, coverage=cov,
-                    source=source.name if user else str(DATASET))
+    res.data.update(
+        rows=rows,
+        window=window,
+        compared=compared,
+        coverage=cov,
+        source=source.name if user else str(DATASET),
+    )
     res.notes["dataset"] = (
         f"**{len(rows)} rows** from `{res.data['source']}`. Coverage: {cov['with_values']} of the "
         f"{cov['cited']} references the paper cites for Fig. 5f-g have a public value here."

@@ -17,6 +17,7 @@ from . import quoted
 #: References the paper cites for Fig. 5f-g (Results, last paragraph).
 CITED_REFS = (9, 11, 29, 35, *range(50, 76))
 
+
 def fwhm_nm_to_meV(fwhm_nm: float, peak_nm: float) -> float:
     """Linewidth in meV of a band of FWHM ``fwhm_nm`` centred at ``peak_nm``:
     ``E(peak - w/2) - E(peak + w/2)`` with ``E = hc / lambda``."""

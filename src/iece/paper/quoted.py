@@ -52,7 +52,10 @@ LATTICE_MISMATCH_MAX_PERCENT = Quoted(
 SWIR_NM = Quoted((1000.0, 1700.0), "nm", "Introduction", "photon wavelengths 1000–1700 nm")
 SWIR_EV = Quoted((1.24, 0.73), "eV", "Introduction", "energies 1.24–0.73 eV")
 ALLOYING_TEMPERATURE_C = Quoted(
-    (80.0, 250.0), "°C", "Abstract", "reduce the CdSe-HgSe alloying temperature from 250 °C to 80 °C"
+    (80.0, 250.0),
+    "°C",
+    "Abstract",
+    "reduce the CdSe-HgSe alloying temperature from 250 °C to 80 °C",
 )
 HGSE_SIZE_RSD_PERCENT = Quoted(
     (10.0, 20.0), "%", "Introduction", "wide size distributions (near $10-20\\%$"
@@ -85,7 +88,9 @@ EPS400_PBSE = Quoted(0.0277, "cm^-1 uM^-1 nm^-3", _R1, "PbSe $(0.0277 \\ d^3")
 EPS400_CDSE = Quoted(0.0119, "cm^-1 uM^-1 nm^-3", _R1, "(0.0119 d^3 cm⁻¹ µM⁻¹ for 3.4 nm CdSe NCs)")
 
 # ----------------------------------------------------------------- Fig. 2: mechanism
-DIAMETER_FIG2_NM = Quoted(4.0, "nm", "Figure 2 caption", "of 4 nm NCs with total mercury composition")
+DIAMETER_FIG2_NM = Quoted(
+    4.0, "nm", "Figure 2 caption", "of 4 nm NCs with total mercury composition"
+)
 X_RANGE_FIG2 = Quoted((0.0, 0.6), "1", "Figure 2 caption", "0 ≤ *x* ≤ 0.6")
 X_OVERLAP_FALLS_TO = Quoted(0.4, "1", _R2, "for compositions up to $x = 0.4$")
 REDUCTION_1S = Quoted(0.67, "1", _R2, "there is a 67% reduction in the intensity of the 1S−1S")
@@ -110,7 +115,9 @@ DECAY_ALLOY = Quoted(
 )
 
 # ----------------------------------------------------------------- Ag, ligands, reagents
-AG_PER_CD_OPTIMUM = Quoted(0.075, "1", "Results, 'Role of Ag'", "up to an amount of 0.075 Ag per Cd")
+AG_PER_CD_OPTIMUM = Quoted(
+    0.075, "1", "Results, 'Role of Ag'", "up to an amount of 0.075 Ag per Cd"
+)
 THIOL_PER_CD = Quoted((0.6, 1.5), "1", _R6, "~0.6–1.5 thiol per Cd in the NC is optimal")
 HG_PER_CD = Quoted(1.5, "1", _R6, "when applying equivalents of 1.5 Hg and 0.075 Ag")
 THIOL_QY_FOLD = Quoted(100.0, "1", _R6, "increases the PL QY more than 100-fold")
@@ -123,7 +130,9 @@ ICG_QY_PERCENT = Quoted(13.0, "%", "Methods, 'PL QY calculation'", "QY = 13%")
 WZ_CE_HALTS_H = Quoted(3.0, "h", _R7, "CE reactions on wurtzite CdSe NCs halted after ~3 hours")
 NPL_MONOLAYERS = Quoted(4.5, "ML", _R7, "4.5 ML-thick CdSe NPLs")
 NPL_EXCHANGE_PERCENT = Quoted(98.0, "%", _R7, "exchange was ~98% complete")
-NPL_CATION_ANION = Quoted(1.25, "1", _R7, "the original cation-to-anion ratio was maintained near 5:4")
+NPL_CATION_ANION = Quoted(
+    1.25, "1", _R7, "the original cation-to-anion ratio was maintained near 5:4"
+)
 NPL_EXTINCTION_FOLD = Quoted(4.6, "1", _R7, "4.6-fold larger molar extinction coefficients")
 
 # ----------------------------------------------------------------- Fig. 5: core/shell emitters

@@ -32,7 +32,6 @@ import lmfit
 import numpy as np
 from scipy import fft
 
-
 STATISTICS = ("poisson", "least_squares")
 
 

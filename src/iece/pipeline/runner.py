@@ -4,13 +4,15 @@ Layout, relative to the project root::
 
     notebooks/<name>.ipynb       figure notebooks; metadata ``iece.id`` is the figure id
     build/executed/<id>.ipynb    executed copies
-    build/results.json           parameters and records of every figure (see :mod:`iece.record`)
+    build/results.json           parameters and records of every figure (:mod:`.results`)
     build/cache/<id>.json        input hash of the last good run
     figures/                     SVG + PNG written by the notebooks
-    report/                      the HTML report (see :mod:`iece.report`)
+    report/                      the HTML report (written by :mod:`iece.report`)
 
 Every output is written to a temporary name and renamed into place, so an interrupted run
-leaves the previous good outputs. One failing notebook does not stop the others.
+leaves the previous good outputs. One failing notebook does not stop the others. The runner
+does not render pages itself: :func:`run` takes an ``on_page`` callback (the report passes its
+page renderer), so the pipeline never imports the report.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ import os
 import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+from tqdm.auto import tqdm
 
 from ..io import atomic_write_text
 from . import params as _params
@@ -92,7 +97,7 @@ class Figure:
     order: int
 
     @property
-    def parameters(self) -> dict[str, _params.Parameter]:
+    def parameters(self) -> _params.Params:
         return _params.read_parameters(self.path)
 
 
@@ -100,7 +105,7 @@ def discover(project: Project) -> dict[str, Figure]:
     """Figure notebooks of ``project`` by id (notebook metadata ``iece.id``), in report order."""
     figs = []
     for path in sorted(project.notebooks.glob("*.ipynb")):
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("iece", {})
+        meta = _params.notebook_meta(path)
         if "id" in meta:
             figs.append(
                 Figure(meta["id"], meta.get("title", path.stem), path, meta.get("order", 99))
@@ -186,38 +191,44 @@ def input_hash(project: Project, fig: Figure, parameters: dict) -> str:
 class Job:
     figure: Figure
     parameters: dict
+    paper_defaults: bool
     hash: str
     kernel: str
     project: Project
+    on_page: Callable | None = None
 
 
 @dataclass
 class Outcome:
     id: str
     status: str  # "ok" | "failed" | "cached"
-    entry: dict = field(default_factory=dict)
+    entry: _results.FigureRun
     runtime_s: float = 0.0
     error: str = ""
 
 
 def _read_records(path: Path) -> tuple[dict, list]:
+    """Records and figures a notebook appended to its records file (JSON lines)."""
     results, figures = {}, []
     if path.is_file():
         for line in path.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             kind = item.pop("kind")
             if kind == "result":
-                results[item.pop("name")] = item
+                name = item.pop("name")
+                results[name] = _results.Record(**item)
             else:
-                figures.append(item)
+                figures.append(_results.FigureFile(**item))
     return results, figures
 
 
-def _execute(job: Job) -> Outcome:
-    """Run one notebook (in a worker process) and render its report page."""
-    import papermill as pm
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else path.name
 
-    from . import report
+
+def _execute(job: Job) -> Outcome:
+    """Run one notebook (in a worker process) and hand the executed notebook to ``on_page``."""
+    import papermill as pm
 
     fig, proj = job.figure, job.project
     t0 = time.perf_counter()
@@ -251,30 +262,27 @@ def _execute(job: Job) -> Outcome:
     runtime = time.perf_counter() - t0
     results, figures = _read_records(rec_file)
     rec_file.unlink(missing_ok=True)
-    entry = {
-        "title": fig.title,
-        "notebook": str(fig.path.relative_to(proj.root))
-        if fig.path.is_relative_to(proj.root)
-        else str(fig.path),
-        "parameters": job.parameters,
-        "results": results,
-        "figures": figures,
-        "status": status,
-        "error": error,
-        "runtime_s": round(runtime, 3),
-        "hash": job.hash,
-    }
+    entry = _results.FigureRun(
+        title=fig.title,
+        notebook=_relative(fig.path, proj.root),
+        parameters=job.parameters,
+        paper_defaults=job.paper_defaults,
+        status=status,
+        error=error,
+        runtime_s=round(runtime, 3),
+        hash=job.hash,
+        results=results,
+        figures=figures,
+    )
     try:
         if tmp_nb.is_file():
-            report.render_page(tmp_nb, proj.report / f"{fig.id}.html", fig, entry)
-            if status == "ok":
-                os.replace(tmp_nb, executed)
-            else:
-                os.replace(tmp_nb, executed.with_name(f"{fig.id}.failed.ipynb"))
+            if job.on_page is not None:
+                job.on_page(tmp_nb, proj.report / f"{fig.id}.html", fig, entry)
+            target = executed if status == "ok" else executed.with_name(f"{fig.id}.failed.ipynb")
+            os.replace(tmp_nb, target)
     except Exception:  # noqa: BLE001
-        status = "failed"
-        error = error or traceback.format_exc()
-        entry.update(status=status, error=error)
+        entry.status = status = "failed"
+        entry.error = error = error or traceback.format_exc()
     return Outcome(fig.id, status, entry, runtime, error)
 
 
@@ -283,11 +291,12 @@ def plan(
     figure_ids: list[str] | None,
     overrides: dict[str, str],
     fast: bool = False,
-) -> list[tuple[Figure, dict]]:
+) -> list[tuple[Figure, dict, bool]]:
     """Resolve figure ids and validate ``-p`` overrides for each; raise before anything runs.
 
     An override must be a parameter of at least one selected notebook; it is passed to every
-    selected notebook that has it. ``fast`` sets ``fast=True`` where a notebook has it.
+    selected notebook that has it. ``fast`` sets ``fast=True`` where a notebook has it. Returns
+    (figure, every parameter value, whether the run is a paper run) per figure.
     """
     figs = discover(project)
     ids = figure_ids or list(figs)
@@ -299,24 +308,23 @@ def plan(
     chosen = [(figs[i], figs[i].parameters) for i in ids]
     for name in overrides:
         if not any(name in p for _, p in chosen):
-            known = sorted({n for _, p in chosen for n in p})
+            known = sorted({q.name for _, p in chosen for q in p})
             raise _params.ParameterError(
                 f"unknown parameter {name!r} for {', '.join(ids)}; known: {', '.join(known)}"
             )
     out = []
     for fig, ps in chosen:
         given = {k: v for k, v in overrides.items() if k in ps}
-        values = _params.validate(ps, given, fig.id)
         if fast and "fast" in ps and "fast" not in given:
-            values["fast"] = True
-        out.append((fig, values))
+            given["fast"] = True
+        values = ps.resolve(given, fig.id)
+        out.append((fig, values, ps.is_paper_run(values)))
     return out
 
 
-def load_results(project: Project) -> dict:
-    if project.results_file.is_file():
-        return json.loads(project.results_file.read_text(encoding="utf-8"))
-    return {}
+def load_results(project: Project) -> _results.Results:
+    """The typed content of ``build/results.json`` (empty if there is none)."""
+    return _results.Results.load(project.results_file)
 
 
 def run(
@@ -328,30 +336,33 @@ def run(
     force: bool = False,
     fast: bool = False,
     progress: bool = True,
+    on_page: Callable | None = None,
 ) -> dict[str, Outcome]:
-    """Execute the selected notebooks (cached ones skipped), update ``build/results.json`` and
-    render the report. Returns each figure's :class:`Outcome`."""
+    """Execute the selected notebooks (cached ones skipped) and update ``build/results.json``.
+    ``on_page(executed_notebook, page_path, figure, entry)`` renders each executed notebook.
+    Returns each figure's :class:`Outcome`."""
     planned = plan(project, figure_ids, overrides or {}, fast)
     kernel = ensure_kernel(project)
     cache_dir = project.build / "cache"
     previous = load_results(project)
     outcomes: dict[str, Outcome] = {}
     todo: list[Job] = []
-    for fig, values in planned:
+    for fig, values, paper in planned:
         h = input_hash(project, fig, values)
         cache = cache_dir / f"{fig.id}.json"
         cached = json.loads(cache.read_text()) if cache.is_file() else {}
         page = project.report / f"{fig.id}.html"
+        last = previous.figures.get(fig.id)
         if (
             not force
             and cached.get("hash") == h
-            and fig.id in previous
-            and previous[fig.id].get("status") == "ok"
-            and page.is_file()
+            and last
+            and last.status == "ok"
+            and (page.is_file() or on_page is None)
         ):
-            outcomes[fig.id] = Outcome(fig.id, "cached", previous[fig.id])
+            outcomes[fig.id] = Outcome(fig.id, "cached", last)
         else:
-            todo.append(Job(fig, values, h, kernel, project))
+            todo.append(Job(fig, values, paper, h, kernel, project, on_page))
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
@@ -364,8 +375,6 @@ def run(
             pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
             done = (f.result() for f in cf.as_completed([pool.submit(_execute, j) for j in todo]))
         try:
-            from tqdm.auto import tqdm
-
             bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
             for outcome in done:
                 outcomes[outcome.id] = outcome
@@ -376,17 +385,13 @@ def run(
             if pool is not None:
                 pool.shutdown()
 
-    results = dict(previous)
-    for fig, _ in planned:
+    results = previous
+    for fig, _, _ in planned:
         o = outcomes[fig.id]
-        results[fig.id] = o.entry
+        results.figures[fig.id] = o.entry
         if o.status == "ok":
-            atomic_write_text(cache_dir / f"{fig.id}.json", json.dumps({"hash": o.entry["hash"]}))
+            atomic_write_text(cache_dir / f"{fig.id}.json", json.dumps({"hash": o.entry.hash}))
     known = discover(project)
-    results = {k: results[k] for k in known if k in results}
-    atomic_write_text(project.results_file, json.dumps(results, indent=1, sort_keys=False))
-
-    from . import report
-
-    report.render_index(project, results)
-    return {fig.id: outcomes[fig.id] for fig, _ in planned}
+    results.figures = {k: results.figures[k] for k in known if k in results.figures}
+    atomic_write_text(project.results_file, results.to_json())
+    return {fig.id: outcomes[fig.id] for fig, _, _ in planned}

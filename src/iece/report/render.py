@@ -78,15 +78,13 @@ def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(nb_path), as_version=4)
-    provs = sorted(
-        {p for f in entry.get("figures", []) for p in f.get("provenance", "").split("+") if p}
-    )
+    provs = sorted({p for f in entry.figures for p in f.provenance.split("+") if p})
     header = f"<strong>{html.escape(fig.title)}</strong> ({html.escape(fig.id)}) "
     header += badges("+".join(provs))
-    if entry.get("status") != "ok":
+    if entry.status != "ok":
         header += (
             '<div class="iece-failed">This notebook <strong>failed</strong>: '
-            f"{html.escape(entry.get('error', ''))}. The failing cell and its traceback are "
+            f"{html.escape(entry.error)}. The failing cell and its traceback are "
             "shown below.</div>"
         )
     exporter = HTMLExporter(
@@ -119,15 +117,15 @@ def run_stamp(project) -> dict:
     }
 
 
-def _thumb(path: str) -> str:
-    p = Path(path)
+def _thumb(p: Path) -> str:
     if not p.is_file():
         return ""
     return "data:image/png;base64," + base64.b64encode(p.read_bytes()).decode()
 
 
-def render_index(project, results: dict) -> Path:
-    """Write ``report/index.html`` from ``results`` and the ledger (if there is one)."""
+def render_index(project, results) -> Path:
+    """Write ``report/index.html`` from ``results`` (:class:`~iece.pipeline.results.Results`)
+    and the ledger (if there is one)."""
     claims = []
     if project.claims_file.is_file():
         claims = [
@@ -137,16 +135,16 @@ def render_index(project, results: dict) -> Path:
     figs = discover(project)
     gallery = []
     for fid, fig in figs.items():
-        entry = results.get(fid, {})
+        entry = results.figures.get(fid)
         pngs = [
             {
-                "src": _thumb(f) if f.endswith(".png") else "",
-                "name": item["name"],
-                "caption": item.get("caption", ""),
-                "badges": badges(item.get("provenance", "")),
+                "src": _thumb(project.figures / f),
+                "name": item.name,
+                "caption": item.caption,
+                "badges": badges(item.provenance),
             }
-            for item in entry.get("figures", [])
-            for f in item.get("files", [])
+            for item in (entry.figures if entry else [])
+            for f in item.files
             if f.endswith(".png")
         ]
         gallery.append({"id": fid, "title": fig.title, "entry": entry, "images": pngs})
@@ -170,7 +168,7 @@ def render_index(project, results: dict) -> Path:
         badge_colours=BADGE_COLOURS,
         gallery=gallery,
         stamp=run_stamp(project),
-        results=results,
+        results=results.figures,
         mismatches=sum(not c["ok"] for c in claims),
     )
     out = project.report / "index.html"

@@ -48,3 +48,8 @@ def use() -> None:
 def ramp(n: int, name: str = "rocket_r"):
     """``n`` sequential colours with monotonic luminance (grayscale-safe), light to dark."""
     return sns.color_palette(name, n)
+
+
+def categorical(n: int):
+    """``n`` colour-blind safe colours for categories (pair them with distinct markers)."""
+    return sns.color_palette("colorblind", n)

@@ -104,6 +104,7 @@ def nonlinearity(y: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
 def composition_for_energy(build, diameter_nm: float, energy_eV: float, outside="reference"):
     """Total Hg fraction x at which ``build(diameter_nm, x)`` (``alloy`` or
     ``core_shell``) has the given 1S-1S energy; ValueError if no x in [0, 1] reaches it."""
+
     def f(x):
         return float(solve(build(diameter_nm, x), outside).energy_eV) - energy_eV
 

@@ -14,6 +14,7 @@ from .media import Outside, outside_medium
 from .solver import HB2M_EV_NM2
 from .structures import Structure, _layer_params
 
+
 # ----------------------------------------------------------------------------- FD check
 class FDResult(NamedTuple):
     energy_eV: float

@@ -82,7 +82,6 @@ class Result:
         }
 
 
-
 def _trig(q, d):
     """cos(sqrt(q) d) and sin(sqrt(q) d)/sqrt(q): entire in q, real for q < 0 (cosh, sinh)."""
     q, d = np.broadcast_arrays(q, d)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import materials as mat
 
+
 @dataclass
 class Structure:
     """Concentric layers: ``radius_nm[..., j]`` is the outer radius of layer j (non-decreasing,
@@ -82,7 +83,6 @@ def graded(diameter_nm, x_profile) -> Structure:
     radii = (np.asarray(d)[..., None] / 2) * frac
     radii, xp = np.broadcast_arrays(radii, xp)
     return Structure(radii, xp, "graded")
-
 
 
 def _flat(s: Structure) -> tuple[np.ndarray, Structure]:
