@@ -35,7 +35,8 @@ def best(f, repeat=5):
 @bench
 def ema_sweep():
     """2 structures x 61 compositions x 8 diameters; energies, overlaps, surface, Coulomb."""
-    from iece import ema
+    from iece.physics import ema
+    from iece.physics.ema import reference_fd
 
     d = np.linspace(2.3, 4.0, 8)
     x = np.linspace(0.0, 0.6, 61)
@@ -51,8 +52,8 @@ def ema_sweep():
         for di in d:
             for xi in x:
                 s = build(di, xi)
-                ema.solve_fd(s, carrier="e")
-                ema.solve_fd(s, carrier="h")
+                reference_fd.solve_fd(s, carrier="e")
+                reference_fd.solve_fd(s, carrier="h")
     out["finite_volume_sweep_s"] = time.perf_counter() - t
     return out
 
@@ -60,7 +61,8 @@ def ema_sweep():
 @bench
 def runner_overhead():
     """`iece run --force` beyond the notebooks' own execution, and a rerun with nothing changed."""
-    from iece import runner
+    from iece.pipeline import runner
+    from iece.report import build
 
     src = ROOT / "tests" / "fixtures" / "project"
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,13 +70,13 @@ def runner_overhead():
         shutil.copytree(src, root)
         (root / "notebooks" / "bad.ipynb").unlink()
         proj = runner.Project(root)
-        runner.run(proj, progress=False)  # warm-up (font cache, kernel spec)
+        build(proj, progress=False)  # warm-up (font cache, kernel spec)
         t = time.perf_counter()
-        out = runner.run(proj, force=True, progress=False)
+        out = build(proj, force=True, progress=False)
         total = time.perf_counter() - t
         nb_exec = sum(o.runtime_s for o in out.values())
         t = time.perf_counter()
-        runner.run(proj, progress=False)
+        build(proj, progress=False)
         rerun = time.perf_counter() - t
     import subprocess
 
@@ -86,12 +88,14 @@ def runner_overhead():
             [sys.executable, "-m", "iece", "--root", str(root), "run", "--quiet"],
             check=True,
             capture_output=True,
+            cwd=ROOT,  # the fixture's parameter module is tests.fixtures.project
         )
         t = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "iece", "--root", str(root), "run", "--quiet"],
             check=True,
             capture_output=True,
+            cwd=ROOT,  # the fixture's parameter module is tests.fixtures.project
         )
         cli_rerun = time.perf_counter() - t
     return {
@@ -106,7 +110,8 @@ def runner_overhead():
 @bench
 def kinetics():
     """A fit of D to 50 points, and the full Fig. 1c computation (IE-CE course, CE calibration)."""
-    from iece import kinetics as K
+    from iece.physics import diffusion as K
+    from iece.physics import diffusion_fit, exchange
 
     t = np.linspace(60, 6 * 3600, 50)
     x = np.clip(
@@ -114,13 +119,13 @@ def kinetics():
         0,
         1,
     )
-    fit_s = best(lambda: K.fit(t, x, 1.65, sigma=0.01))
+    fit_s = best(lambda: diffusion_fit.fit(t, x, 1.65, sigma=0.01))
     grid = np.unique(np.r_[0.0, np.logspace(0, np.log10(48 * 3600), 60), 3600.0, 14400.0])
 
     def figure():
-        K.energy_course(grid, 1.65, 1e-22)
-        d_ce = K.calibrate_two_regime(1.50, 3600.0, 1.65)
-        K.energy_course(grid, 1.65, d_ce, model="two_regime")
+        exchange.energy_course(grid, 1.65, 1e-22)
+        d_ce = exchange.calibrate_two_regime(1.50, 3600.0, 1.65)
+        exchange.energy_course(grid, 1.65, d_ce, model="two_regime")
 
     return {"fit_50_points_s": fit_s, "fig1c_core_computation_s": best(figure, repeat=2)}
 
@@ -128,7 +133,7 @@ def kinetics():
 @bench
 def spectra():
     """One Eq. 1 fit of a 4-transition, 1000-point spectrum (guesses given)."""
-    from iece import spectra as S
+    from iece.physics import spectra as S
 
     E = np.linspace(1.8, 3.4, 1000)
     A = S.spectrum(E, [1.0, 0.6, 2.0, 3.0], [2.05, 2.25, 2.6, 3.0], 0.06, 1.74)
@@ -142,7 +147,7 @@ def spectra():
 @bench
 def lifetimes():
     """One bi-exponential reconvolution fit of a 4096-channel histogram; bootstrap cost."""
-    from iece import lifetimes as L
+    from iece.physics import lifetimes as L
 
     inst = L.Instrument()
     data = L.simulate(inst, [18.8, 67.8], [0.559, 0.441], total_counts=1e6, seed=1)

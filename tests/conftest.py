@@ -1,4 +1,11 @@
-"""Shared fixtures: the project root, the paper text, and one fast run of every notebook."""
+"""Shared fixtures: the project root, the paper text (optional), and one fast run of every
+notebook.
+
+The paper's text is an input, not a requirement: it is read from ``$IECE_PAPER`` or from
+``../shared/paper/lee-smith-iece.txt`` beside the checkout. Without it the tests that check
+quotes against it skip and say how to enable them; CI passes it explicitly and sets
+``IECE_REQUIRE_PAPER``, which turns the skip into a failure.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAPER = ROOT.parent / "shared" / "paper" / "lee-smith-iece.txt"
+PAPER = Path(os.environ.get("IECE_PAPER", ROOT.parent / "shared" / "paper" / "lee-smith-iece.txt"))
 
 os.environ.setdefault("MPLBACKEND", "agg")
 
@@ -16,21 +23,25 @@ os.environ.setdefault("MPLBACKEND", "agg")
 @pytest.fixture(scope="session")
 def paper_text() -> str:
     if not PAPER.is_file():
-        pytest.fail(f"paper text not found at {PAPER} (shared/ must sit beside the checkout)")
+        if os.environ.get("IECE_REQUIRE_PAPER"):
+            pytest.fail(f"IECE_REQUIRE_PAPER is set but the paper's text is not at {PAPER}")
+        pytest.skip(
+            f"the paper's text is not at {PAPER}: set IECE_PAPER=/path/to/lee-smith-iece.txt "
+            "(or put shared/ beside the checkout) to check the quotes against it"
+        )
     return PAPER.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def figure_run(tmp_path_factory):
-    """Run every figure notebook once with --fast into a temporary build; return the project
-    and the results (what ``build/results.json`` holds)."""
-    from iece.runner import Project, discover, run
+    """Run every figure notebook once with --fast into a temporary build; return the project,
+    the outcomes and the typed results (what ``build/results.json`` holds)."""
+    from iece.pipeline.runner import Project, discover, load_results
+    from iece.report import build
 
     out = tmp_path_factory.mktemp("figures-run")
     proj = Project(ROOT, build=out / "build", figures=out / "figures", report=out / "report")
     if not discover(proj):
         pytest.skip("no figure notebooks yet")
-    outcomes = run(proj, fast=True, jobs=2, progress=False)
-    from iece.runner import load_results
-
+    outcomes = build(proj, fast=True, jobs=2, progress=False)
     return proj, outcomes, load_results(proj)

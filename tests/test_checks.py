@@ -4,7 +4,9 @@ import math
 
 import pytest
 
-from iece import checks, sizing
+from iece.paper import checks
+from iece.physics import sizing
+from iece.physics.constants import HC_EV_NM
 
 
 def test_lattice_mismatch():
@@ -56,7 +58,7 @@ def test_npl_planes():
 
 def test_jasieniak_inverse():
     e = sizing.jasieniak_energy_eV(3.3)
-    lam = sizing.HC_EV_NM / e
+    lam = HC_EV_NM / e
     assert sizing.jasieniak_diameter_nm(lam) == pytest.approx(3.3, abs=1e-6)
     with pytest.raises(ValueError, match="2.0, 8.0"):
         sizing.jasieniak_energy_eV(9.0)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pytest
 
-from iece import ledger
-from iece.runner import Project
+from iece.paper import quoted
+from iece.pipeline import ledger
+from iece.pipeline.results import FigureRun, Record, Results
+from iece.pipeline.runner import Project
 
 from .conftest import ROOT
 
@@ -39,48 +42,89 @@ def test_verdict(claim, figure_run):
 
 def test_results_cover_every_checkable_claim(figure_run):
     _, _, results = figure_run
-    for c in CLAIMS:
-        if c.check != "not_checkable":
-            assert c.result in results.get(c.figure, {}).get("results", {}), c.id
+    for c in CHECKABLE:
+        recorded = results.figures[c.figure].results
+        for name in (c.result, *(a.result for a in c.conditions)):
+            assert name in recorded, (c.id, name)
+            assert recorded[name].provenance in (c.provenance, "literature", "quoted"), c.id
 
 
-def _flip(claim: ledger.Claim, rec: dict) -> dict:
+def _violate(check: str, bound: float, holds: bool) -> float:
+    """A value on the other side of ``bound`` from where it is now for a bound check."""
+    far = 100 * (abs(bound) + 1.0)
+    low = check in ("at_least", "greater_than")
+    if holds:  # move to the failing side
+        return bound - far if low else bound + far
+    return bound + far if low else bound - far
+
+
+def _flip(claim: ledger.Claim, rec: Record) -> Record:
     """A copy of ``rec`` whose value must change the claim's verdict: a reproduced value moves
     far outside every tolerance, any other value moves onto the paper's value."""
-    rec = copy.deepcopy(rec)
-    v = rec["value"]
-    if claim.check == "true":
-        rec["value"] = not v
-        return rec
-    reproduced = ledger._verdict_for(claim, v, rec.get("stderr"))[0] == "reproduced"
+    v = rec.value
+    reproduced = ledger._verdict_for(claim, v, rec.stderr)[0] == "reproduced"
     if claim.check == "range":
         lo, hi = (float(b) for b in claim.paper_value)
-        rec["value"] = hi + 10 * (hi - lo + claim.tolerance + 1) if reproduced else (lo + hi) / 2
-        return rec
-    paper = float(claim.paper_value)
-    spread = float(claim.tolerance) + float(claim.approx_tolerance or 0) + 1.0
-    scale = (rec.get("stderr") or 1.0) * (abs(paper) + 1.0)
-    far = (
-        paper - 100 * spread * scale if claim.check == "at_least" else paper + 100 * spread * scale
-    )
-    rec["value"] = far if reproduced else paper
-    return rec
+        new = hi + 10 * (hi - lo + claim.tolerance + 1) if reproduced else (lo + hi) / 2
+    elif claim.check in ledger.BOUNDS:
+        new = _violate(claim.check, claim.bound, reproduced)
+    else:
+        paper = float(claim.paper_value)
+        spread = float(claim.tolerance) + float(claim.approx_tolerance or 0) + 1.0
+        new = paper + 100 * spread * (rec.stderr or 1.0) * (abs(paper) + 1.0)
+        new = new if reproduced else paper
+    return dataclasses.replace(rec, value=new)
+
+
+CHECKABLE = [c for c in CLAIMS if c.check != "not_checkable"]
+
+
+@pytest.mark.parametrize("claim", CHECKABLE, ids=[c.id for c in CHECKABLE])
+def test_verdict_follows_from_value(claim, figure_run):
+    """Mutate the recorded value in a copy: the verdict must change. Every checkable claim
+    is reached (there are no yes/no checks left)."""
+    _, _, results = figure_run
+    res = copy.deepcopy(results)
+    fig = res.figures[claim.figure]
+    rec = fig.results[claim.result]
+    (before,) = ledger.evaluate([claim], res)
+    if before.verdict == "not checkable":
+        fig.results[claim.result] = dataclasses.replace(rec, value=1.0)
+        for a in claim.conditions:  # make the extra conditions hold
+            fig.results[a.result] = dataclasses.replace(
+                rec, value=_violate(a.check, a.threshold, False)
+            )
+        (after,) = ledger.evaluate([claim], res)
+        assert after.verdict != "not checkable"
+        return
+    fig.results[claim.result] = _flip(claim, rec)
+    (after,) = ledger.evaluate([claim], res)
+    assert before.verdict != after.verdict
+
+
+CONDITIONS = [(c, a) for c in CHECKABLE for a in c.conditions]
 
 
 @pytest.mark.parametrize(
-    "claim",
-    [c for c in CLAIMS if c.check != "not_checkable"],
-    ids=[c.id for c in CLAIMS if c.check != "not_checkable"],
+    "claim,cond", CONDITIONS, ids=[f"{c.id}:{a.result}" for c, a in CONDITIONS]
 )
-def test_verdict_follows_from_value(claim, figure_run):
-    """Mutate the recorded value in a copy: the verdict must change."""
+def test_each_extra_condition_can_fail_the_claim(claim, cond, figure_run):
+    """With the main check passing, violating one 'also' condition makes it not reproduced."""
     _, _, results = figure_run
     res = copy.deepcopy(results)
-    rec = res[claim.figure]["results"][claim.result]
-    (before,) = ledger.evaluate([claim], res)
-    res[claim.figure]["results"][claim.result] = _flip(claim, rec)
-    (after,) = ledger.evaluate([claim], res)
-    assert before.verdict != after.verdict
+    fig = res.figures[claim.figure]
+    main = fig.results[claim.result]
+    if ledger._verdict_for(claim, main.value, main.stderr)[0] != "reproduced":
+        fig.results[claim.result] = _flip(claim, main)
+    for a in claim.conditions:
+        ok = _violate(a.check, a.threshold, False)
+        fig.results[a.result] = dataclasses.replace(fig.results[a.result], value=ok)
+    (passing,) = ledger.evaluate([claim], res)
+    assert passing.verdict == "reproduced", passing.problems
+    bad = _violate(cond.check, cond.threshold, True)
+    fig.results[cond.result] = dataclasses.replace(fig.results[cond.result], value=bad)
+    (failing,) = ledger.evaluate([claim], res)
+    assert failing.verdict == "not reproduced" and cond.result in failing.problems[0]
 
 
 def test_verdict_rules():
@@ -105,22 +149,99 @@ def test_verdict_rules():
     c = ledger.Claim(**base, check="within_stderr", paper_value=3.8, tolerance=2.0)
     assert ledger._verdict_for(c, 3.9, 0.1)[0] == "reproduced"
     assert ledger._verdict_for(c, 4.1, 0.1)[0] == "not reproduced"
-    c = ledger.Claim(**base, check="at_least", paper_value=0.95, tolerance=0.0)
-    assert ledger._verdict_for(c, 0.96, None)[0] == "reproduced"
+    c = ledger.Claim(**base, check="at_least", threshold=0.95, tolerance=0.0)
+    assert ledger._verdict_for(c, 0.95, None)[0] == "reproduced"
     assert ledger._verdict_for(c, 0.90, None)[0] == "not reproduced"
+    c = ledger.Claim(**base, check="greater_than", threshold=0.0)
+    assert ledger._verdict_for(c, 1e-9, None)[0] == "reproduced"
+    assert ledger._verdict_for(c, 0.0, None)[0] == "not reproduced"
+    c = ledger.Claim(**base, check="less_than", threshold=0.95)
+    assert ledger._verdict_for(c, 0.94, None)[0] == "reproduced"
+    assert ledger._verdict_for(c, 0.95, None)[0] == "not reproduced"
+    with pytest.raises(ledger.LedgerError, match="not a number"):
+        ledger._verdict_for(c, True, None)  # a yes/no is not a number
+
+
+def _results(paper_defaults=True, **values) -> Results:
+    recs = {k: Record(v, "1", "computed") for k, v in values.items()}
+    return Results({"f": FigureRun("t", "n", {}, paper_defaults, "ok", results=recs)})
+
+
+def test_non_default_run_is_not_evaluated():
+    c = ledger.Claim(
+        id="t",
+        figure="f",
+        quote="q",
+        location="l",
+        quantity="x",
+        provenance="computed",
+        expected_verdict="reproduced",
+        result="r",
+        check="at_least",
+        threshold=0.5,
+        tolerance_rationale="why",
+    )
+    (ev,) = ledger.evaluate([c], _results(r=0.9))
+    assert ev.verdict == "reproduced"
+    (ev,) = ledger.evaluate([c], _results(paper_defaults=False, r=0.9))
+    assert ev.verdict == "missing" and "parameters other than the paper's" in ev.problems[0]
+
+
+def test_paper_values_come_from_quoted():
+    by_id = {c.id: c for c in CLAIMS}
+    assert by_id["fig1c-iece-1h-energy"].paper_value == quoted.IECE_1S_1H_EV.value
+    assert by_id["fig2j-alloy-tau2"].paper_value == quoted.DECAY_ALLOY.value[3]
+    for c in CLAIMS:
+        assert c.paper_value is None or c.quoted, f"{c.id}: a paper value typed in the ledger"
 
 
 def test_missing_result_is_not_a_pass():
     c = CLAIMS[0]
-    (ev,) = ledger.evaluate([c], {})
+    (ev,) = ledger.evaluate([c], Results())
     assert ev.verdict == "missing" and not ev.ok
 
 
-def test_malformed_ledger_entries(tmp_path):
+GOOD = (
+    'id = "a"\nfigure = "f"\nquote = "q"\nlocation = "l"\nquantity = "x"\n'
+    'provenance = "computed"\nexpected_verdict = "reproduced"\nresult = "r"\n'
+    'tolerance_rationale = "why"\n'
+)
+
+
+@pytest.mark.parametrize(
+    "body,needle",
+    [
+        ('id = "a"\nfigure = "f"\n', "claim a: missing field"),
+        (
+            GOOD + 'check = "abs"\nquoted = "CE_1S_1H_EV"\ntolerence = 0.1\n',
+            "claim a: unknown field",
+        ),
+        (GOOD + 'check = "true"\n', "claim a: check must be one of"),
+        (GOOD + 'check = "abs"\nquoted = "NO_SUCH"\n', "claim a: quoted = 'NO_SUCH'"),
+        (GOOD + 'check = "abs"\n', "claim a: check 'abs' needs the paper's value"),
+        (GOOD + 'check = "at_least"\n', "claim a: check 'at_least' needs a threshold"),
+        (
+            GOOD + 'check = "at_least"\nthreshold = 1.0\nalso = [{ result = "s", check = "is" }]\n',
+            "claim a: each 'also'",
+        ),
+        (
+            GOOD + 'check = "abs"\nquoted = "CE_1S_1H_EV"\npaper_value = 1.5\n',
+            "claim a: give quoted or paper_value",
+        ),
+    ],
+)
+def test_malformed_ledger_entries_name_the_claim(tmp_path, body, needle):
     p = tmp_path / "claims.toml"
-    p.write_text('[[claims]]\nid = "a"\nfigure = "f"\n')
-    with pytest.raises(ledger.LedgerError, match="missing field"):
+    p.write_text("[[claims]]\n" + body)
+    with pytest.raises(ledger.LedgerError, match=needle.replace("(", r"\(")):
         ledger.load(p)
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in dir(quoted) if isinstance(getattr(quoted, n), quoted.Quoted)]
+)
+def test_quoted_text_is_in_the_paper(name, paper_text):
+    assert ledger.quote_in_paper(getattr(quoted, name).text, paper_text), name
 
 
 def test_report_dashboard_lists_claims(figure_run):

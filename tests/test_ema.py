@@ -5,8 +5,10 @@ import pytest
 from scipy import special
 from scipy.optimize import brentq
 
-from iece import ema
-from iece import materials as mat
+from iece.paper import choices, quoted
+from iece.physics import ema
+from iece.physics import materials as mat
+from iece.physics.ema import reference_fd
 
 C = ema.HB2M_EV_NM2
 
@@ -77,11 +79,12 @@ STRUCTURES = [
 @pytest.mark.parametrize("k", range(len(STRUCTURES)))
 def test_exact_solver_matches_finite_volumes(preset, k):
     s = STRUCTURES[k]
+    preset = choices.outside(preset)
     res = ema.solve(s, preset)
     for carrier, exact in (("e", res.electron_eV), ("h", res.hole_eV)):
-        fd = ema.solve_fd(s, preset, carrier=carrier)
+        fd = reference_fd.solve_fd(s, preset, carrier=carrier)
         assert abs(fd.energy_eV - float(exact)) < 1e-4  # 0.1 meV
-    assert abs(ema.overlap_fd(s, preset) - float(res.overlap)) < 1e-4
+    assert abs(reference_fd.overlap_fd(s, preset) - float(res.overlap)) < 1e-4
 
 
 @pytest.mark.parametrize("l", [1, 2])
@@ -90,7 +93,7 @@ def test_higher_l_matches_finite_volumes(l):
     for carrier in "eh":
         exact = float(ema.levels(s, carrier=carrier, l=l, n_states=1)[..., 0])
         assert np.isfinite(exact) and exact < 0  # bound below the outside level
-        fd = ema.solve_fd(s, carrier=carrier, l=l).energy_eV
+        fd = reference_fd.solve_fd(s, carrier=carrier, l=l).energy_eV
         assert abs(fd - exact) < 1e-4
 
 
@@ -120,10 +123,25 @@ def test_bulk_limit_gap():
 
 
 def test_calibrated_preset_hits_target():
-    d, target = ema.CALIBRATION_TARGET
-    assert float(ema.solve(ema.alloy(d, 0.0), "calibrated").energy_eV) == pytest.approx(
+    d, target = quoted.DIAMETER_PROTOTYPE_NM.value, quoted.CDSE_1S_EV.value
+    calibrated = choices.outside("calibrated")
+    assert float(ema.solve(ema.alloy(d, 0.0), calibrated).energy_eV) == pytest.approx(
         target, abs=1e-6
     )
+    # any other target: the physics takes the target as an argument
+    other = ema.calibrated(4.0, 2.0)
+    assert float(ema.solve(ema.alloy(4.0, 0.0), other).energy_eV) == pytest.approx(2.0, abs=1e-6)
+
+
+def test_nonlinearity_of_flat_and_straight_curves():
+    """A straight line and a flat line are linear (0), with no warning; a curve back to its start
+    has no scale (inf); a parabola's sagitta over its span is 1/4 of a unit rise."""
+    x = np.linspace(0, 1, 11)
+    assert float(ema.nonlinearity(2 * x + 1)) == pytest.approx(0.0, abs=1e-12)
+    assert float(ema.nonlinearity(np.ones(11))) == 0.0
+    assert float(ema.nonlinearity(1 + 1e-17 * x)) == 0.0  # roundoff is flat
+    assert float(ema.nonlinearity(np.sin(np.pi * x))) == np.inf
+    assert float(ema.nonlinearity(x**2)) == pytest.approx(0.25, abs=1e-12)
 
 
 def test_energy_rises_with_barrier():
@@ -139,6 +157,8 @@ def test_energy_rises_with_barrier():
         (lambda: ema.alloy(0.0, 0.1), "diameter_nm"),
         (lambda: ema.core_shell(3.0, 1.5), r"\[0, 1\]"),
         (lambda: ema.solve(ema.alloy(3.0, 0.1), "air"), "reference"),
+        (lambda: ema.solve(ema.alloy(3.0, 0.1), "calibrated"), "iece.paper.choices"),
+        (lambda: choices.outside("air"), "calibrated"),
         (lambda: ema.solve(ema.alloy(3.0, 0.1), l=-1), "l must"),
     ],
 )

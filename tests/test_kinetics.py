@@ -3,8 +3,11 @@
 import numpy as np
 import pytest
 
-from iece import kinetics as K
+from iece import io
 from iece.io import DataFileError
+from iece.physics import diffusion as K
+from iece.physics import diffusion_fit as F
+from iece.physics import exchange as X
 
 A_NM = 1.65
 D = 1e-22
@@ -80,7 +83,7 @@ def test_fit_recovers_D_within_5_percent():
     t = np.linspace(60, 6 * 3600, 50)
     rng = np.random.default_rng(3)
     x = np.clip(K.fraction_constant_surface(t, D, A_NM) + rng.normal(0, 0.01, t.size), 0, 1)
-    f = K.fit(t, x, A_NM, sigma=0.01)
+    f = F.fit(t, x, A_NM, sigma=0.01)
     Dfit, Derr = f.D_m2_per_s
     assert abs(Dfit / D - 1) < 0.05
     assert abs(Dfit - D) < 3 * Derr
@@ -92,7 +95,7 @@ def test_fit_reports_D_k_correlation():
     k = 2e-13  # L about 3: both D and k matter
     rng = np.random.default_rng(4)
     x = np.clip(K.fraction_surface_rate(t, D, A_NM, k) + rng.normal(0, 0.01, t.size), 0, 1)
-    f = K.fit(t, x, A_NM, model="surface_rate", sigma=0.01)
+    f = F.fit(t, x, A_NM, model="surface_rate", sigma=0.01)
     corr = f.result.params["log10D"].correl["log10k"]
     assert abs(corr) > 0.5  # D and k trade off
     assert f.stats["redchi"] < 1.6
@@ -100,14 +103,14 @@ def test_fit_reports_D_k_correlation():
 
 def test_single_D_fits_two_regime_data_poorly():
     t = np.linspace(60, 48 * 3600, 40)
-    x = K.predict("two_regime", t, A_NM, {"log10D": -23.0})
-    single = K.fit(t, x, A_NM, sigma=0.01)
-    two = K.fit(t, x, A_NM, model="two_regime", sigma=0.01)
+    x = F.predict("two_regime", t, A_NM, {"log10D": -23.0})
+    single = F.fit(t, x, A_NM, sigma=0.01)
+    two = F.fit(t, x, A_NM, model="two_regime", sigma=0.01)
     assert single.stats["redchi"] > 10 and two.stats["aic"] < single.stats["aic"] - 10
 
 
 def test_energy_course_of_uniform_profile_equals_alloy():
-    ec = K.energy_course(np.array([4 * 24 * 3600.0]), A_NM, D)  # fully exchanged
+    ec = X.energy_course(np.array([4 * 24 * 3600.0]), A_NM, D)  # fully exchanged
     assert ec.energy_graded_eV[0] == pytest.approx(ec.energy_alloy_eV[0], abs=2e-3)
 
 
@@ -117,7 +120,7 @@ def test_energy_course_of_uniform_profile_equals_alloy():
         (lambda: K.fraction_constant_surface([-1.0], D, A_NM), "time"),
         (lambda: K.fraction_constant_surface([1.0], -D, A_NM), "D_m2_per_s"),
         (lambda: K.fraction_constant_surface([1.0], D, 0.0), "radius_nm"),
-        (lambda: K.fit([0.0, 1.0, 2.0], [0.1, 1.2, 0.3], A_NM), r"\[0, 1\]"),
+        (lambda: F.fit([0.0, 1.0, 2.0], [0.1, 1.2, 0.3], A_NM), r"\[0, 1\]"),
         (lambda: K.evaporation_roots(-1.0), "L"),
     ],
 )
@@ -139,11 +142,11 @@ def test_bad_composition_files(tmp_path, text, match):
     p = tmp_path / "c.csv"
     p.write_text(text)
     with pytest.raises(DataFileError, match=match):
-        K.read_composition(p)
+        io.read_composition(p)
 
 
 def test_composition_file_roundtrip(tmp_path):
     p = tmp_path / "c.csv"
     p.write_text("# IE-CE run\ntime_min,x\n0,0\n30,0.6\n60,0.8\n")
-    t, x = K.read_composition(p)
+    t, x = io.read_composition(p)
     assert t.tolist() == [0.0, 1800.0, 3600.0] and x.tolist() == [0.0, 0.6, 0.8]

@@ -5,8 +5,9 @@ import shutil
 
 import pytest
 
-from iece import literature as L
+from iece import io
 from iece.io import DataFileError
+from iece.paper import literature as L
 
 from .conftest import ROOT
 
@@ -14,7 +15,7 @@ DATA = ROOT / "data" / "literature" / "ir_nanocrystals.csv"
 
 
 def test_dataset_loads_and_every_row_is_sourced():
-    rows = L.load(DATA)
+    rows = io.read_literature_table(DATA)
     assert len(rows) >= 8
     for r in rows:
         assert r.source_url and r.snippet
@@ -22,9 +23,9 @@ def test_dataset_loads_and_every_row_is_sourced():
 
 
 def test_quoted_rows_are_verbatim(paper_text):
-    from iece.ledger import quote_in_paper
+    from iece.pipeline.ledger import quote_in_paper
 
-    for r in L.load(DATA):
+    for r in io.read_literature_table(DATA):
         if r.this_work:
             for part in r.snippet.split(" | "):
                 assert quote_in_paper(part, paper_text), part
@@ -37,11 +38,12 @@ def test_nm_to_meV_hand_value():
 
 
 def _copy_with(tmp_path, edit):
-    rows = list(csv.DictReader(DATA.open()))
+    with DATA.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     edit(rows)
     p = tmp_path / "lit.csv"
     with p.open("w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=L.COLUMNS)
+        w = csv.DictWriter(fh, fieldnames=io.COLUMNS)
         w.writeheader()
         w.writerows(rows)
     return p
@@ -63,7 +65,7 @@ def _copy_with(tmp_path, edit):
 )
 def test_bad_rows_name_the_line(tmp_path, edit, needle):
     with pytest.raises(DataFileError, match=r"line \d+: .*" + needle.replace("[", r"\[")):
-        L.load(_copy_with(tmp_path, edit))
+        io.read_literature_table(_copy_with(tmp_path, edit))
 
 
 def test_missing_column(tmp_path):
@@ -72,11 +74,11 @@ def test_missing_column(tmp_path):
     text = p.read_text().replace("qy_high_percent", "qy_max", 1)
     p.write_text(text)
     with pytest.raises(DataFileError, match="missing column"):
-        L.load(p)
+        io.read_literature_table(p)
 
 
 def test_comparison_verdict_flips_with_a_contradicting_row(tmp_path):
-    rows = L.load(DATA)
+    rows = io.read_literature_table(DATA)
     assert L.compare(rows, "qy", hg_only=True)["verdict"] is True
 
     def add_bright_hgte(rs):
@@ -95,17 +97,17 @@ def test_comparison_verdict_flips_with_a_contradicting_row(tmp_path):
         )
         rs.append(new)
 
-    worse = L.load(_copy_with(tmp_path, add_bright_hgte))
+    worse = io.read_literature_table(_copy_with(tmp_path, add_bright_hgte))
     out = L.compare(worse, "qy", hg_only=True)
     assert out["verdict"] is False and out["n"] == 4
 
 
 def test_no_points_is_not_checkable():
-    rows = L.load(DATA)
+    rows = io.read_literature_table(DATA)
     out = L.compare(rows, "fwhm", materials=("PbS", "PbSe"), structure="core")
     assert out["verdict"] == "not checkable" and out["n"] == 0
 
 
 def test_coverage_counts_cited_refs():
-    cov = L.coverage(L.load(DATA))
+    cov = L.coverage(io.read_literature_table(DATA))
     assert cov["cited"] == 30 and 0 < cov["with_values"] <= 30

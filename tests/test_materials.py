@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from iece import materials as mat
+from iece.physics import materials as mat
 
 
 def test_common_level_is_3p70_eV_for_both():

@@ -1,13 +1,19 @@
-"""iece.params: reading the tagged parameters cell and checking values before any run."""
+"""Parameters: declared once in the paper layer, checked before any run, kept equal to the
+notebooks' parameter cells."""
 
 import json
 
 import pytest
 
-from iece.params import Parameter, ParameterError, read_parameters, validate
+from iece.paper import choices
+from iece.paper.base import FAST, Param, ParameterError, Params, choice, integer, number, optional
+from iece.pipeline.params import read_parameters
+from iece.pipeline.runner import Project, discover
+
+from .conftest import ROOT
 
 
-def nb_with(tmp_path, source):
+def nb_with(tmp_path, source, module=None):
     nb = {
         "cells": [
             {
@@ -19,7 +25,7 @@ def nb_with(tmp_path, source):
                 "id": "p",
             }
         ],
-        "metadata": {},
+        "metadata": {"iece": {"id": "t", "module": module}} if module else {},
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -28,56 +34,93 @@ def nb_with(tmp_path, source):
     return p
 
 
-def test_types_help_ranges_and_choices(tmp_path):
-    ps = read_parameters(
-        nb_with(
-            tmp_path,
-            (
-                "d_nm = 4.0  # diameter (nm) [1, 10]\n"
-                "n = 3  # count [1, 9]\n"
-                'mode = "a"  # mode {a|b}\n'
-                "flag = False  # a switch\n"
-                "path = None  # a file\n"
-                "k = None  # integer; None = auto [1, 12]\n"
-                "g = None  # a gap [-1, 5]\n"
-            ),
-        )
-    )
-    assert {k: p.type for k, p in ps.items()} == {
-        "d_nm": "float",
-        "n": "int",
-        "mode": "str",
-        "flag": "bool",
-        "path": "path",
-        "k": "int?",
-        "g": "float?",
+PS = Params(
+    number("d_nm", 4.0, "diameter (nm)", 1, 10),
+    integer("n", 3, "count", 1, 9),
+    choice("mode", "a", "mode", ("a", "b")),
+    optional("k", "auto or a count", 1, 12, integer=True),
+    optional("g", "a gap", -1, 5),
+    FAST,
+)
+
+
+def test_validate_converts_strings_and_values():
+    given = {"d_nm": "2.5", "n": "4", "mode": "b", "fast": "true", "k": "none", "g": "-0.5"}
+    assert PS.validate(given) == {
+        "d_nm": 2.5,
+        "n": 4,
+        "mode": "b",
+        "fast": True,
+        "k": None,
+        "g": -0.5,
     }
-    assert ps["d_nm"].help == "diameter (nm) [1, 10]"
-    assert validate(
-        ps, {"d_nm": "2.5", "n": "4", "mode": "b", "flag": "true", "k": "none", "g": "-0.5"}
-    ) == {"d_nm": 2.5, "n": 4, "mode": "b", "flag": True, "k": None, "g": -0.5}
+    assert PS.validate({"d_nm": 3, "k": 5.0}) == {"d_nm": 3.0, "k": 5}
+    assert PS.resolve({"n": 2}) == PS.defaults() | {"n": 2}
 
 
 @pytest.mark.parametrize(
     "param,value,needle",
     [
-        (Parameter("d", "float", 1.0, "x (0, 10]"), "0", "float in (0, 10]"),
-        (Parameter("d", "float", 1.0, "x [0, 10]"), "nan", "d"),
-        (Parameter("n", "int", 1, "x"), "1.5", "'n'"),
-        (Parameter("b", "bool", False, "x"), "maybe", "'b'"),
-        (Parameter("k", "int?", None, "integer [1, 12]"), "13", "int or None in [1, 12]"),
-        (Parameter("m", "str", "a", "x {a|b}"), "c", "one of a, b"),
+        (number("d", 1.0, "x", 0, 10), "11", "float in [0, 10]"),
+        (number("d", 1.0, "x", 0, 10), "nan", "'d'"),
+        (integer("n", 1, "x", 0, 9), "1.5", "'n'"),
+        (Param("b", "bool", False, "x"), "maybe", "'b'"),
+        (optional("k", "x", 1, 12, integer=True), "13", "int or None in [1, 12]"),
+        (choice("m", "a", "x", ("a", "b")), "c", "one of a, b"),
+        (Param("f", "path", None, "x"), "/no/such/file", "does not exist"),
     ],
 )
-def test_bad_values(param, value, needle):
+def test_bad_values_name_parameter_and_allowed(param, value, needle):
     with pytest.raises(ParameterError, match=needle.replace("(", r"\(").replace("[", r"\[")):
         param.convert(value)
 
 
-def test_unknown_name_lists_known(tmp_path):
-    ps = read_parameters(nb_with(tmp_path, "a = 1  # x\n"))
-    with pytest.raises(ParameterError, match="known parameters: a"):
-        validate(ps, {"b": "1"})
+def test_unknown_name_lists_known():
+    with pytest.raises(ParameterError, match="known parameters: d_nm, n, mode"):
+        PS.validate({"b": "1"})
+
+
+def test_help_with_equals_sign_is_refused():
+    """papermill cannot parse 'name = value  # a = b': such help would break injection."""
+    with pytest.raises(ValueError, match="must not contain '='"):
+        number("x", 1.0, "None = automatic", 0, 2)
+
+
+def test_paper_run_ignores_execution_settings():
+    assert PS.is_paper_run(PS.defaults() | {"fast": True})
+    assert not PS.is_paper_run(PS.defaults() | {"n": 2})
+
+
+def test_choices_refer_to_the_library_tuple():
+    from iece.paper import fig2eg
+
+    assert fig2eg.PARAMS.by_name["outside"].choices == choices.OUTSIDE_MEDIA
+
+
+@pytest.mark.parametrize("fid", ["fig1c", "fig2bd", "fig2eg", "fig2j", "fig5fg", "checks"])
+def test_every_notebook_cell_matches_its_declaration(fid):
+    fig = discover(Project(ROOT))[fid]
+    ps = read_parameters(fig.path)  # raises if the cell and the module disagree
+    assert "fast" in ps and not ps.by_name["fast"].paper
+
+
+def test_drift_between_cell_and_module_is_an_error(tmp_path):
+    cell = (
+        "diameter_nm = 5.0\noutside = 'reference'\nx_points = 61\nsizing_path = None\nfast = False"
+    )
+    with pytest.raises(ParameterError, match="differs from iece.paper.fig2eg.PARAMS"):
+        read_parameters(nb_with(tmp_path, cell, "iece.paper.fig2eg"))
+
+
+def test_notebook_without_module_infers_types(tmp_path):
+    ps = read_parameters(nb_with(tmp_path, "a = 1  # x\nb = 'u'\nc = None\nd = 2.0\ne = True"))
+    assert {p.name: p.kind for p in ps} == {
+        "a": "int",
+        "b": "str",
+        "c": "path",
+        "d": "float",
+        "e": "bool",
+    }
 
 
 def test_notebook_without_parameters_cell(tmp_path):

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from iece import ema
-from iece import spectra as S
+from iece import io
 from iece.io import DataFileError
+from iece.physics import ema
+from iece.physics import spectra as S
 
 EG = 1.74
 TRUE_C = [2.05, 2.25, 2.6, 3.0]
@@ -133,7 +134,7 @@ def test_wavelength_files_convert_without_jacobian(tmp_path):
     p = tmp_path / "s.csv"
     lam = np.linspace(800, 400, 200)  # instruments often scan downwards
     p.write_text("wavelength (nm),absorbance\n" + "".join(f"{l},{0.5}\n" for l in lam))
-    E, A = S.read_spectrum(p)
+    E, A = io.read_spectrum(p)
     assert np.all(np.diff(E) > 0)
     assert E[0] == pytest.approx(1239.84198 / 800, rel=1e-6)
     assert np.all(A == 0.5)  # no Jacobian: absorbance is not a density
@@ -152,14 +153,14 @@ def test_malformed_spectra(tmp_path, text, needle):
     p = tmp_path / "s.csv"
     p.write_text(text)
     with pytest.raises(DataFileError, match=needle):
-        S.read_spectrum(p)
+        io.read_spectrum(p)
 
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match="above the bulk gap"):
         S.transition(1.5, 1.0, 1.6, 0.05, 1.74)
     with pytest.raises(ValueError, match="axis"):
-        S.read_spectrum("x.csv", axis="frequency")
+        io.read_spectrum("x.csv", axis="frequency")
     E, A, sd = synth()
     with pytest.raises(ValueError, match="n_transitions"):
         S.fit(E, A, EG, n_transitions=40)

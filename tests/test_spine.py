@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from iece import cli, runner
-from iece.params import ParameterError
+from iece import cli
+from iece.paper.base import ParameterError
+from iece.pipeline import runner
+from iece.report import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "project"
 EXTERNAL = re.compile(
@@ -28,7 +30,7 @@ def fx(tmp_path_factory):
     root = tmp_path_factory.mktemp("fx") / "project"
     shutil.copytree(FIXTURE, root)
     proj = runner.Project(root)
-    outcomes = runner.run(proj, jobs=2, progress=False)
+    outcomes = build(proj, jobs=2, progress=False)
     return proj, outcomes
 
 
@@ -37,8 +39,8 @@ def test_failing_notebook_does_not_stop_others(fx):
     assert outcomes["ok"].status == "ok"
     assert outcomes["bad"].status == "failed"
     results = json.loads(proj.results_file.read_text())
-    assert results["ok"]["results"]["scaled"]["value"] == 6.0
-    assert results["bad"]["status"] == "failed"
+    assert results["figures"]["ok"]["results"]["scaled"]["value"] == 6.0
+    assert results["figures"]["bad"]["status"] == "failed"
     page = (proj.report / "bad.html").read_text()
     assert "deliberate failure in fixture" in page and "failed" in page
     assert (proj.report / "ok.html").is_file() and (proj.report / "index.html").is_file()
@@ -52,7 +54,7 @@ def test_cli_exit_code_nonzero_on_failure(fx):
 def test_kernel_runs_the_runner_python(fx):
     proj, _ = fx
     results = json.loads(proj.results_file.read_text())
-    kernel_python = results["ok"]["results"]["python"]["value"]
+    kernel_python = results["figures"]["ok"]["results"]["python"]["value"]
     assert os.path.realpath(kernel_python) == os.path.realpath(sys.executable)
     spec = json.loads(
         (proj.build / "jupyter" / "kernels" / runner.kernel_name() / "kernel.json").read_text()
@@ -134,7 +136,8 @@ def test_cache_hit_then_miss_when_package_changes(fx, monkeypatch, tmp_path):
     monkeypatch.setattr(runner, "PACKAGE_DIR", pkg)
     # same content at another place: same hash
     assert runner.run(proj, ["ok"], progress=False)["ok"].status == "cached"
-    (pkg / "style.py").write_text((pkg / "style.py").read_text() + "\n# changed\n")
+    style = pkg / "report" / "style.py"
+    style.write_text(style.read_text() + "\n# changed\n")
     assert runner.run(proj, ["ok"], progress=False)["ok"].status == "ok"
 
 
@@ -143,15 +146,17 @@ def test_parameters_change_the_hash_and_are_recorded(fx):
     out = runner.run(proj, ["ok"], {"scale": "3"}, progress=False)
     assert out["ok"].status == "ok"
     results = json.loads(proj.results_file.read_text())
-    assert results["ok"]["parameters"] == {"scale": 3.0}
-    assert results["ok"]["results"]["scaled"]["value"] == 9.0
+    assert results["figures"]["ok"]["parameters"]["scale"] == 3.0
+    assert results["figures"]["ok"]["paper_defaults"] is False
+    assert results["schema_version"] == 2
+    assert results["figures"]["ok"]["results"]["scaled"]["value"] == 9.0
 
 
 def test_fast_flag_reaches_notebook(fx):
     proj, _ = fx
     runner.run(proj, ["ok"], fast=True, progress=False)
     results = json.loads(proj.results_file.read_text())
-    assert results["ok"]["results"]["fast"]["value"] is True
+    assert results["figures"]["ok"]["results"]["fast"]["value"] is True
 
 
 def test_failed_rerun_keeps_previous_good_outputs(fx):

@@ -66,13 +66,8 @@ def compute(**params) -> FigureResult:
     )
     if p["decay_path"] is not None:
         t, counts, irf = io.read_decay(p["decay_path"], p["irf_path"])
-        uinst = lifetimes.Instrument(
-            n_channels=t.size,
-            dt_ns=float(np.diff(t).mean()),
-            rep_rate_MHz=p["rep_rate_MHz"],
-            irf_fwhm_ns=p["irf_fwhm_ns"],
-            irf_center_ns=float(t[np.argmax(counts)] - t[0]),
-            irf=None if irf is None else tuple(irf),
+        uinst = lifetimes.Instrument.from_channels(
+            t, counts, rep_rate_MHz=p["rep_rate_MHz"], irf_fwhm_ns=p["irf_fwhm_ns"], irf=irf
         )
         ufit = lifetimes.fit_decay(
             counts, uinst, n_components=p["n_components"], statistic=p["statistic"]

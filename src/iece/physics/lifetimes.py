@@ -131,6 +131,23 @@ class Instrument:
                 f"period ({self.period_ns:g} ns at {self.rep_rate_MHz} MHz)"
             )
 
+    @classmethod
+    def from_channels(
+        cls, t_ns, counts, *, rep_rate_MHz: float, irf_fwhm_ns: float = 0.3, irf=None
+    ) -> Instrument:
+        """The instrument of a measured histogram: channels from the time axis ``t_ns``
+        (evenly spaced), a measured ``irf`` on the same channels, or else a Gaussian IRF of
+        ``irf_fwhm_ns`` centred at the decay's peak."""
+        t = np.asarray(t_ns, float)
+        return cls(
+            n_channels=t.size,
+            dt_ns=float(np.diff(t).mean()),
+            rep_rate_MHz=rep_rate_MHz,
+            irf_fwhm_ns=irf_fwhm_ns,
+            irf_center_ns=float(t[np.argmax(counts)] - t[0]),
+            irf=None if irf is None else tuple(irf),
+        )
+
     @property
     def period_ns(self) -> float:
         return 1e3 / self.rep_rate_MHz

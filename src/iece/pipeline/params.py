@@ -1,7 +1,8 @@
 """A notebook's parameters, checked before any run.
 
 A figure notebook names its paper module in its metadata (``iece.module``, e.g.
-``iece.paper.fig2eg``); that module's ``PARAMS`` (:class:`iece.paper.base.Params`) declares
+``iece.paper.fig2eg``, or ``module:NAME`` for another attribute than ``PARAMS``); that
+module's ``PARAMS`` (:class:`iece.paper.base.Params`) declares
 every parameter once, with its type, default, help and allowed range or values. The notebook's
 cell tagged ``parameters`` must assign exactly those names with those defaults (papermill
 injects new values there); :func:`read_parameters` raises if they drift apart.
@@ -56,7 +57,8 @@ def read_parameters(nb_path) -> Params:
     module = notebook_meta(nb_path).get("module")
     if not module:
         return _inferred(cell)
-    declared = importlib.import_module(module).PARAMS
+    name, _, attr = module.partition(":")
+    declared = getattr(importlib.import_module(name), attr or "PARAMS")
     defaults = declared.defaults()
     if cell != defaults:
         diff = sorted(set(cell.items()) ^ set(defaults.items()), key=str)

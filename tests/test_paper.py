@@ -1,0 +1,163 @@
+"""The paper layer called directly (no papermill): every figure function, its numbers, units and
+provenances, a few numbers against independent single computations, and bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from iece.paper import checks, choices, fig1c, fig2bd, fig2eg, fig2j, fig5fg, quoted
+from iece.paper.base import FigureResult, ParameterError
+from iece.physics import ema, lifetimes
+from iece.physics.constants import HC_EV_NM
+from iece.pipeline import ledger
+from iece.pipeline.results import PROVENANCES
+
+from .conftest import ROOT
+
+MODULES = {
+    "fig1c": fig1c,
+    "fig2bd": fig2bd,
+    "fig2eg": fig2eg,
+    "fig2j": fig2j,
+    "fig5fg": fig5fg,
+    "checks": checks,
+}
+CLAIMS = ledger.load(ROOT / "data" / "claims.toml")
+
+
+@pytest.fixture(scope="module")
+def computed() -> dict[str, FigureResult]:
+    kw = {"fig5fg": {"root": ROOT}}
+    return {k: m.compute(fast=True, **kw.get(k, {})) for k, m in MODULES.items()}
+
+
+@pytest.mark.parametrize("fid", MODULES)
+def test_numbers_have_units_and_provenance(computed, fid):
+    res = computed[fid]
+    assert res.numbers, fid
+    for name, n in res.numbers.items():
+        assert name.isidentifier()
+        assert n.provenance in PROVENANCES and n.provenance != "user", name
+        if isinstance(n.value, bool) or isinstance(n.value, str):
+            assert n.unit == "", name
+        else:
+            assert n.unit, f"{name}: a number needs a unit ('1' if dimensionless)"
+
+
+@pytest.mark.parametrize("fid", MODULES)
+def test_every_claim_number_is_computed(computed, fid):
+    for c in CLAIMS:
+        if c.figure == fid and c.check != "not_checkable":
+            for name in (c.result, *(a.result for a in c.conditions)):
+                assert name in computed[fid].numbers, (c.id, name)
+
+
+def test_fig2eg_numbers_match_direct_solves(computed):
+    """The search of metrics() against single-NC solves of the same readings."""
+    res = computed["fig2eg"]
+    out = choices.outside("reference")
+    cs = ema.solve(ema.core_shell(4.0, 0.4), out)
+    pe, ph = ema.shell_probability(cs)
+    assert res["e_shell_probability"] == pytest.approx(float(pe), abs=1e-9)
+    assert res["e_minus_h_shell_probability"] == pytest.approx(float(pe - ph), abs=1e-9)
+    cdse = ema.solve(ema.alloy(3.3, 0.0), out)
+    assert res["cdse_3p3nm_energy_eV"] == pytest.approx(float(cdse.energy_eV), abs=1e-12)
+    ov = [float(ema.solve(ema.alloy(4.0, x), out).overlap) for x in np.linspace(0, 0.6, 61)]
+    assert res["alloy_min_overlap"] == pytest.approx(min(ov), abs=1e-9)
+    # the calibrated medium hits the quoted energy it is calibrated to
+    assert res["sens_cdse_3p3nm_energy_eV__calibrated"] == pytest.approx(
+        quoted.CDSE_1S_EV.value, abs=1e-6
+    )
+
+
+def test_fig2eg_former_booleans_agree_with_their_definitions(computed):
+    m = computed["fig2eg"].data["metrics"]
+    x = computed["fig2eg"].data["x"]
+    i04 = int(np.argmin(np.abs(x - 0.4)))
+    steps = np.diff(m["cs"].overlap[: i04 + 1])
+    assert (m["cs_overlap_max_step"] < 0) == bool(np.all(steps < 0))
+    by_size = np.array(m["max_depletion_by_size"])
+    assert (m["depletion_min_size_step"] > 0) == bool(np.all(np.diff(by_size) > 0))
+
+
+def test_fig1c_against_crank_series(computed):
+    """x(4 h) equals the series evaluated by hand (first 200 terms), not our function."""
+    res = computed["fig1c"]
+    a = quoted.DIAMETER_PROTOTYPE_NM.value / 2 * 1e-9
+    tau = quoted.D_IECE_M2_PER_S.value * 4 * 3600 / a**2
+    n = np.arange(1, 201)
+    x4 = 1 - 6 / np.pi**2 * np.sum(np.exp(-(n**2) * np.pi**2 * tau) / n**2)
+    assert res["x_iece_4h"] == pytest.approx(x4, abs=1e-6)
+    assert res["x_rt_noAg_end"] < res["x_rt_Ag_end"]
+
+
+def test_fig2j_rates_from_quoted_parameters(computed):
+    res = computed["fig2j"]
+    a1, t1, a2, t2 = quoted.DECAY_ALLOY.value
+    tau_amp = (a1 * t1 + a2 * t2) / (a1 + a2)
+    assert res["alloy_tau_amp_quoted_ns"] == pytest.approx(tau_amp)
+    assert res["alloy_k_r_per_ns"] == pytest.approx(0.175 / tau_amp)
+    assert res["alloy_tau2_half_time_ns"] == pytest.approx(t2 * math.log(2))
+    assert res["overlap2_ratio_over_kr_ratio"] == pytest.approx(
+        res["ema_overlap2_ratio"] / res["kr_ratio_lower_bound"]
+    )
+
+
+def test_fig2bd_planted_reduction_is_recovered(computed):
+    res = computed["fig2bd"]
+    assert res.numbers["recovered_reduction_1s"].provenance == "simulated"
+    assert res["recovered_reduction_1s"] == pytest.approx(quoted.REDUCTION_1S.value, abs=0.03)
+
+
+def test_checks_arithmetic_is_independent(computed):
+    res = computed["checks"]
+    assert res["cdse_gap_nm"] == pytest.approx(1239.84198 / 1.74, rel=1e-6)
+    assert res["swir_1000nm_eV"] == pytest.approx(HC_EV_NM / 1000)
+    assert res["lattice_mismatch_percent"] == pytest.approx(100 * 0.03 / 6.05)
+    assert res["fwhm_gap_ce_minus_iece_meV"] == 167 - 143
+    # zinc blende: 4 cations per a^3 cell; a 3.3 nm sphere
+    assert res["cd_per_nc"] == pytest.approx(4 * (math.pi / 6 * 3.3**3) / 0.605**3)
+
+
+def test_fig5fg_margins(computed):
+    res = computed["fig5fg"]
+    c = res.data["compared"]["hg_brighter"]
+    assert res["hg_brighter_margin"] == pytest.approx(c["ours"] - c["best_literature"])
+    assert res["hg_narrower_margin"] == "not checkable" and res["hg_narrower_n"] == 0
+
+
+def test_user_files_are_labelled_user(tmp_path):
+    sizing = tmp_path / "sizes.csv"
+    sizing.write_text("d,E\n2.5,2.4\n3.3,2.2\n4.0,2.1\n")
+    res = checks.compute(sizing_path=str(sizing))
+    assert res.numbers["user_sizing_rms_eV"].provenance == "user"
+    t = np.arange(256) * 0.1
+    inst = lifetimes.Instrument(n_channels=256, dt_ns=0.1, rep_rate_MHz=10.0)
+    counts = lifetimes.simulate(inst, [3.0], [1.0], total_counts=1e5, seed=1)
+    decay = tmp_path / "decay.txt"
+    decay.write_text("".join(f"{a:.3f} {b:g}\n" for a, b in zip(t, counts)))
+    res = fig2j.compute(
+        decay_path=str(decay), n_components=1, rep_rate_MHz=10.0, n_boot=0, fast=True
+    )
+    assert res.numbers["tau1_ns"].provenance == "user"
+    assert abs(res["tau1_ns"] - 3.0) < 4 * res.numbers["tau1_ns"].stderr
+
+
+@pytest.mark.parametrize(
+    "module,params,needle",
+    [
+        (fig2eg, {"outside": "air"}, "one of reference, vacuum, infinite, calibrated"),
+        (fig2eg, {"diameter_nm": 0.5}, "float in [1.5, 10]"),
+        (fig1c, {"n_times": 2.5}, "'n_times'"),
+        (fig2j, {"statistic": "chi2"}, "one of poisson, least_squares"),
+        (fig2bd, {"nope": 1}, "unknown parameter 'nope'"),
+        (fig5fg, {"window_low_nm": 1700.0, "window_high_nm": 1000.0}, "must be below"),
+        (checks, {"sizing_path": "/no/such.csv"}, "does not exist"),
+    ],
+)
+def test_bad_parameters_fail_before_work(module, params, needle):
+    with pytest.raises(ParameterError, match=needle.replace("[", r"\[")):
+        module.compute(**params)
