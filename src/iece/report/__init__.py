@@ -1,0 +1,18 @@
+"""The report: a page per executed notebook, the figures' plots and tables, and the index.
+
+:func:`build` is what ``iece run`` does: run the notebooks (:func:`iece.pipeline.runner.run`,
+rendering each page as it finishes), then write ``report/index.html``. Plots and tables are in
+:mod:`.plots` and :mod:`.tables`; the style in :mod:`.style`.
+"""
+
+from __future__ import annotations
+
+
+def build(project, figure_ids=None, overrides=None, **kw) -> dict:
+    """Run the selected figure notebooks, render their pages and the index; return outcomes."""
+    from ..pipeline.runner import load_results, run
+    from .render import render_index, render_page
+
+    outcomes = run(project, figure_ids, overrides, on_page=render_page, **kw)
+    render_index(project, load_results(project))
+    return outcomes

@@ -1,0 +1,343 @@
+"""One function per report figure: it draws a :class:`~iece.paper.base.FigureResult` and
+returns the matplotlib figure (the notebook saves it with :func:`iece.save_figure`).
+
+Styling comes from :mod:`iece.report.style` only; colours are paired with line styles and
+markers so every figure reads in grayscale.
+"""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..paper import choices, fig1c, quoted
+from ..physics import spectra
+from . import style
+
+HOUR_S = 3600.0
+_LS = ["-", "--", "-.", ":"]
+
+
+# ----------------------------------------------------------------------------- Fig. 1c
+def fig1c_kinetics(res):
+    d, p = res.data, res.params
+    ie, ce, t = d["ie"], d["ce"], d["t_s"]
+    fig, axes = plt.subplots(2, 2, figsize=(8, 6))
+    ax = axes[0, 0]
+    th = np.maximum(t / HOUR_S, 1e-3)
+    c_al, c_cs = style.PALETTE["alloy"], style.PALETTE["core/shell"]
+    ax.plot(th, ie.energy_graded_eV, color=c_al, label="IE-CE model (graded NC)")
+    ax.plot(th, ie.energy_alloy_eV, color=c_al, ls=":", label="IE-CE, as homogeneous alloy")
+    if ce is not None:
+        ax.plot(th, ce.energy_graded_eV, color=c_cs, ls="--", label="CE two-regime model")
+    for hh, e, kind in fig1c.QUOTED_POINTS.values():
+        absorption = kind == "Abs"
+        ax.plot(max(hh, 1e-3), e, ls="none", marker="*" if absorption else "v",
+                ms=9 if absorption else 6, mfc="k" if absorption else "white", mec="k")
+    ax.plot([], [], "k*", ls="none", label="quoted, absorption")
+    ax.plot([], [], "v", mfc="white", mec="k", ls="none", label="quoted, PL")
+    ax.set(xscale="log", xlabel="time (h)", ylabel="1S-1S energy (eV)",
+           title=f"(c) band energy, {p['diameter_nm']:g} nm, outside '{p['outside']}'")
+    ax.legend(frameon=False, fontsize=6)
+    ax = axes[0, 1]
+    ax.plot(th, ie.x, color=c_al, label="IE-CE")
+    if ce is not None:
+        ax.plot(th, ce.x, color=c_cs, ls="--", label="CE")
+    ax.axhline(0.95, color="0.5", lw=0.8, ls=":")
+    ax.set(xscale="log", xlabel="time (h)", ylabel="Hg fraction x", title="exchanged fraction")
+    ax.legend(frameon=False, fontsize=7)
+    ax = axes[1, 0]
+    cols = style.ramp(4)
+    for k, hh in enumerate([0.05, 0.25, 1.0, 4.0]):
+        i = int(np.argmin(np.abs(t - hh * HOUR_S)))
+        ax.step(ie.shell_r_nm, ie.profiles[i], where="mid", color=cols[k], label=f"IE-CE {hh:g} h")
+        if ce is not None:
+            ax.step(ce.shell_r_nm, ce.profiles[i], where="mid", color=cols[k], ls="--")
+    ax.plot([], [], "k--", label="CE (same times)")
+    ax.set(xlabel="radius (nm)", ylabel="Hg fraction C(r)", title="radial profiles")
+    ax.legend(frameon=False, fontsize=6)
+    ax = axes[1, 1]
+    trt = d["t_rt_s"] / HOUR_S
+    ax.plot(trt, d["x_rt_ag"], color="k", label=f"with Ag (D = {d['D_rt']:.0e} m²/s)")
+    ax.plot(trt, d["x_rt"], color="k", ls="--", label=f"without Ag (D/{p['ag_factor']:g})")
+    ax.set(xlabel="time (h)", ylabel="Hg fraction x", title="room temperature, no thiols",
+           ylim=(0, 1))
+    ax.legend(frameon=False, fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def fig1c_user_fit(res):
+    from ..physics import diffusion_fit
+
+    tu, xu, fits = res.data["user"]
+    a_nm = res.params["diameter_nm"] / 2
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.plot(tu / 60, xu, "ko", mfc="none", label="your data")
+    tt = np.linspace(0, tu.max(), 200)
+    for (m, fm), ls in zip(fits.items(), _LS):
+        pred = diffusion_fit.predict(m, tt, a_nm, fm.result.params.valuesdict())
+        ax.plot(tt / 60, pred, ls=ls, color="k", label=m)
+    ax.set(xlabel="time (min)", ylabel="Hg fraction x")
+    ax.legend(frameon=False, fontsize=7)
+    return fig
+
+
+# ----------------------------------------------------------------------------- Fig. 2b-d
+def _deconvolution(ax, E, A, d, title, color, near=None):
+    ax.plot(E, A, color=color, lw=2.5, alpha=0.45, label="spectrum")
+    b1 = d.band_1s(near)
+    for i, t in enumerate(d.transitions):
+        comp = d.component(E, i)
+        if abs(t["center_eV"] - b1["center_eV"]) <= spectra.CENTER_WINDOW_EV:
+            first = t["center_eV"] == b1["center_eV"]
+            ax.fill_between(E, comp, color="#c0392b", alpha=0.6, lw=0,
+                            label="1S-1S" if first else None)
+        else:
+            ax.plot(E, comp, color="0.55", lw=1)
+    ax.plot(E, d.result.best_fit, "k:", lw=1.5, label="sum of Gaussians")
+    ax.set(title=title, xlabel="energy (eV)")
+
+
+def fig2bd_labels(res) -> dict:
+    m = res.data["model"]
+    return {"CdSe": "CdSe", "core/shell": f"CdSe/HgSe (CE), x = {m['x_core_shell']:.2f}",
+            "alloy": f"Hg$_x$Cd$_{{1-x}}$Se (IE-CE), x = {res.params['alloy_x']:.2f}"}
+
+
+def fig2bd_deconvolution(res):
+    E, m = res.data["E"], res.data["model"]
+    labels = fig2bd_labels(res)
+    fig, axes = plt.subplots(1, 4, figsize=(11, 2.8), sharey=True)
+    for k, v in m["nc"].items():
+        axes[0].plot(E, v["A"], color=style.PALETTE[k], ls=style.LINESTYLES[k], label=labels[k])
+    axes[0].set(title="(a) per NC, simulated from the EMA", xlabel="energy (eV)",
+                ylabel="absorbance per NC (AU)")
+    axes[0].legend(frameon=False, fontsize=6)
+    for ax, (k, v), letter in zip(axes[1:], m["nc"].items(), "bcd"):
+        _deconvolution(ax, E, v["A"], v["fit"], f"({letter}) {labels[k]}", style.PALETTE[k],
+                       v["transitions"][0]["energy_eV"])
+    axes[1].legend(frameon=False, fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+def fig2bd_user(res):
+    E_u, A_u, d_u, _ = res.data["user"]
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    _deconvolution(ax, E_u, A_u, d_u, "your spectrum", "0.3")
+    ax.set_ylabel("absorbance (AU)")
+    ax.legend(frameon=False, fontsize=7)
+    return fig
+
+
+# ----------------------------------------------------------------------------- Fig. 2e-g
+def fig2ef_wavefunctions(res):
+    x, m, p = res.data["x"], res.data["metrics"], res.params
+    show_x = [0.0, 0.2, 0.4, 0.6]
+    cols = style.ramp(len(show_x))
+    fig, axes = plt.subplots(2, 2, figsize=(7, 4.6), sharex=True)
+    panels = ((m["cs"], "(e) CdSe/HgSe core/shell (CE)"),
+              (m["alloy"], "(f) Hg$_x$Cd$_{1-x}$Se alloy (IE-CE)"))
+    for col, (r, label) in enumerate(panels):
+        for row, (psi, carrier) in enumerate(((r.psi_e, "electron"), (r.psi_h, "hole"))):
+            ax = axes[row, col]
+            for k, xv in enumerate(show_x):
+                i = int(np.argmin(np.abs(x - xv)))
+                rr = r.r_nm[i]
+                ax.plot(rr, 4 * np.pi * rr**2 * psi[i] ** 2, color=cols[k], ls=_LS[k],
+                        label=f"x = {x[i]:.1f}")
+                if r.structure.radius_nm.shape[-1] == 2 and x[i] > 0:
+                    ax.axvline(r.structure.radius_nm[i, 0], color=cols[k], ls="--", lw=0.6)
+            ax.axvline(p["diameter_nm"] / 2, color="k", lw=0.8)
+            ax.set_xlim(0, p["diameter_nm"] / 2 + 0.6)
+            if row == 0:
+                ax.set_title(label)
+            if row == 1:
+                ax.set_xlabel("radius r (nm)")
+            if col == 0:
+                ax.set_ylabel(f"{carrier}\n$4\\pi r^2|\\psi|^2$ (nm$^{{-1}}$)")
+    axes[0, 0].legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _cs_alloy(ax, x, m, attr):
+    lab = {"core/shell": "CdSe/HgSe (core/shell)", "alloy": "Hg$_x$Cd$_{1-x}$Se (alloy)"}
+    for key, r in (("core/shell", m["cs"]), ("alloy", m["alloy"])):
+        ax.plot(x, getattr(r, attr), color=style.PALETTE[key], ls=style.LINESTYLES[key],
+                marker=style.MARKERS[key], markevery=10, label=lab[key])
+
+
+def fig2g_s5_s6_s8(res):
+    x, m, p = res.data["x"], res.data["metrics"], res.params
+    fig, axes = plt.subplots(2, 2, figsize=(7, 5.2))
+    _cs_alloy(axes[0, 0], x, m, "overlap")
+    axes[0, 0].set(xlabel="total Hg fraction x", ylabel="overlap $\\phi$ (Eq. 2)",
+                   title=f"(g) overlap, {p['diameter_nm']:g} nm")
+    axes[0, 0].legend(frameon=False)
+    ax = axes[0, 1]
+    sizes = res.data["s5_diameters_nm"]
+    cols = style.ramp(len(sizes))
+    for k, d in enumerate(sizes):
+        ax.plot(x, 100 * m["depletion"][k], color=cols[k], ls=_LS[k], label=f"{d} nm")
+    paper = 100 * quoted.DEPLETION_MAX.value
+    ax.axhline(paper, color="k", lw=0.8, ls=":")
+    ax.annotate(f"paper: up to {paper:.0f} %", (0.01, paper), va="bottom", fontsize=7)
+    ax.set(xlabel="total Hg fraction x", ylabel="1S-1S depletion $1-(\\phi/\\phi_0)^2$ (%)",
+           title="(S5) core/shell oscillator-strength depletion")
+    ax.legend(frameon=False, title="diameter")
+    _cs_alloy(axes[1, 0], x, m, "energy_eV")
+    axes[1, 0].set(xlabel="total Hg fraction x", ylabel="1S-1S energy (eV)",
+                   title="(S6) band energy")
+    axes[1, 0].legend(frameon=False)
+    _cs_alloy(axes[1, 1], x, m, "surface_fraction_e")
+    axes[1, 1].set(xlabel="total Hg fraction x", ylabel="surface electron fraction (Eq. 3)",
+                   title="(S8) electron at the surface")
+    fig.tight_layout()
+    return fig
+
+
+def fig2eg_size_curve(res):
+    c, p = res.data["size_curve"], res.params
+    fig, ax = plt.subplots(figsize=(4.6, 3.4))
+    for (name, e), ls in zip(c["ema_eV"].items(), _LS):
+        mine = name == p["outside"]
+        ax.plot(c["diameter_nm"], e, ls=ls, color="0.15" if mine else "0.55", lw=2 if mine else 1,
+                label=f"EMA, {name}")
+    ax.plot(c["diameter_nm"], c["jasieniak_eV"], color=style.PALETTE["literature"], lw=3,
+            alpha=0.6, label="Jasieniak 2009 (literature)")
+    ax.plot([quoted.DIAMETER_PROTOTYPE_NM.value], [quoted.CDSE_1S_EV.value], marker="*", ms=12,
+            color="k", ls="none", label="paper, 3.3 nm (quoted)")
+    if "user_sizing" in res.data:
+        ud, ue = res.data["user_sizing"]
+        ax.plot(ud, ue, "o", mfc="none", color="k", label="your data")
+    ax.set(xlabel="CdSe diameter (nm)", ylabel="1S-1S energy (eV)", ylim=(1.7, 3.2))
+    ax.legend(frameon=False, fontsize=7)
+    return fig
+
+
+def fig2g_sensitivity(res):
+    x = res.data["x"]
+    fig, ax = plt.subplots(figsize=(4.6, 3.2))
+    for name, ls in zip(choices.OUTSIDE_MEDIA, _LS):
+        rows = res.data["sensitivity"][name]
+        ax.plot(x, rows["cs"].overlap, ls=ls, color="k", label=f"core/shell, {name}")
+        ax.plot(x, rows["alloy"].overlap, ls=ls, color=style.PALETTE["alloy"], alpha=0.7,
+                label=f"alloy, {name}")
+    ax.set(xlabel="total Hg fraction x", ylabel="overlap $\\phi$",
+           title=f"overlap across outside media, {res.params['diameter_nm']:g} nm")
+    ax.legend(frameon=False, fontsize=6, ncol=2)
+    return fig
+
+
+# ----------------------------------------------------------------------------- Fig. 2j
+def fig2j_decays(res):
+    from ..paper.fig2j import PAPER_DECAYS
+
+    inst = res.data["instrument"]
+    fig, axes = plt.subplots(2, 1, figsize=(5.5, 4.6), sharex=True, height_ratios=[3, 1])
+    for key, d in PAPER_DECAYS.items():
+        style_key = "core/shell" if key == "cs" else "alloy"
+        color, fit = style.PALETTE[style_key], res.data["fits"][key]
+        axes[0].semilogy(inst.t_ns, res.data["sims"][key], ".", ms=1.5, color=color, alpha=0.35)
+        axes[0].semilogy(inst.t_ns, fit.model, color=color, ls=style.LINESTYLES[style_key],
+                         label=f"{d['label']}: simulated, fit")
+        axes[1].plot(inst.t_ns, fit.residuals, lw=0.4, color=color, alpha=0.8)
+    axes[0].set(ylabel="counts per channel", ylim=(1, None),
+                xlim=(0, min(inst.n_channels * inst.dt_ns, 300)),
+                title="simulated from the paper's fit parameters (not measured data)")
+    axes[0].legend(frameon=False, fontsize=7)
+    axes[1].set(xlabel="time after excitation (ns)", ylabel="residual ($\\sigma$)")
+    fig.tight_layout()
+    return fig
+
+
+def fig2j_rates(res):
+    r_cs, r_al = res.data["rates"]
+    fig, ax = plt.subplots(figsize=(4.2, 3))
+    ax.bar([0, 2], [1e3 * r_cs["k_r_per_ns"], 1e3 * r_cs["k_nr_per_ns"]], width=0.8,
+           color="white", edgecolor=style.PALETTE["core/shell"], hatch="//",
+           label="CdSe/HgSe (k_r upper, k_nr lower bound)")
+    ax.bar([1, 3], [1e3 * r_al["k_r_per_ns"], 1e3 * r_al["k_nr_per_ns"]], width=0.8,
+           color=style.PALETTE["alloy"], label="alloy")
+    ax.set_xticks([0.5, 2.5], ["k_r", "k_nr"])
+    ax.set(yscale="log", ylabel="rate (1/µs)", title="rates from the quoted fit parameters and QY")
+    ax.legend(frameon=False, fontsize=7)
+    return fig
+
+
+def fig2j_user(res):
+    uinst, counts, ufit = res.data["user"]
+    fig, (ax, axr) = plt.subplots(2, 1, figsize=(5, 4), sharex=True, height_ratios=[3, 1])
+    ax.semilogy(uinst.t_ns, counts, ".", ms=2, color="0.5", label="your data")
+    ax.semilogy(uinst.t_ns, ufit.model, color="k", label=f"fit ({res.params['statistic']})")
+    ax.set(ylabel="counts", ylim=(max(counts.min(), 0.5), None))
+    ax.legend(frameon=False)
+    axr.plot(uinst.t_ns, ufit.residuals, lw=0.5, color="k")
+    axr.set(xlabel="time (ns)", ylabel="residual ($\\sigma$)")
+    return fig
+
+
+# ----------------------------------------------------------------------------- Fig. 5f-g
+def fig5fg_literature(res):
+    rows, window = res.data["rows"], res.data["window"]
+    materials = sorted({r.material for r in rows if not r.this_work})
+    colors = dict(zip(materials, style.categorical(len(materials))))
+    markers = dict(zip(materials, "osD^vP<>hX"))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    keys = (("fwhm_low_meV", "fwhm_high_meV", "PL FWHM (meV)"),
+            ("qy_low_percent", "qy_high_percent", "PL QY (%)"))
+    strip_x = 1850
+    for ax, (lo_key, hi_key, label) in zip(axes, keys):
+        for r in rows:
+            lo, hi = getattr(r, lo_key), getattr(r, hi_key)
+            if math.isnan(hi):
+                continue
+            lo = hi if math.isnan(lo) else lo
+            xs = (r.pl_low_nm, r.pl_high_nm) if r.has_peak else (strip_x, strip_x)
+            x_mid = min(0.5 * (xs[0] + xs[1]), 1760) if r.has_peak else strip_x
+            if r.this_work:
+                width = xs[1] - xs[0] if r.has_peak else 30
+                ax.add_patch(plt.Rectangle((xs[0], lo), width, max(hi - lo, 0.5), color="k",
+                                           alpha=0.15, lw=0))
+                ax.plot(x_mid, hi, marker="*", ms=14, color="k",
+                        mfc="k" if r.structure == "core/shell" else "white", ls="none")
+                continue
+            c, mk = colors[r.material], markers[r.material]
+            if xs[1] > xs[0]:
+                ax.plot(xs, [hi, hi], color=c, lw=2, alpha=0.7)
+            if hi > lo:
+                ax.plot([x_mid, x_mid], [lo, hi], color=c, lw=2, alpha=0.7)
+            ax.plot(x_mid, hi, marker=mk, ms=7, color=c, ls="none",
+                    mfc=c if r.structure == "core/shell" else "white")
+        ax.axvspan(*window, color="0.9", zorder=-1)
+        ax.axvline(1790, color="0.6", lw=0.8, ls=":")
+        ax.set(xlabel="PL peak wavelength (nm)", ylabel=label, xlim=(650, 1900))
+        ax.text(strip_x, ax.get_ylim()[1], "peak not\nreported", ha="center", va="top",
+                fontsize=7)
+    axes[0].set_title("(f) linewidth")
+    axes[1].set_title("(g) quantum yield")
+    for name in materials:
+        axes[1].plot([], [], marker=markers[name], color=colors[name], ls="none", label=name)
+    axes[1].plot([], [], marker="*", color="k", ms=10, ls="none", label="this work (quoted)")
+    axes[1].legend(frameon=False, fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+# ----------------------------------------------------------------------------- checks
+def checks_sizing(res):
+    d, e = res.data["sizing"]
+    fig, ax = plt.subplots(figsize=(4.2, 3))
+    ax.plot(d, e, color="k", label="Jasieniak 2009 (literature)")
+    ax.plot([quoted.DIAMETER_PROTOTYPE_NM.value], [quoted.CDSE_1S_EV.value], "k*", ms=12,
+            ls="none", label="paper: 3.3 nm, 2.24 eV (quoted)")
+    if "user_sizing" in res.data:
+        ud, ue = res.data["user_sizing"]
+        ax.plot(ud, ue, "o", mfc="none", color="0.3", label="your data")
+    ax.set(xlabel="CdSe diameter (nm)", ylabel="1S-1S energy (eV)")
+    ax.legend(frameon=False, fontsize=7)
+    return fig
