@@ -127,35 +127,31 @@ def test_each_extra_condition_can_fail_the_claim(claim, cond, figure_run):
     assert failing.verdict == "not reproduced" and cond.result in failing.problems[0]
 
 
+def _claim(**kw) -> ledger.Claim:
+    """A minimal claim on result ``r`` of figure ``f``."""
+    base = dict(id="t", figure="f", quote="q", location="l", quantity="x", provenance="computed")
+    base |= dict(expected_verdict="reproduced", result="r", tolerance_rationale="why")
+    return ledger.Claim(**base | kw)
+
+
 def test_verdict_rules():
-    base = dict(
-        id="t",
-        figure="f",
-        quote="q",
-        location="l",
-        quantity="x",
-        provenance="computed",
-        expected_verdict="reproduced",
-        result="r",
-        tolerance_rationale="why",
-    )
-    c = ledger.Claim(**base, check="abs", paper_value=1.0, tolerance=0.1, approx_tolerance=0.2)
+    c = _claim(check="abs", paper_value=1.0, tolerance=0.1, approx_tolerance=0.2)
     assert ledger._verdict_for(c, 1.05, None)[0] == "reproduced"
     assert ledger._verdict_for(c, 1.15, None)[0] == "approximately reproduced"
     assert ledger._verdict_for(c, 1.5, None)[0] == "not reproduced"
-    c = ledger.Claim(**base, check="range", paper_value=[0.8, 0.91], tolerance=0.0)
+    c = _claim(check="range", paper_value=[0.8, 0.91], tolerance=0.0)
     assert ledger._verdict_for(c, 0.85, None)[0] == "reproduced"
     assert ledger._verdict_for(c, 0.95, None)[0] == "not reproduced"
-    c = ledger.Claim(**base, check="within_stderr", paper_value=3.8, tolerance=2.0)
+    c = _claim(check="within_stderr", paper_value=3.8, tolerance=2.0)
     assert ledger._verdict_for(c, 3.9, 0.1)[0] == "reproduced"
     assert ledger._verdict_for(c, 4.1, 0.1)[0] == "not reproduced"
-    c = ledger.Claim(**base, check="at_least", threshold=0.95, tolerance=0.0)
+    c = _claim(check="at_least", threshold=0.95, tolerance=0.0)
     assert ledger._verdict_for(c, 0.95, None)[0] == "reproduced"
     assert ledger._verdict_for(c, 0.90, None)[0] == "not reproduced"
-    c = ledger.Claim(**base, check="greater_than", threshold=0.0)
+    c = _claim(check="greater_than", threshold=0.0)
     assert ledger._verdict_for(c, 1e-9, None)[0] == "reproduced"
     assert ledger._verdict_for(c, 0.0, None)[0] == "not reproduced"
-    c = ledger.Claim(**base, check="less_than", threshold=0.95)
+    c = _claim(check="less_than", threshold=0.95)
     assert ledger._verdict_for(c, 0.94, None)[0] == "reproduced"
     assert ledger._verdict_for(c, 0.95, None)[0] == "not reproduced"
     with pytest.raises(ledger.LedgerError, match="not a number"):
@@ -168,19 +164,7 @@ def _results(paper_defaults=True, **values) -> Results:
 
 
 def test_non_default_run_is_not_evaluated():
-    c = ledger.Claim(
-        id="t",
-        figure="f",
-        quote="q",
-        location="l",
-        quantity="x",
-        provenance="computed",
-        expected_verdict="reproduced",
-        result="r",
-        check="at_least",
-        threshold=0.5,
-        tolerance_rationale="why",
-    )
+    c = _claim(check="at_least", threshold=0.5)
     (ev,) = ledger.evaluate([c], _results(r=0.9))
     assert ev.verdict == "reproduced"
     (ev,) = ledger.evaluate([c], _results(paper_defaults=False, r=0.9))
