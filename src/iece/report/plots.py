@@ -34,12 +34,23 @@ def fig1c_kinetics(res):
         ax.plot(th, ce.energy_graded_eV, color=c_cs, ls="--", label="CE two-regime model")
     for hh, e, kind in fig1c.QUOTED_POINTS.values():
         absorption = kind == "Abs"
-        ax.plot(max(hh, 1e-3), e, ls="none", marker="*" if absorption else "v",
-                ms=9 if absorption else 6, mfc="k" if absorption else "white", mec="k")
+        ax.plot(
+            max(hh, 1e-3),
+            e,
+            ls="none",
+            marker="*" if absorption else "v",
+            ms=9 if absorption else 6,
+            mfc="k" if absorption else "white",
+            mec="k",
+        )
     ax.plot([], [], "k*", ls="none", label="quoted, absorption")
     ax.plot([], [], "v", mfc="white", mec="k", ls="none", label="quoted, PL")
-    ax.set(xscale="log", xlabel="time (h)", ylabel="1S-1S energy (eV)",
-           title=f"(c) band energy, {p['diameter_nm']:g} nm, outside '{p['outside']}'")
+    ax.set(
+        xscale="log",
+        xlabel="time (h)",
+        ylabel="1S-1S energy (eV)",
+        title=f"(c) band energy, {p['diameter_nm']:g} nm, outside '{p['outside']}'",
+    )
     ax.legend(frameon=False, fontsize=6)
     ax = axes[0, 1]
     ax.plot(th, ie.x, color=c_al, label="IE-CE")
@@ -62,8 +73,9 @@ def fig1c_kinetics(res):
     trt = d["t_rt_s"] / HOUR_S
     ax.plot(trt, d["x_rt_ag"], color="k", label=f"with Ag (D = {d['D_rt']:.0e} m²/s)")
     ax.plot(trt, d["x_rt"], color="k", ls="--", label=f"without Ag (D/{p['ag_factor']:g})")
-    ax.set(xlabel="time (h)", ylabel="Hg fraction x", title="room temperature, no thiols",
-           ylim=(0, 1))
+    ax.set(
+        xlabel="time (h)", ylabel="Hg fraction x", title="room temperature, no thiols", ylim=(0, 1)
+    )
     ax.legend(frameon=False, fontsize=7)
     fig.tight_layout()
     return fig
@@ -93,8 +105,9 @@ def _deconvolution(ax, E, A, d, title, color, near=None):
         comp = d.component(E, i)
         if abs(t["center_eV"] - b1["center_eV"]) <= spectra.CENTER_WINDOW_EV:
             first = t["center_eV"] == b1["center_eV"]
-            ax.fill_between(E, comp, color="#c0392b", alpha=0.6, lw=0,
-                            label="1S-1S" if first else None)
+            ax.fill_between(
+                E, comp, color="#c0392b", alpha=0.6, lw=0, label="1S-1S" if first else None
+            )
         else:
             ax.plot(E, comp, color="0.55", lw=1)
     ax.plot(E, d.result.best_fit, "k:", lw=1.5, label="sum of Gaussians")
@@ -103,8 +116,11 @@ def _deconvolution(ax, E, A, d, title, color, near=None):
 
 def fig2bd_labels(res) -> dict:
     m = res.data["model"]
-    return {"CdSe": "CdSe", "core/shell": f"CdSe/HgSe (CE), x = {m['x_core_shell']:.2f}",
-            "alloy": f"Hg$_x$Cd$_{{1-x}}$Se (IE-CE), x = {res.params['alloy_x']:.2f}"}
+    return {
+        "CdSe": "CdSe",
+        "core/shell": f"CdSe/HgSe (CE), x = {m['x_core_shell']:.2f}",
+        "alloy": f"Hg$_x$Cd$_{{1-x}}$Se (IE-CE), x = {res.params['alloy_x']:.2f}",
+    }
 
 
 def fig2bd_deconvolution(res):
@@ -113,12 +129,22 @@ def fig2bd_deconvolution(res):
     fig, axes = plt.subplots(1, 4, figsize=(11, 2.8), sharey=True)
     for k, v in m["nc"].items():
         axes[0].plot(E, v["A"], color=style.PALETTE[k], ls=style.LINESTYLES[k], label=labels[k])
-    axes[0].set(title="(a) per NC, simulated from the EMA", xlabel="energy (eV)",
-                ylabel="absorbance per NC (AU)")
+    axes[0].set(
+        title="(a) per NC, simulated from the EMA",
+        xlabel="energy (eV)",
+        ylabel="absorbance per NC (AU)",
+    )
     axes[0].legend(frameon=False, fontsize=6)
     for ax, (k, v), letter in zip(axes[1:], m["nc"].items(), "bcd"):
-        _deconvolution(ax, E, v["A"], v["fit"], f"({letter}) {labels[k]}", style.PALETTE[k],
-                       v["transitions"][0]["energy_eV"])
+        _deconvolution(
+            ax,
+            E,
+            v["A"],
+            v["fit"],
+            f"({letter}) {labels[k]}",
+            style.PALETTE[k],
+            v["transitions"][0]["energy_eV"],
+        )
     axes[1].legend(frameon=False, fontsize=6)
     fig.tight_layout()
     return fig
@@ -139,16 +165,23 @@ def fig2ef_wavefunctions(res):
     show_x = [0.0, 0.2, 0.4, 0.6]
     cols = style.ramp(len(show_x))
     fig, axes = plt.subplots(2, 2, figsize=(7, 4.6), sharex=True)
-    panels = ((m["cs"], "(e) CdSe/HgSe core/shell (CE)"),
-              (m["alloy"], "(f) Hg$_x$Cd$_{1-x}$Se alloy (IE-CE)"))
+    panels = (
+        (m["cs"], "(e) CdSe/HgSe core/shell (CE)"),
+        (m["alloy"], "(f) Hg$_x$Cd$_{1-x}$Se alloy (IE-CE)"),
+    )
     for col, (r, label) in enumerate(panels):
         for row, (psi, carrier) in enumerate(((r.psi_e, "electron"), (r.psi_h, "hole"))):
             ax = axes[row, col]
             for k, xv in enumerate(show_x):
                 i = int(np.argmin(np.abs(x - xv)))
                 rr = r.r_nm[i]
-                ax.plot(rr, 4 * np.pi * rr**2 * psi[i] ** 2, color=cols[k], ls=_LS[k],
-                        label=f"x = {x[i]:.1f}")
+                ax.plot(
+                    rr,
+                    4 * np.pi * rr**2 * psi[i] ** 2,
+                    color=cols[k],
+                    ls=_LS[k],
+                    label=f"x = {x[i]:.1f}",
+                )
                 if r.structure.radius_nm.shape[-1] == 2 and x[i] > 0:
                     ax.axvline(r.structure.radius_nm[i, 0], color=cols[k], ls="--", lw=0.6)
             ax.axvline(p["diameter_nm"] / 2, color="k", lw=0.8)
@@ -167,16 +200,26 @@ def fig2ef_wavefunctions(res):
 def _cs_alloy(ax, x, m, attr):
     lab = {"core/shell": "CdSe/HgSe (core/shell)", "alloy": "Hg$_x$Cd$_{1-x}$Se (alloy)"}
     for key, r in (("core/shell", m["cs"]), ("alloy", m["alloy"])):
-        ax.plot(x, getattr(r, attr), color=style.PALETTE[key], ls=style.LINESTYLES[key],
-                marker=style.MARKERS[key], markevery=10, label=lab[key])
+        ax.plot(
+            x,
+            getattr(r, attr),
+            color=style.PALETTE[key],
+            ls=style.LINESTYLES[key],
+            marker=style.MARKERS[key],
+            markevery=10,
+            label=lab[key],
+        )
 
 
 def fig2g_s5_s6_s8(res):
     x, m, p = res.data["x"], res.data["metrics"], res.params
     fig, axes = plt.subplots(2, 2, figsize=(7, 5.2))
     _cs_alloy(axes[0, 0], x, m, "overlap")
-    axes[0, 0].set(xlabel="total Hg fraction x", ylabel="overlap $\\phi$ (Eq. 2)",
-                   title=f"(g) overlap, {p['diameter_nm']:g} nm")
+    axes[0, 0].set(
+        xlabel="total Hg fraction x",
+        ylabel="overlap $\\phi$ (Eq. 2)",
+        title=f"(g) overlap, {p['diameter_nm']:g} nm",
+    )
     axes[0, 0].legend(frameon=False)
     ax = axes[0, 1]
     sizes = res.data["s5_diameters_nm"]
@@ -186,16 +229,23 @@ def fig2g_s5_s6_s8(res):
     paper = 100 * quoted.DEPLETION_MAX.value
     ax.axhline(paper, color="k", lw=0.8, ls=":")
     ax.annotate(f"paper: up to {paper:.0f} %", (0.01, paper), va="bottom", fontsize=7)
-    ax.set(xlabel="total Hg fraction x", ylabel="1S-1S depletion $1-(\\phi/\\phi_0)^2$ (%)",
-           title="(S5) core/shell oscillator-strength depletion")
+    ax.set(
+        xlabel="total Hg fraction x",
+        ylabel="1S-1S depletion $1-(\\phi/\\phi_0)^2$ (%)",
+        title="(S5) core/shell oscillator-strength depletion",
+    )
     ax.legend(frameon=False, title="diameter")
     _cs_alloy(axes[1, 0], x, m, "energy_eV")
-    axes[1, 0].set(xlabel="total Hg fraction x", ylabel="1S-1S energy (eV)",
-                   title="(S6) band energy")
+    axes[1, 0].set(
+        xlabel="total Hg fraction x", ylabel="1S-1S energy (eV)", title="(S6) band energy"
+    )
     axes[1, 0].legend(frameon=False)
     _cs_alloy(axes[1, 1], x, m, "surface_fraction_e")
-    axes[1, 1].set(xlabel="total Hg fraction x", ylabel="surface electron fraction (Eq. 3)",
-                   title="(S8) electron at the surface")
+    axes[1, 1].set(
+        xlabel="total Hg fraction x",
+        ylabel="surface electron fraction (Eq. 3)",
+        title="(S8) electron at the surface",
+    )
     fig.tight_layout()
     return fig
 
@@ -205,12 +255,31 @@ def fig2eg_size_curve(res):
     fig, ax = plt.subplots(figsize=(4.6, 3.4))
     for (name, e), ls in zip(c["ema_eV"].items(), _LS):
         mine = name == p["outside"]
-        ax.plot(c["diameter_nm"], e, ls=ls, color="0.15" if mine else "0.55", lw=2 if mine else 1,
-                label=f"EMA, {name}")
-    ax.plot(c["diameter_nm"], c["jasieniak_eV"], color=style.PALETTE["literature"], lw=3,
-            alpha=0.6, label="Jasieniak 2009 (literature)")
-    ax.plot([quoted.DIAMETER_PROTOTYPE_NM.value], [quoted.CDSE_1S_EV.value], marker="*", ms=12,
-            color="k", ls="none", label="paper, 3.3 nm (quoted)")
+        ax.plot(
+            c["diameter_nm"],
+            e,
+            ls=ls,
+            color="0.15" if mine else "0.55",
+            lw=2 if mine else 1,
+            label=f"EMA, {name}",
+        )
+    ax.plot(
+        c["diameter_nm"],
+        c["jasieniak_eV"],
+        color=style.PALETTE["literature"],
+        lw=3,
+        alpha=0.6,
+        label="Jasieniak 2009 (literature)",
+    )
+    ax.plot(
+        [quoted.DIAMETER_PROTOTYPE_NM.value],
+        [quoted.CDSE_1S_EV.value],
+        marker="*",
+        ms=12,
+        color="k",
+        ls="none",
+        label="paper, 3.3 nm (quoted)",
+    )
     if "user_sizing" in res.data:
         ud, ue = res.data["user_sizing"]
         ax.plot(ud, ue, "o", mfc="none", color="k", label="your data")
@@ -225,10 +294,19 @@ def fig2g_sensitivity(res):
     for name, ls in zip(choices.OUTSIDE_MEDIA, _LS):
         rows = res.data["sensitivity"][name]
         ax.plot(x, rows["cs"].overlap, ls=ls, color="k", label=f"core/shell, {name}")
-        ax.plot(x, rows["alloy"].overlap, ls=ls, color=style.PALETTE["alloy"], alpha=0.7,
-                label=f"alloy, {name}")
-    ax.set(xlabel="total Hg fraction x", ylabel="overlap $\\phi$",
-           title=f"overlap across outside media, {res.params['diameter_nm']:g} nm")
+        ax.plot(
+            x,
+            rows["alloy"].overlap,
+            ls=ls,
+            color=style.PALETTE["alloy"],
+            alpha=0.7,
+            label=f"alloy, {name}",
+        )
+    ax.set(
+        xlabel="total Hg fraction x",
+        ylabel="overlap $\\phi$",
+        title=f"overlap across outside media, {res.params['diameter_nm']:g} nm",
+    )
     ax.legend(frameon=False, fontsize=6, ncol=2)
     return fig
 
@@ -243,12 +321,20 @@ def fig2j_decays(res):
         style_key = "core/shell" if key == "cs" else "alloy"
         color, fit = style.PALETTE[style_key], res.data["fits"][key]
         axes[0].semilogy(inst.t_ns, res.data["sims"][key], ".", ms=1.5, color=color, alpha=0.35)
-        axes[0].semilogy(inst.t_ns, fit.model, color=color, ls=style.LINESTYLES[style_key],
-                         label=f"{d['label']}: simulated, fit")
+        axes[0].semilogy(
+            inst.t_ns,
+            fit.model,
+            color=color,
+            ls=style.LINESTYLES[style_key],
+            label=f"{d['label']}: simulated, fit",
+        )
         axes[1].plot(inst.t_ns, fit.residuals, lw=0.4, color=color, alpha=0.8)
-    axes[0].set(ylabel="counts per channel", ylim=(1, None),
-                xlim=(0, min(inst.n_channels * inst.dt_ns, 300)),
-                title="simulated from the paper's fit parameters (not measured data)")
+    axes[0].set(
+        ylabel="counts per channel",
+        ylim=(1, None),
+        xlim=(0, min(inst.n_channels * inst.dt_ns, 300)),
+        title="simulated from the paper's fit parameters (not measured data)",
+    )
     axes[0].legend(frameon=False, fontsize=7)
     axes[1].set(xlabel="time after excitation (ns)", ylabel="residual ($\\sigma$)")
     fig.tight_layout()
@@ -258,11 +344,22 @@ def fig2j_decays(res):
 def fig2j_rates(res):
     r_cs, r_al = res.data["rates"]
     fig, ax = plt.subplots(figsize=(4.2, 3))
-    ax.bar([0, 2], [1e3 * r_cs["k_r_per_ns"], 1e3 * r_cs["k_nr_per_ns"]], width=0.8,
-           color="white", edgecolor=style.PALETTE["core/shell"], hatch="//",
-           label="CdSe/HgSe (k_r upper, k_nr lower bound)")
-    ax.bar([1, 3], [1e3 * r_al["k_r_per_ns"], 1e3 * r_al["k_nr_per_ns"]], width=0.8,
-           color=style.PALETTE["alloy"], label="alloy")
+    ax.bar(
+        [0, 2],
+        [1e3 * r_cs["k_r_per_ns"], 1e3 * r_cs["k_nr_per_ns"]],
+        width=0.8,
+        color="white",
+        edgecolor=style.PALETTE["core/shell"],
+        hatch="//",
+        label="CdSe/HgSe (k_r upper, k_nr lower bound)",
+    )
+    ax.bar(
+        [1, 3],
+        [1e3 * r_al["k_r_per_ns"], 1e3 * r_al["k_nr_per_ns"]],
+        width=0.8,
+        color=style.PALETTE["alloy"],
+        label="alloy",
+    )
     ax.set_xticks([0.5, 2.5], ["k_r", "k_nr"])
     ax.set(yscale="log", ylabel="rate (1/µs)", title="rates from the quoted fit parameters and QY")
     ax.legend(frameon=False, fontsize=7)
@@ -288,8 +385,10 @@ def fig5fg_literature(res):
     colors = dict(zip(materials, style.categorical(len(materials))))
     markers = dict(zip(materials, "osD^vP<>hX"))
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    keys = (("fwhm_low_meV", "fwhm_high_meV", "PL FWHM (meV)"),
-            ("qy_low_percent", "qy_high_percent", "PL QY (%)"))
+    keys = (
+        ("fwhm_low_meV", "fwhm_high_meV", "PL FWHM (meV)"),
+        ("qy_low_percent", "qy_high_percent", "PL QY (%)"),
+    )
     strip_x = 1850
     for ax, (lo_key, hi_key, label) in zip(axes, keys):
         for r in rows:
@@ -301,23 +400,39 @@ def fig5fg_literature(res):
             x_mid = min(0.5 * (xs[0] + xs[1]), 1760) if r.has_peak else strip_x
             if r.this_work:
                 width = xs[1] - xs[0] if r.has_peak else 30
-                ax.add_patch(plt.Rectangle((xs[0], lo), width, max(hi - lo, 0.5), color="k",
-                                           alpha=0.15, lw=0))
-                ax.plot(x_mid, hi, marker="*", ms=14, color="k",
-                        mfc="k" if r.structure == "core/shell" else "white", ls="none")
+                ax.add_patch(
+                    plt.Rectangle(
+                        (xs[0], lo), width, max(hi - lo, 0.5), color="k", alpha=0.15, lw=0
+                    )
+                )
+                ax.plot(
+                    x_mid,
+                    hi,
+                    marker="*",
+                    ms=14,
+                    color="k",
+                    mfc="k" if r.structure == "core/shell" else "white",
+                    ls="none",
+                )
                 continue
             c, mk = colors[r.material], markers[r.material]
             if xs[1] > xs[0]:
                 ax.plot(xs, [hi, hi], color=c, lw=2, alpha=0.7)
             if hi > lo:
                 ax.plot([x_mid, x_mid], [lo, hi], color=c, lw=2, alpha=0.7)
-            ax.plot(x_mid, hi, marker=mk, ms=7, color=c, ls="none",
-                    mfc=c if r.structure == "core/shell" else "white")
+            ax.plot(
+                x_mid,
+                hi,
+                marker=mk,
+                ms=7,
+                color=c,
+                ls="none",
+                mfc=c if r.structure == "core/shell" else "white",
+            )
         ax.axvspan(*window, color="0.9", zorder=-1)
         ax.axvline(1790, color="0.6", lw=0.8, ls=":")
         ax.set(xlabel="PL peak wavelength (nm)", ylabel=label, xlim=(650, 1900))
-        ax.text(strip_x, ax.get_ylim()[1], "peak not\nreported", ha="center", va="top",
-                fontsize=7)
+        ax.text(strip_x, ax.get_ylim()[1], "peak not\nreported", ha="center", va="top", fontsize=7)
     axes[0].set_title("(f) linewidth")
     axes[1].set_title("(g) quantum yield")
     for name in materials:
@@ -333,8 +448,14 @@ def checks_sizing(res):
     d, e = res.data["sizing"]
     fig, ax = plt.subplots(figsize=(4.2, 3))
     ax.plot(d, e, color="k", label="Jasieniak 2009 (literature)")
-    ax.plot([quoted.DIAMETER_PROTOTYPE_NM.value], [quoted.CDSE_1S_EV.value], "k*", ms=12,
-            ls="none", label="paper: 3.3 nm, 2.24 eV (quoted)")
+    ax.plot(
+        [quoted.DIAMETER_PROTOTYPE_NM.value],
+        [quoted.CDSE_1S_EV.value],
+        "k*",
+        ms=12,
+        ls="none",
+        label="paper: 3.3 nm, 2.24 eV (quoted)",
+    )
     if "user_sizing" in res.data:
         ud, ue = res.data["user_sizing"]
         ax.plot(ud, ue, "o", mfc="none", color="0.3", label="your data")

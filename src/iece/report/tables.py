@@ -32,8 +32,10 @@ def sensitivity_fig2eg(res) -> str:
 
 
 def fig1c_sensitivity(res) -> str:
-    lines = ["| outside | E(IE-CE, 1 h) (eV) | CE calibrated D (m²/s) | x(CE, 48 h) |",
-             "|---|---|---|---|"]
+    lines = [
+        "| outside | E(IE-CE, 1 h) (eV) | CE calibrated D (m²/s) | x(CE, 48 h) |",
+        "|---|---|---|---|",
+    ]
     for name, (e1, dce, xc) in res.data["sensitivity"].items():
         if xc is None:
             lines.append(f"| {name} | {e1:.3f} | {dce} | |")
@@ -46,8 +48,10 @@ def fig1c_demo(res) -> str:
     lines = ["| data | model | D (m²/s) | reduced χ² | AIC |", "|---|---|---|---|---|"]
     for data, model, f in res.data["demo"]:
         D, err = f.D_m2_per_s
-        lines.append(f"| {data} | {model} | {D:.3e} ± {err:.1e} | {f.stats['redchi']:.2f} "
-                     f"| {f.stats['aic']:.1f} |")
+        lines.append(
+            f"| {data} | {model} | {D:.3e} ± {err:.1e} | {f.stats['redchi']:.2f} "
+            f"| {f.stats['aic']:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -55,32 +59,45 @@ def deconvolution(d) -> str:
     """Transitions of one :class:`~iece.physics.spectra.Deconvolution`."""
     lines = ["| transition | E_i (eV) | a_i |", "|---|---|---|"]
     for i, t in enumerate(d.transitions):
-        lines.append(f"| {i + 1} | {t['center_eV']:.4f} ± {t['center_stderr']:.1g} | "
-                     f"{t['area']:.4g} ± {t['area_stderr']:.1g} |")
+        lines.append(
+            f"| {i + 1} | {t['center_eV']:.4f} ± {t['center_stderr']:.1g} | "
+            f"{t['area']:.4g} ± {t['area_stderr']:.1g} |"
+        )
     flag = f" Parameters on a bound: {', '.join(d.at_bounds)}." if d.at_bounds else ""
-    return "\n".join(lines) + f"\n\ndR = {d.dR[0]:.4f} ± {d.dR[1]:.1g}; BIC by n: {d.bic_by_n}.{flag}"
+    return (
+        "\n".join(lines) + f"\n\ndR = {d.dR[0]:.4f} ± {d.dR[1]:.1g}; BIC by n: {d.bic_by_n}.{flag}"
+    )
 
 
 def fig2bd_models(res, labels) -> str:
     parts = []
     for k, v in res.data["model"]["nc"].items():
-        ts = ", ".join(f"{t['label']} {t['energy_eV']:.3f} eV strength {t['strength']:.3f}"
-                       for t in v["transitions"])
-        parts.append(f"**{labels[k]}** (E_g = {v['Eg']:.3f} eV; EMA transitions: {ts})\n\n"
-                     + deconvolution(v["fit"]))
+        ts = ", ".join(
+            f"{t['label']} {t['energy_eV']:.3f} eV strength {t['strength']:.3f}"
+            for t in v["transitions"]
+        )
+        parts.append(
+            f"**{labels[k]}** (E_g = {v['Eg']:.3f} eV; EMA transitions: {ts})\n\n"
+            + deconvolution(v["fit"])
+        )
     return "\n\n".join(parts)
 
 
 def fig2bd_sensitivity(res) -> str:
-    lines = ["| outside | core/shell x | 1S reduction, core/shell (fit) | from EMA strengths "
-             "| alloy shape similarity |", "|---|---|---|---|---|"]
+    lines = [
+        "| outside | core/shell x | 1S reduction, core/shell (fit) | from EMA strengths "
+        "| alloy shape similarity |",
+        "|---|---|---|---|---|",
+    ]
     for name, m in res.data["sensitivity"].items():
         if isinstance(m, str):
             lines.append(f"| {name} | no core/shell matches the alloy's energy ({m}) | | | |")
             continue
-        lines.append(f"| {name} | {m['x_core_shell']:.3f} | {100 * m['reduction_1s_core_shell']:.1f}"
-                     f" % | {100 * m['reduction_1s_core_shell_ema']:.1f} % | "
-                     f"{m['alloy_shape_similarity']:.3f} |")
+        lines.append(
+            f"| {name} | {m['x_core_shell']:.3f} | {100 * m['reduction_1s_core_shell']:.1f}"
+            f" % | {100 * m['reduction_1s_core_shell_ema']:.1f} % | "
+            f"{m['alloy_shape_similarity']:.3f} |"
+        )
     return "\n".join(lines)
 
 
@@ -101,40 +118,50 @@ def fig2j_fits(res) -> str:
 
     p, parts = res.params, []
     for i, (key, d) in enumerate(PAPER_DECAYS.items()):
-        truth = {"tau1": d["taus"][0], "tau2": d["taus"][1], "a1": d["amps"][0],
-                 "a2": d["amps"][1]}
-        truth |= {k.replace("_ns", ""): v for k, v in
-                  lifetimes.derived(d["taus"], d["amps"]).items()}
-        parts.append(f"**{d['label']}** (simulated from reported parameters, seed "
-                     f"{p['seed'] + i}, {p['total_counts']:.0e} counts, {p['statistic']} fit)\n\n"
-                     + decay_fit(res.data["fits"][key], truth))
+        truth = {"tau1": d["taus"][0], "tau2": d["taus"][1], "a1": d["amps"][0], "a2": d["amps"][1]}
+        truth |= {
+            k.replace("_ns", ""): v for k, v in lifetimes.derived(d["taus"], d["amps"]).items()
+        }
+        parts.append(
+            f"**{d['label']}** (simulated from reported parameters, seed "
+            f"{p['seed'] + i}, {p['total_counts']:.0e} counts, {p['statistic']} fit)\n\n"
+            + decay_fit(res.data["fits"][key], truth)
+        )
     return "\n\n".join(parts)
 
 
 def fig2j_rates(res) -> str:
     p, tau, boot = res.params, res.data["tau"], res.data["boot"]
     r_cs, r_al = res.data["rates"]
-    lines = [f"| | CdSe/HgSe (QY < {100 * p['qy_core_shell']:.0f} %) | alloy (QY "
-             f"{100 * p['qy']:.1f} %) |", "|---|---|---|",
-             f"| τ_amp (ns), quoted parameters | {tau['cs']['tau_amp_ns']:.2f} | "
-             f"{tau['alloy']['tau_amp_ns']:.2f} |",
-             f"| τ_int (ns), quoted parameters | {tau['cs']['tau_int_ns']:.2f} | "
-             f"{tau['alloy']['tau_int_ns']:.2f} |",
-             f"| k_r (1/µs) | < {1e3 * r_cs['k_r_per_ns']:.2f} | {1e3 * r_al['k_r_per_ns']:.2f} |",
-             f"| k_nr (1/µs) | > {1e3 * r_cs['k_nr_per_ns']:.1f} | {1e3 * r_al['k_nr_per_ns']:.1f} |"]
+    lines = [
+        f"| | CdSe/HgSe (QY < {100 * p['qy_core_shell']:.0f} %) | alloy (QY "
+        f"{100 * p['qy']:.1f} %) |",
+        "|---|---|---|",
+        f"| τ_amp (ns), quoted parameters | {tau['cs']['tau_amp_ns']:.2f} | "
+        f"{tau['alloy']['tau_amp_ns']:.2f} |",
+        f"| τ_int (ns), quoted parameters | {tau['cs']['tau_int_ns']:.2f} | "
+        f"{tau['alloy']['tau_int_ns']:.2f} |",
+        f"| k_r (1/µs) | < {1e3 * r_cs['k_r_per_ns']:.2f} | {1e3 * r_al['k_r_per_ns']:.2f} |",
+        f"| k_nr (1/µs) | > {1e3 * r_cs['k_nr_per_ns']:.1f} | {1e3 * r_al['k_nr_per_ns']:.1f} |",
+    ]
     if boot:
         (c0, c1), (a0, a1) = boot["cs"]["tau_amp_ns"], boot["alloy"]["tau_amp_ns"]
-        lines.append(f"| τ_amp 95 % interval, simulated fit (ns) | {c0:.2f}-{c1:.2f} | "
-                     f"{a0:.2f}-{a1:.2f} |")
+        lines.append(
+            f"| τ_amp 95 % interval, simulated fit (ns) | {c0:.2f}-{c1:.2f} | {a0:.2f}-{a1:.2f} |"
+        )
         k0, k1 = (1e3 * v for v in boot["alloy"]["k_r_per_ns"])
-        lines.append(f"| k_r 95 % interval, simulated fit (1/µs) | < "
-                     f"{1e3 * boot['cs']['k_r_per_ns'][1]:.2f} | {k0:.2f}-{k1:.2f} |")
+        lines.append(
+            f"| k_r 95 % interval, simulated fit (1/µs) | < "
+            f"{1e3 * boot['cs']['k_r_per_ns'][1]:.2f} | {k0:.2f}-{k1:.2f} |"
+        )
     return "\n".join(lines)
 
 
 def fig5fg_comparisons(res) -> str:
-    lines = ["| comparison | this work | best literature | margin | points |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| comparison | this work | best literature | margin | points |",
+        "|---|---|---|---|---|",
+    ]
     for name, c in res.data["compared"].items():
         best = "—" if c["best_literature"] is None else f"{c['best_literature']:g}"
         margin = c["margin"] if isinstance(c["margin"], str) else f"{c['margin']:+g}"
@@ -148,14 +175,25 @@ def fig5fg_points(res) -> str:
             return "—"
         return f"{hi:g}" if math.isnan(lo) or lo == hi else f"{lo:g}-{hi:g}"
 
-    lines = ["| ref | source | material | structure | PL (nm) | FWHM | QY (%) | where read | "
-             "snippet |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| ref | source | material | structure | PL (nm) | FWHM | QY (%) | where read | snippet |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in res.data["rows"]:
         qy = rng(r.qy_low_percent, r.qy_high_percent)
         if not math.isnan(r.qy_high_percent) and math.isnan(r.qy_low_percent):
             qy = f"up to {r.qy_high_percent:g}"
-        cells = (r.ref, r.citation(), r.material, r.structure, rng(r.pl_low_nm, r.pl_high_nm),
-                 r.fwhm_reported or "—", qy, r.source_url, r.snippet)
+        cells = (
+            r.ref,
+            r.citation(),
+            r.material,
+            r.structure,
+            rng(r.pl_low_nm, r.pl_high_nm),
+            r.fwhm_reported or "—",
+            qy,
+            r.source_url,
+            r.snippet,
+        )
         lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
     return "\n".join(lines)
 
@@ -164,51 +202,79 @@ def checks_arithmetic(res) -> str:
     from ..paper import quoted as q
 
     rows = [
-        ("CdSe-HgSe lattice mismatch (6.05 vs 6.08 Å)", f"{res['lattice_mismatch_percent']:.3f} %",
-         "smaller than 0.5 %"),
+        (
+            "CdSe-HgSe lattice mismatch (6.05 vs 6.08 Å)",
+            f"{res['lattice_mismatch_percent']:.3f} %",
+            "smaller than 0.5 %",
+        ),
         ("SWIR 1000 nm", f"{res['swir_1000nm_eV']:.4f} eV", f"{q.SWIR_EV.low} eV"),
         ("SWIR 1700 nm", f"{res['swir_1700nm_eV']:.4f} eV", f"{q.SWIR_EV.high} eV"),
         ("CE shift", f"{res['ce_shift_eV']:.2f} eV", f"{q.CE_SHIFT_EV.value} eV"),
         ("IE-CE shift", f"{res['iece_shift_eV']:.2f} eV", f"{q.IECE_SHIFT_EV.value} eV"),
-        ("CdSe gap 1.74 eV as a wavelength", f"{res['cdse_gap_nm']:.0f} nm",
-         "bandgaps comprise the entire infrared"),
-        ("smallest CE FWHM minus largest IE-CE FWHM", f"{res['fwhm_gap_ce_minus_iece_meV']:g} meV",
-         "CE consistently broader"),
+        (
+            "CdSe gap 1.74 eV as a wavelength",
+            f"{res['cdse_gap_nm']:.0f} nm",
+            "bandgaps comprise the entire infrared",
+        ),
+        (
+            "smallest CE FWHM minus largest IE-CE FWHM",
+            f"{res['fwhm_gap_ce_minus_iece_meV']:g} meV",
+            "CE consistently broader",
+        ),
     ]
     return _three(rows)
 
 
 def _three(rows) -> str:
-    return "\n".join(["| statement | computed | paper |", "|---|---|---|"]
-                     + [f"| {a} | {b} | {c} |" for a, b, c in rows])
+    return "\n".join(
+        ["| statement | computed | paper |", "|---|---|---|"]
+        + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    )
 
 
 def checks_absorption(res) -> str:
     eps = res.data["eps400"]
-    return _three([(f"{k}: {eps[k]} d³ cm⁻¹ µM⁻¹", f"µ₄₀₀ = {v:.3g} cm⁻¹", "")
-                   for k, v in res.data["mu400"].items()])
+    return _three(
+        [
+            (f"{k}: {eps[k]} d³ cm⁻¹ µM⁻¹", f"µ₄₀₀ = {v:.3g} cm⁻¹", "")
+            for k, v in res.data["mu400"].items()
+        ]
+    )
 
 
 def checks_amounts(res) -> str:
     p, amt = res.params, res.data["amounts"]
-    return _three([
-        (f"Cd per {p['diameter_nm']:g} nm NC", f"{amt['cd_per_nc']:.0f}", ""),
-        ("Hg per NC (1.5 eq)", f"{amt['hg_per_nc']:.0f}", ""),
-        ("Ag per NC (0.075 eq)", f"{amt['ag_per_nc']:.1f}", ""),
-        ("thiol per NC (0.6-1.5 eq)",
-         f"{amt['thiol_per_nc'][0]:.0f}-{amt['thiol_per_nc'][1]:.0f}", ""),
-        (f"{p['nc_nmol']:g} nmol NCs: Cd", f"{amt['cd_umol']:.1f} µmol", ""),
-        ("0.1 M Hg precursor", f"{amt['hg_uL']:.0f} µL", ""),
-        ("0.02 M Ag precursor", f"{amt['ag_uL']:.0f} µL", ""),
-        ("surface cations of 3.3 nm CdSe (one (111) layer)",
-         f"{100 * res.data['surface_fraction']:.0f} % of Cd", "thiol 0.6-1.5 per Cd exceeds it"),
-        ("4.5 ML NPL cation:anion planes", f"{res['npl_cation_anion_ratio']:.2f}",
-         "near 5:4 (1.25)"),
-    ])
+    return _three(
+        [
+            (f"Cd per {p['diameter_nm']:g} nm NC", f"{amt['cd_per_nc']:.0f}", ""),
+            ("Hg per NC (1.5 eq)", f"{amt['hg_per_nc']:.0f}", ""),
+            ("Ag per NC (0.075 eq)", f"{amt['ag_per_nc']:.1f}", ""),
+            (
+                "thiol per NC (0.6-1.5 eq)",
+                f"{amt['thiol_per_nc'][0]:.0f}-{amt['thiol_per_nc'][1]:.0f}",
+                "",
+            ),
+            (f"{p['nc_nmol']:g} nmol NCs: Cd", f"{amt['cd_umol']:.1f} µmol", ""),
+            ("0.1 M Hg precursor", f"{amt['hg_uL']:.0f} µL", ""),
+            ("0.02 M Ag precursor", f"{amt['ag_uL']:.0f} µL", ""),
+            (
+                "surface cations of 3.3 nm CdSe (one (111) layer)",
+                f"{100 * res.data['surface_fraction']:.0f} % of Cd",
+                "thiol 0.6-1.5 per Cd exceeds it",
+            ),
+            (
+                "4.5 ML NPL cation:anion planes",
+                f"{res['npl_cation_anion_ratio']:.2f}",
+                "near 5:4 (1.25)",
+            ),
+        ]
+    )
 
 
 def checks_shell(res) -> str:
     t = res.data["layers"]
-    return (f"Monolayer thicknesses ({res.params['monolayer']} convention): CdS {t['CdS']:.4f} nm, "
-            f"Cd0.5Zn0.5S {t['CdZnS']:.4f} nm, ZnS {t['ZnS']:.4f} nm. Predicted diameter "
-            f"**{res['shell_diameter_nm']:.2f} nm** (paper: 6.0 nm by TEM).")
+    return (
+        f"Monolayer thicknesses ({res.params['monolayer']} convention): CdS {t['CdS']:.4f} nm, "
+        f"Cd0.5Zn0.5S {t['CdZnS']:.4f} nm, ZnS {t['ZnS']:.4f} nm. Predicted diameter "
+        f"**{res['shell_diameter_nm']:.2f} nm** (paper: 6.0 nm by TEM)."
+    )

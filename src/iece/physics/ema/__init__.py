@@ -4,6 +4,7 @@ calculations"; Haus et al. 1993), split by job:
 * :mod:`.structures`: alloy, core/shell and graded NCs (batched);
 * :mod:`.media`: the fixed readings of the outside medium (``reference``, ``vacuum``,
   ``infinite``);
+* :mod:`.radial`: the layered radial equation (transfer steps, matching, wavefunctions);
 * :mod:`.solver`: bound states, wavefunctions, overlap (Eq. 2), surface fraction (Eq. 3),
   Coulomb term and 1S-1S energy;
 * :mod:`.calibration`: an outside medium calibrated to a target energy (above the solver);

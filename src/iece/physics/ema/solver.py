@@ -31,16 +31,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import constants as sc
-from scipy import special
 from scipy.integrate import cumulative_trapezoid, trapezoid
 from scipy.optimize.elementwise import find_root
 
 from .. import materials as mat
 from .media import Outside, outside_medium
+from .radial import (
+    HB2M_EV_NM2,
+    _normalized,
+    _propagate_l,
+    _propagate_s,
+)
 from .structures import Structure, _flat, _layer_params
 
-#: hbar^2 / (2 m0) in eV nm^2 (kinetic energy of k = 1/nm for the free-electron mass).
-HB2M_EV_NM2 = sc.hbar**2 / (2 * sc.m_e) / sc.e * 1e18
 #: e^2 / (4 pi eps0) in eV nm.
 COULOMB_EV_NM = sc.e / (4 * sc.pi * sc.epsilon_0) * 1e9
 #: Brus' coefficient for the 1S-1S Coulomb energy of a uniform sphere, infinite barriers.
@@ -82,122 +85,6 @@ class Result:
         }
 
 
-def _trig(q, d):
-    """cos(sqrt(q) d) and sin(sqrt(q) d)/sqrt(q): entire in q, real for q < 0 (cosh, sinh)."""
-    q, d = np.broadcast_arrays(q, d)
-    s = np.sqrt(np.abs(q))
-    sd = s * d
-    pos = q >= 0
-    neg = ~pos
-    c = np.empty_like(sd)
-    sn = np.empty_like(sd)
-    c[pos] = np.cos(sd[pos])
-    c[neg] = np.cosh(sd[neg])
-    small = sd < 1e-8
-    big = ~small
-    pb, nb = pos & big, neg & big
-    sn[pb] = np.sin(sd[pb]) / s[pb]
-    sn[nb] = np.sinh(sd[nb]) / s[nb]
-    sn[small] = d[small]
-    return c, sn
-
-
-def _propagate_s(E, V, m, radii, Vo, mo, *, keep=False):
-    """l = 0: propagate u = rR from the centre (u=0, u'=1) through every layer.
-
-    Arrays: ``E`` (N, K) trial energies, ``V``, ``m``, ``radii`` (N, L), ``Vo`` scalar.
-    Returns the matching function F (N, K) (zero at an eigenvalue) and, with ``keep``, the
-    state (u, u') just inside the start of each layer, shape (N, K, L, 2).
-    """
-    N, K = E.shape
-    u = np.zeros((N, K))
-    up = np.ones((N, K))
-    r_prev = np.zeros((N, 1))
-    states = []
-    for j in range(radii.shape[1]):
-        rj = radii[:, j : j + 1]
-        if j > 0:  # interface at r_prev between layer j-1 and j
-            with np.errstate(invalid="ignore", divide="ignore"):
-                ur = np.where(r_prev > 0, u / np.where(r_prev > 0, r_prev, 1.0), 0.0)
-            up = ur + (m[:, j : j + 1] / m[:, j - 1 : j]) * (up - ur)
-        if keep:
-            states.append(np.stack([u, up], -1))
-        q = (E - V[:, j : j + 1]) * m[:, j : j + 1] / HB2M_EV_NM2
-        c, sn = _trig(q, rj - r_prev)
-        u, up = c * u + sn * up, -q * sn * u + c * up
-        r_prev = rj
-    R = radii[:, -1:]
-    mN = m[:, -1:]
-    if np.isinf(Vo):
-        F = u
-    else:
-        kappa = np.sqrt(np.clip((Vo - E) * mo / HB2M_EV_NM2, 0, None))
-        F = (up - u / R) / mN + (kappa + 1 / R) * u / mo
-    return F, (np.stack(states, 2) if keep else None)
-
-
-def _bessel(l, q, r):
-    """Regular/irregular radial functions of a layer and their r-derivatives at ``r``.
-
-    q > 0: j_l(kr)/k^l and y_l(kr) k^(l+1); q < 0: i_l(kr)/k^l and k_l(kr) k^(l+1) (k = sqrt|q|).
-    The scale factors keep both finite and continuous as q -> 0.
-    """
-    k = np.sqrt(np.abs(q))
-    k = np.where(k == 0, 1e-12, k)
-    z = k * r
-    pos = q >= 0
-    with np.errstate(all="ignore"):
-        f = np.where(pos, special.spherical_jn(l, z), special.spherical_in(l, z))
-        fp = np.where(pos, special.spherical_jn(l, z, True), special.spherical_in(l, z, True))
-        g = np.where(pos, special.spherical_yn(l, z), special.spherical_kn(l, z))
-        gp = np.where(pos, special.spherical_yn(l, z, True), special.spherical_kn(l, z, True))
-    sf, sg = k ** (-l), k ** (l + 1)
-    return f * sf, fp * k * sf, g * sg, gp * k * sg
-
-
-def _propagate_l(E, V, m, radii, Vo, mo, l, *, keep=False):
-    """Any l: propagate (R, R'/m) with spherical Bessel functions, starting in the first layer
-    of non-zero thickness. Same shapes and return values as :func:`_propagate_s`, but the kept
-    states are the coefficients (A, B) of each layer's (regular, irregular) pair."""
-    N, K = E.shape
-    Rv = np.zeros((N, K))
-    P = np.zeros((N, K))
-    started = np.zeros((N, 1), bool)
-    r_prev = np.zeros((N, 1))
-    coefs = []
-    for j in range(radii.shape[1]):
-        rj = radii[:, j : j + 1]
-        mj = m[:, j : j + 1]
-        q = (E - V[:, j : j + 1]) * mj / HB2M_EV_NM2
-        thick = rj > r_prev
-        first = thick & ~started
-        f1, f1p, g1, g1p = _bessel(l, q, np.where(r_prev > 0, r_prev, 1.0))
-        # coefficients from the state at the layer start (Wronskian inverse), or (1, 0) if first
-        det = f1 * g1p - f1p * g1
-        with np.errstate(all="ignore"):
-            A = np.where(first, 1.0, (Rv * g1p - P * mj * g1) / det)
-            B = np.where(first, 0.0, (P * mj * f1 - Rv * f1p) / det)
-        A = np.where(thick, A, 0.0)
-        B = np.where(thick, B, 0.0)
-        if keep:
-            coefs.append(np.stack([A, B], -1))
-        f2, f2p, g2, g2p = _bessel(l, q, rj)
-        Rv = np.where(thick, A * f2 + B * g2, Rv)
-        P = np.where(thick, (A * f2p + B * g2p) / mj, P)
-        started = started | thick
-        r_prev = np.where(thick, rj, r_prev)
-    R = radii[:, -1:]
-    if np.isinf(Vo):
-        F = Rv
-    else:
-        kap = np.sqrt(np.clip((Vo - E) * mo / HB2M_EV_NM2, 1e-300, None))
-        kz = kap * R
-        ko, kop = special.spherical_kn(l, kz), special.spherical_kn(l, kz, True) * kap
-        F = P * ko - Rv * kop / mo
-        F = F / np.abs(ko)
-    return F, (np.stack(coefs, 2) if keep else None)
-
-
 def _levels(V, m, radii, Vo, mo, l, n_states, n_grid):
     """Lowest ``n_states`` eigenvalues (N, n_states) for every structure; NaN if unbound."""
     N = V.shape[0]
@@ -235,58 +122,6 @@ def _levels(V, m, radii, Vo, mo, l, n_states, n_grid):
         out[rows, n] = res.x
         sign_change[rows, idx[rows]] = False
     return out
-
-
-def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out):
-    """Radial wavefunctions R(r) (unnormalized) on ``r_in`` (N, G, inside) and ``r_out``."""
-    N = E.shape[0]
-    R_nc = radii[:, -1:]
-    layer = (r_in[:, :, None] > radii[:, None, :]).sum(-1).clip(0, radii.shape[1] - 1)
-    starts = np.concatenate([np.zeros((N, 1)), radii[:, :-1]], 1)
-    r0 = np.take_along_axis(starts, layer, 1)
-    Vl = np.take_along_axis(V, layer, 1)
-    ml = np.take_along_axis(m, layer, 1)
-    q = (E[:, None] - Vl) * ml / HB2M_EV_NM2
-    if l == 0:
-        _, st = _propagate_s(E[:, None], V, m, radii, Vo, mo, keep=True)
-        st = st[:, 0]  # (N, L, 2)
-        u0 = np.take_along_axis(st[..., 0], layer, 1)
-        up0 = np.take_along_axis(st[..., 1], layer, 1)
-        c, sn = _trig(q, r_in - r0)
-        u = c * u0 + sn * up0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            Rin = np.where(r_in > 0, u / np.where(r_in > 0, r_in, 1.0), up0)
-        F, st_end = _propagate_s(E[:, None], V, m, radii, Vo, mo)
-    else:
-        _, co = _propagate_l(E[:, None], V, m, radii, Vo, mo, l, keep=True)
-        co = co[:, 0]
-        A = np.take_along_axis(co[..., 0], layer, 1)
-        B = np.take_along_axis(co[..., 1], layer, 1)
-        f, _, g, _ = _bessel(l, q, np.where(r_in > 0, r_in, 1e-12))
-        Rin = A * f + np.where(B == 0, 0.0, B * g)
-    R_surf = Rin[:, -1:]
-    if np.isinf(Vo):
-        Rout = np.zeros_like(r_out)
-        kappa = np.full((N, 1), np.inf)
-    else:
-        kappa = np.sqrt(np.clip((Vo - E[:, None]) * mo / HB2M_EV_NM2, 1e-300, None))
-        if l == 0:
-            Rout = R_surf * (R_nc / r_out) * np.exp(-kappa * (r_out - R_nc))
-        else:
-            ko = special.spherical_kn(l, kappa * r_out)
-            Rout = R_surf * ko / special.spherical_kn(l, kappa * R_nc)
-    return Rin, Rout, kappa
-
-
-def _normalized(E, V, m, radii, Vo, mo, l, r_in, r_out):
-    """Wavefunctions on the joined grid, normalized (int 4 pi r^2 psi^2 dr = 1) and signed so
-    that the largest lobe is positive."""
-    Rin, Rout, _ = _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out)
-    Rr = np.concatenate([Rin, Rout[:, 1:]], 1)
-    r = np.concatenate([r_in, r_out[:, 1:]], 1)
-    Rr = Rr / np.sqrt(trapezoid(4 * np.pi * r**2 * Rr**2, r, axis=1))[:, None]
-    peak = np.take_along_axis(Rr, np.argmax(np.abs(Rr), axis=1)[:, None], 1)
-    return Rr * np.sign(peak)
 
 
 def _grid(radii, kappa_min, n_in, n_out):
