@@ -68,7 +68,7 @@ def test_fig2eg_numbers_match_direct_solves(computed):
     ov = [float(ema.solve(ema.alloy(4.0, x), out).overlap) for x in np.linspace(0, 0.6, 61)]
     assert res["alloy_min_overlap"] == pytest.approx(min(ov), abs=1e-9)
     # the calibrated medium hits the quoted energy it is calibrated to
-    assert res["sens_cdse_3p3nm_energy_eV__calibrated"] == pytest.approx(
+    assert res["cdse_3p3nm_energy_eV__calibrated"] == pytest.approx(
         quoted.CDSE_1S_EV.value, abs=1e-6
     )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .physics.constants import HC_EV_NM
+from .physics.constants import HC_EV_NM, fwhm_nm_to_meV
 
 _SPLIT = re.compile(r"[,;\s]+")
 
@@ -291,6 +291,26 @@ def _num(text: str, col: str, lineno: int, path: str) -> float:
     return v
 
 
+_FWHM_NM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*nm\b")
+
+
+def _fwhm_from_nm(rec: dict, nums: dict, lineno: int, name: str) -> None:
+    """A FWHM the source states in nm at one peak wavelength fills the meV columns (they must
+    then be empty): ``E(L - w/2) - E(L + w/2)``."""
+    m = _FWHM_NM.match(rec["fwhm_reported"])
+    if not m:
+        return
+    if not (math.isnan(nums["fwhm_low_meV"]) and math.isnan(nums["fwhm_high_meV"])):
+        raise DataFileError(
+            f"{name}, line {lineno}: fwhm_reported is in nm, so leave the meV columns empty"
+            " (they are computed)"
+        )
+    lo, hi = nums["pl_low_nm"], nums["pl_high_nm"]
+    if math.isnan(lo) or lo != hi:
+        raise DataFileError(f"{name}, line {lineno}: a FWHM in nm needs one PL peak wavelength")
+    nums["fwhm_low_meV"] = nums["fwhm_high_meV"] = fwhm_nm_to_meV(float(m.group(1)), lo)
+
+
 def read_literature_table(path) -> list[Row]:
     """Read and validate the dataset; a bad row raises :class:`DataFileError` naming its line."""
     path = Path(path)
@@ -316,6 +336,7 @@ def read_literature_table(path) -> list[Row]:
                 )
             rec = dict(zip(header, values))
             nums = {c: _num(rec[c], c, lineno, name) for c in NUMERIC}
+            _fwhm_from_nm(rec, nums, lineno, name)
             for lo, hi in (
                 ("pl_low_nm", "pl_high_nm"),
                 ("fwhm_low_meV", "fwhm_high_meV"),

@@ -119,6 +119,22 @@ def npl_cation_anion_ratio(monolayers: float) -> float:
     return (n + 1) / n
 
 
+#: The paper prints lattice constants to 0.01 angstrom (Introduction): 0.001 nm.
+PRINTED_A_STEP_NM = 0.001
+#: Sizes at which the thiol-per-surface rule is evaluated: the size series and the prototype.
+THIOL_SIZES_NM = (
+    quoted.SIZE_SERIES_NM.low,
+    2.7,
+    quoted.DIAMETER_PROTOTYPE_NM.value,
+    quoted.SIZE_SERIES_NM.high,
+)
+
+
+def _tag(d: float) -> str:
+    """``2.3`` -> ``"2p3nm"`` for record names."""
+    return f"{d:g}".replace(".", "p") + "nm"
+
+
 PARAMS = Params(
     number(
         "diameter_nm",
@@ -152,23 +168,46 @@ def compute(**params) -> FigureResult:
     p = PARAMS.resolve(params, "checks")
     res = FigureResult(p)
     q = quoted
+    a_cd, a_hg = mat.CDSE.a_nm, mat.HGSE.a_nm
     res.add(
-        "lattice_mismatch_percent",
-        lattice_mismatch_percent(mat.CDSE.a_nm, mat.HGSE.a_nm),
+        "lattice_mismatch_percent", lattice_mismatch_percent(a_cd, a_hg), "%", provenance="quoted"
+    )
+    half = PRINTED_A_STEP_NM / 2  # the paper prints a to 0.01 angstrom
+    res.add(
+        "lattice_mismatch_min_percent",
+        lattice_mismatch_percent(a_cd + half, a_hg - half),
         "%",
         provenance="quoted",
+        note="smallest mismatch the rounded lattice constants allow",
+    )
+    res.add(
+        "lattice_mismatch_max_percent",
+        lattice_mismatch_percent(a_cd - half, a_hg + half),
+        "%",
+        provenance="quoted",
+        note="largest mismatch the rounded lattice constants allow",
     )
     res.add("swir_1000nm_eV", photon_energy_eV(q.SWIR_NM.low), "eV", provenance="quoted")
     res.add("swir_1700nm_eV", photon_energy_eV(q.SWIR_NM.high), "eV", provenance="quoted")
     res.add("ce_shift_eV", q.CDSE_1S_EV.value - q.CE_1S_1H_EV.value, "eV", provenance="quoted")
     res.add("iece_shift_eV", q.CDSE_1S_EV.value - q.IECE_1S_1H_EV.value, "eV", provenance="quoted")
+    gap_nm = HC_EV_NM / mat.CDSE.gap_eV
     res.add(
         "cdse_gap_nm",
-        HC_EV_NM / mat.CDSE.gap_eV,
+        gap_nm,
         "nm",
         provenance="quoted",
         note="the bulk CdSe gap (1.74 eV) as a wavelength: where the alloys' range starts",
     )
+    for edge in choices.IR_EDGES_NM:
+        res.add(
+            f"cdse_gap_minus_ir_edge_nm__{edge}",
+            gap_nm - float(edge),
+            "nm",
+            provenance="quoted",
+            note=f"infrared from {edge} nm: positive leaves a gap",
+        )
+    res.add("iece_pl_1h_eV", q.IECE_PL_1H_EV.value, "eV", provenance="quoted")
     res.add("hgse_gap_eV", mat.HGSE.gap_eV, "eV", provenance="quoted")
     res.add(
         "fwhm_gap_ce_minus_iece_meV",
@@ -178,15 +217,19 @@ def compute(**params) -> FigureResult:
         note="smallest CE FWHM minus the largest IE-CE FWHM",
     )
 
-    d = np.linspace(*sizing.VALID_NM, 61)
-    res.add(
-        "jasieniak_3p3nm_eV",
-        float(sizing.jasieniak_energy_eV(q.DIAMETER_PROTOTYPE_NM.value)),
-        "eV",
-        provenance="literature",
-        note=f"doi:{sizing.JASIENIAK_SOURCE['doi']}",
-    )
-    res.data["sizing"] = (d, sizing.jasieniak_energy_eV(d))
+    for name, curve in sizing.CURVES.items():
+        e33 = float(curve.energy_eV(q.DIAMETER_PROTOTYPE_NM.value))
+        for sfx in [f"__{name}"] + ([""] if name == choices.OPEN["sizing"].default else []):
+            res.add(
+                f"cdse_3p3nm_sizing_eV{sfx}",
+                e33,
+                "eV",
+                provenance="literature",
+                note=f"{curve.name}, doi:{curve.source['doi']}",
+            )
+    res.data["sizing"] = {
+        c.name: (d := np.linspace(*c.valid_nm, 61), c.energy_eV(d)) for c in sizing.CURVES.values()
+    }
     if p["sizing_path"] is not None:
         ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path")
         rms = np.sqrt(
@@ -195,18 +238,15 @@ def compute(**params) -> FigureResult:
         res.add("user_sizing_rms_eV", float(rms), "eV", provenance="user")
         res.data["user_sizing"] = (ud, ue)
 
-    layers = monolayer_thicknesses_nm(p["monolayer"])
     n_cds, n_cdzns, n_zns = q.SHELL_MONOLAYERS.value
-    res.add(
-        "shell_diameter_nm",
-        shell_diameter_nm(
-            q.SHELL_CORE_NM.value,
-            [(n_cds, layers["CdS"]), (n_cdzns, layers["CdZnS"]), (n_zns, layers["ZnS"])],
-        ),
-        "nm",
-        note=f"monolayer convention {p['monolayer']}",
-    )
-    res.data["layers"] = layers
+    for conv in choices.MONOLAYERS:
+        t = monolayer_thicknesses_nm(conv)
+        d_shell = shell_diameter_nm(
+            q.SHELL_CORE_NM.value, [(n_cds, t["CdS"]), (n_cdzns, t["CdZnS"]), (n_zns, t["ZnS"])]
+        )
+        for sfx in [f"__{conv}"] + ([""] if conv == p["monolayer"] else []):
+            res.add(f"shell_diameter_nm{sfx}", d_shell, "nm", note=f"monolayer convention {conv}")
+    res.data["layers"] = monolayer_thicknesses_nm(p["monolayer"])
 
     eps = {"HgSe": q.EPS400_HGSE, "PbSe": q.EPS400_PBSE, "PbS": q.EPS400_PBS, "CdSe": q.EPS400_CDSE}
     mu = {k: intrinsic_absorption_per_cm(v.value) for k, v in eps.items()}
@@ -231,6 +271,13 @@ def compute(**params) -> FigureResult:
         "1",
         note="0.6 thiol per Cd over the surface share of Cd, 3.3 nm",
     )
+    for d in THIOL_SIZES_NM:
+        res.add(
+            f"thiol_per_surface_cation_min__{_tag(d)}",
+            q.THIOL_PER_CD.low / surface_cation_fraction(d),
+            "1",
+            note=f"{d} nm",
+        )
     res.add(
         "thiol_per_hg_max",
         q.THIOL_PER_CD.high / q.HG_PER_CD.value,
@@ -238,5 +285,12 @@ def compute(**params) -> FigureResult:
         note="1.5 thiol per Cd over 1.5 Hg per Cd (a dithiolate needs 2)",
     )
     res.add("npl_cation_anion_ratio", npl_cation_anion_ratio(q.NPL_MONOLAYERS.value), "1")
+    res.add(
+        "mu400_npl_over_cdse_nc",
+        q.NPL_MU400_PER_CM.value / mu["CdSe"],
+        "1",
+        provenance="quoted",
+        note="the quoted CdSe NPL mu_400 over the CdSe NC mu_400 of Eq. 4",
+    )
     res.data.update(amounts=amt, surface_fraction=surf, mu400=mu)
     return res

@@ -1,19 +1,105 @@
-"""Choices the paper leaves open, declared once. Parameters refer to these tuples, the runner
-validates against them, and the notebooks name them.
+"""Choices the paper leaves open, declared once: their values, the default, and why.
 
-* :data:`OUTSIDE_MEDIA`: the medium outside the NC in the EMA. ``reference`` (default) is the
-  literal reading of the offsets; ``calibrated`` shifts it until the paper's quoted 3.3 nm CdSe
-  1S-1S energy (2.24 eV) comes out (:func:`outside`).
-* :data:`MONOLAYERS`: the thickness of one shell monolayer, a close-packed (111) layer or a/2.
+Parameters refer to these tuples, the runner validates against them, the figure functions
+compute every claim number under every value (recorded as ``<name>__<value>``), and the ledger
+shows a verdict per value. :data:`OPEN` is the list the ledger and the report read.
+
+* ``outside``: the medium outside the NC in the EMA (:func:`outside` resolves a name);
+* ``monolayer``: the thickness of one shell monolayer;
+* ``ir_edge``: where the infrared starts, for "comprising the entire infrared spectrum";
+* ``window``: the PL window of the literature comparison (Fig. 5f-g);
+* ``sizing``: the empirical CdSe sizing curve.
 """
 
 from __future__ import annotations
 
-from ..physics import ema
+from dataclasses import dataclass
+
+from ..physics import ema, sizing
 from . import quoted
 
 OUTSIDE_MEDIA = (*ema.FIXED, "calibrated")
 MONOLAYERS = ("111", "100")
+IR_EDGES_NM = ("780", "700")
+WINDOWS = ("swir", "caption")
+SIZING_CURVES = tuple(sizing.CURVES)
+
+
+@dataclass(frozen=True)
+class OpenChoice:
+    """One open choice: its values (with what each means), the default and the reason for it."""
+
+    name: str
+    values: tuple[str, ...]
+    default: str
+    meaning: dict[str, str]
+    why_default: str
+
+
+OPEN = {
+    c.name: c
+    for c in (
+        OpenChoice(
+            "outside",
+            OUTSIDE_MEDIA,
+            "reference",
+            {
+                "reference": "outside band edges at the common level of the Methods' offsets, m0",
+                "vacuum": "the vacuum level (CdSe electron affinity 4.95 eV), m0",
+                "infinite": "hard walls at the NC surface",
+                "calibrated": "reference shifted until 3.3 nm CdSe absorbs at the quoted 2.24 eV",
+            },
+            "the literal reading of the Methods: it adds nothing the paper does not state. It "
+            "misses the measured CdSe gap (see the model diagnostics), so every EMA claim also "
+            "shows its verdict under the other media.",
+        ),
+        OpenChoice(
+            "monolayer",
+            MONOLAYERS,
+            "111",
+            {"111": "one close-packed (111) layer, a/sqrt(3)", "100": "a/2 along (100)"},
+            "shells grown layer by layer on zinc-blende spheres are usually counted in (111) "
+            "layers; a/2 is the other common convention.",
+        ),
+        OpenChoice(
+            "ir_edge",
+            IR_EDGES_NM,
+            "780",
+            {"780": "the infrared starts at 780 nm", "700": "the infrared starts at 700 nm"},
+            "780 nm is the usual start of the near infrared; 700 nm is the lower end of the "
+            "paper's own Fig. 5f-g window.",
+        ),
+        OpenChoice(
+            "window",
+            WINDOWS,
+            "swir",
+            {
+                "swir": f"the text's SWIR, {quoted.SWIR_NM.low:g}-{quoted.SWIR_NM.high:g} nm",
+                "caption": "the Fig. 5f-g caption's "
+                f"{quoted.WINDOW_FIG5_NM.low:g}-{quoted.WINDOW_FIG5_NM.high:g} nm",
+            },
+            "the claims compare 'in the SWIR window', which the Introduction defines.",
+        ),
+        OpenChoice(
+            "sizing",
+            SIZING_CURVES,
+            "jasieniak",
+            {k: c.name for k, c in sizing.CURVES.items()},
+            "Jasieniak 2009 re-examined the earlier curves with more data; Yu 2003 is the "
+            "older, most cited alternative.",
+        ),
+    )
+}
+#: How loosely stated inputs are read, once for the whole ledger: "near ~10^n" is within half a
+#: decade either way; "near X" and "~X" are within 20 % of X.
+NEAR_DECADES = 0.5
+NEAR_RELATIVE = 0.2
+READINGS = {
+    "near ~10^n": f"within {NEAR_DECADES:g} decade either way (a factor of {10**NEAR_DECADES:.1f})",
+    "near X, ~X": f"within {100 * NEAR_RELATIVE:.0f} % of X",
+}
+#: The Fig. 5f-g comparison windows (nm) by value of ``window``.
+WINDOW_NM = {"swir": quoted.SWIR_NM.value, "caption": quoted.WINDOW_FIG5_NM.value}
 
 
 def outside(name: str) -> ema.Outside:

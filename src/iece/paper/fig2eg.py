@@ -12,7 +12,12 @@ number here and its threshold lives in ``data/claims.toml``:
 * ``cs_energy_nonlinearity``, ``energy_nonlinearity_ratio`` (core/shell over alloy), and the
   core/shell-minus-alloy excesses of energy and overlap non-linearity (Fig. S6, Fig. 2g);
 * ``surface_fraction_min_excess``: smallest core/shell-minus-alloy surface fraction, x > 0 (S8);
-* ``alloy_min_overlap`` (Fig. 2f) and ``cdse_3p3nm_energy_eV``.
+* ``alloy_min_overlap`` (Fig. 2f) and ``cdse_3p3nm_energy_eV``;
+* ``hgse_over_cdse_size_shift``: how much more the 1S-1S energy of HgSe than of CdSe changes
+  from 2.3 to 4.0 nm (Figure S3, "greater for HgSe across this size range").
+
+Every one is also recorded as ``<name>__<medium>`` for each outside medium of
+:data:`iece.paper.choices.OUTSIDE_MEDIA`, so the ledger can give a verdict per medium.
 """
 
 from __future__ import annotations
@@ -34,9 +39,10 @@ PARAMS = Params(
 
 #: NC diameters of Fig. S5 (nm): the paper's size series 2.3-4.0 nm with the sizes of Figs. 1-2.
 S5_DIAMETERS_NM = (quoted.SIZE_SERIES_NM.low, 2.7, quoted.DIAMETER_PROTOTYPE_NM.value, 4.0)
-#: The numbers of :func:`metrics` shown per outside medium in the sensitivity table.
+#: The numbers of :func:`metrics` recorded per outside medium (and shown in the table).
 SENSITIVITY = (
     "e_shell_probability",
+    "e_minus_h_shell_probability",
     "h_shell_probability",
     "cs_overlap_max_step",
     "max_depletion",
@@ -49,6 +55,7 @@ SENSITIVITY = (
     "surface_fraction_min_excess",
     "alloy_min_overlap",
     "cdse_3p3nm_energy_eV",
+    "hgse_over_cdse_size_shift",
 )
 
 
@@ -69,6 +76,9 @@ def metrics(outside: str, diameter_nm: float, x) -> dict:
         for q in ("energy_eV", "overlap")
     }
     cdse = ema.solve(ema.alloy(quoted.DIAMETER_PROTOTYPE_NM.value, 0.0), out)
+    ends = np.array(quoted.SIZE_SERIES_NM.value)
+    e_ends = ema.solve(ema.alloy(ends, np.array([[0.0], [1.0]])), out).energy_eV
+    shift = e_ends[:, 0] - e_ends[:, 1]  # CdSe, HgSe: E(2.3 nm) - E(4.0 nm)
     return {
         "outside": out,
         "cs": cs,
@@ -98,10 +108,13 @@ def metrics(outside: str, diameter_nm: float, x) -> dict:
         ),
         "alloy_min_overlap": float(al.overlap.min()),
         "cdse_3p3nm_energy_eV": float(cdse.energy_eV),
+        "cdse_size_shift_eV": float(shift[0]),
+        "hgse_size_shift_eV": float(shift[1]),
+        "hgse_over_cdse_size_shift": float(shift[1] / shift[0]),
     }
 
 
-_UNITS = {"cdse_3p3nm_energy_eV": "eV"}
+_UNITS = {"cdse_3p3nm_energy_eV": "eV", "cdse_size_shift_eV": "eV", "hgse_size_shift_eV": "eV"}
 _NOTES = {
     "e_shell_probability": "electron probability in the HgSe shell, core/shell, x = 0.4",
     "h_shell_probability": "hole probability in the HgSe shell, core/shell, x = 0.4",
@@ -160,7 +173,7 @@ def compute(**params) -> FigureResult:
     for name in choices.OUTSIDE_MEDIA:
         rows.setdefault(name, metrics(name, p["diameter_nm"], x))
         for k in SENSITIVITY:
-            res.add(f"sens_{k}__{name}", rows[name][k], _UNITS.get(k, "1"))
+            res.add(f"{k}__{name}", rows[name][k], _UNITS.get(k, "1"))
     res.data["sensitivity"] = rows
 
     out = m["outside"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import io
-from . import literature, quoted
+from . import choices, literature, quoted
 from .base import FAST, FigureResult, ParameterError, Params, number, path
 
 #: The default comparison set, relative to the project root.
@@ -58,21 +58,28 @@ def compute(root=".", **params) -> FigureResult:
     res.add("this_work_qy_low_percent", max(r.qy_low_percent for r in ours), "%", provenance=here)
     res.add("this_work_qy_high_percent", max(r.qy_high_percent for r in ours), "%", provenance=here)
     res.add("this_work_fwhm_low_meV", min(r.fwhm_low_meV for r in ours), "meV", provenance=here)
-    compared = {k: literature.compare(rows, window=window, **kw) for k, kw in COMPARISONS.items()}
-    for name, c in compared.items():
-        unit = "%" if COMPARISONS[name]["metric"] == "qy" else "meV"
-        res.add(
-            f"{name}_margin",
-            c["margin"],
-            unit if c["n"] else "",
-            provenance=prov,
-            note=f"{c['n']} points: " + "; ".join(c["points"]),
-        )
-        res.add(f"{name}_n", c["n"], "1", provenance=prov)
+    windows = {"": window} | {f"__{k}": w for k, w in choices.WINDOW_NM.items()}
+    for sfx, win in windows.items():
+        compared = {k: literature.compare(rows, window=win, **kw) for k, kw in COMPARISONS.items()}
+        for name, c in compared.items():
+            unit = "%" if COMPARISONS[name]["metric"] == "qy" else "meV"
+            support = f"{c['n']} points in {win[0]:g}-{win[1]:g} nm"
+            if c["n"] < literature.MIN_SUPPORT:
+                support = f"insufficient data: {support}"
+            margin = c["margin"]
+            res.add(
+                f"{name}_margin{sfx}",
+                margin,
+                "" if isinstance(margin, str) else unit,
+                provenance=prov,
+                note="; ".join([support, *c["points"]]),
+            )
+            res.add(f"{name}_n{sfx}", c["n"], "1", provenance=prov)
+        if not sfx:
+            res.data["compared"] = compared
     res.data.update(
         rows=rows,
         window=window,
-        compared=compared,
         coverage=cov,
         source=source.name if user else str(DATASET),
     )

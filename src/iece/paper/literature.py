@@ -11,25 +11,21 @@ from __future__ import annotations
 import math
 
 from ..io import Row
-from ..physics.constants import HC_EV_NM
+from ..physics.constants import fwhm_nm_to_meV  # noqa: F401 (part of this module's API)
 from . import quoted
 
 #: References the paper cites for Fig. 5f-g (Results, last paragraph).
 CITED_REFS = (9, 11, 29, 35, *range(50, 76))
 
 
-def fwhm_nm_to_meV(fwhm_nm: float, peak_nm: float) -> float:
-    """Linewidth in meV of a band of FWHM ``fwhm_nm`` centred at ``peak_nm``:
-    ``E(peak - w/2) - E(peak + w/2)`` with ``E = hc / lambda``."""
-    if not (0 < fwhm_nm < 2 * peak_nm):
-        raise ValueError(f"fwhm_nm must be in (0, 2 peak_nm), got {fwhm_nm} at {peak_nm} nm")
-    return 1e3 * (HC_EV_NM / (peak_nm - fwhm_nm / 2) - HC_EV_NM / (peak_nm + fwhm_nm / 2))
-
-
 def coverage(rows: list[Row]) -> dict:
     """How many of the paper's cited Fig. 5 references have at least one public value here."""
     with_values = sorted({int(r.ref) for r in rows if r.ref.isdigit() and int(r.ref) in CITED_REFS})
     return {"cited": len(CITED_REFS), "with_values": len(with_values), "refs": with_values}
+
+
+#: Fewer qualifying literature points than this make a comparison "not checkable".
+MIN_SUPPORT = 3
 
 
 def compare(
@@ -46,8 +42,10 @@ def compare(
     ``metric`` is ``qy`` (higher is better, compares the best reported values) or ``fwhm`` (lower is
     better). Returns ``{"verdict": True/False/"not checkable", "margin": how much better this
     work is (QY points, or meV narrower; negative: worse), "n": points used, "best": ...}``;
-    with no literature point the verdict is "not checkable". ``materials`` keeps only rows
-    whose material starts with one of the names; ``structure`` only rows of that structure."""
+    with fewer than :data:`MIN_SUPPORT` literature points the verdict and the margin are
+    "not checkable" (insufficient data) and ``n`` and ``points`` say what there is.
+    ``materials`` keeps only rows whose material starts with one of the names; ``structure``
+    only rows of that structure."""
     if metric not in ("qy", "fwhm"):
         raise ValueError(f"metric must be 'qy' or 'fwhm', got {metric!r}")
     ours = [r for r in rows if r.this_work and r.structure == "core/shell"]
@@ -65,16 +63,18 @@ def compare(
         and (structure is None or r.structure == structure)
     ]
     mine = max(pick(r) for r in ours) if metric == "qy" else min(pick(r) for r in ours)
-    if not lit:
+    best = None
+    if lit:
+        best = max(pick(r) for r in lit) if metric == "qy" else min(pick(r) for r in lit)
+    if len(lit) < MIN_SUPPORT:
         return {
             "verdict": "not checkable",
             "margin": "not checkable",
-            "n": 0,
+            "n": len(lit),
             "ours": mine,
-            "best_literature": None,
-            "points": [],
+            "best_literature": best,
+            "points": [r.citation() for r in lit],
         }
-    best = max(pick(r) for r in lit) if metric == "qy" else min(pick(r) for r in lit)
     margin = mine - best if metric == "qy" else best - mine
     return {
         "verdict": bool(margin > 0),

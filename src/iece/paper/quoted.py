@@ -134,6 +134,10 @@ NPL_CATION_ANION = Quoted(
     1.25, "1", _R7, "the original cation-to-anion ratio was maintained near 5:4"
 )
 NPL_EXTINCTION_FOLD = Quoted(4.6, "1", _R7, "4.6-fold larger molar extinction coefficients")
+NPL_MU400_PER_CM = Quoted(670000.0, "1/cm", _R7, "compared with CdSe NPLs (μ_400 = 670,000 cm⁻¹)")
+WINDOW_FIG5_NM = Quoted(
+    (700.0, 1700.0), "nm", "Figure 5 caption", "with PL between 700–1700 nm wavelength"
+)
 
 # ----------------------------------------------------------------- Fig. 5: core/shell emitters
 SHELL_CORE_NM = Quoted(3.2, "nm", _R8, "the NC size increased from 3.2 nm to 6.0 nm")

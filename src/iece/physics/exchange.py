@@ -153,3 +153,22 @@ def calibrate_dc_variant(
         return float(res.x[0]) - x_target
 
     return 10 ** brentq(miss, -32.0, -18.0, xtol=1e-2)
+
+
+def course_for_D(t_s, radius_nm: float, D_m2_per_s, *, outside="reference", n_shells: int = 20):
+    """x(t) and the graded-NC 1S-1S energy (eV) at times ``t_s`` for every D in
+    ``D_m2_per_s`` (constant surface), with one batched EMA solve; arrays of shape (D, t)."""
+    t = np.atleast_1d(np.asarray(t_s, float))
+    Ds = np.atleast_1d(np.asarray(D_m2_per_s, float))
+    r_fine = np.linspace(0.0, radius_nm, 400)
+    prof = np.stack(
+        [
+            shell_average(
+                r_fine, profile_constant_surface(r_fine, t, D, radius_nm), radius_nm, n_shells
+            )
+            for D in Ds
+        ]
+    )
+    x = np.stack([fraction_constant_surface(t, D, radius_nm) for D in Ds])
+    energy = ema.solve(ema.graded(2 * radius_nm, np.clip(prof, 0, 1)), outside).energy_eV
+    return x, energy

@@ -12,7 +12,8 @@ implement ``(E - E_i)^2``; the prefactor then normalizes each term to area ``a_i
 
 Initial centroids and their number come from minima of the second derivative of A(E)
 (Savitzky-Golay on a uniform energy grid). The fit (lmfit) bounds each ``E_i`` to +/-50 meV of
-its guess, keeps ``a_i >= 0``, shares one ``dR``, optionally adds Rayleigh scattering ``s E^4``,
+its guess, keeps ``a_i >= 0`` (the Methods leave ``a_i`` and ``dR`` unbounded: ``bounded=False``),
+shares one ``dR``, optionally adds Rayleigh scattering ``s E^4``,
 and chooses the number of transitions by BIC. Spectra given in wavelength are converted point by
 point (``E = hc / lambda``) with no Jacobian: absorbance is not a spectral density.
 """
@@ -181,18 +182,19 @@ class Deconvolution:
         return transition(np.asarray(E, float), t["area"], t["center_eV"], self.dR[0], self.Eg)
 
 
-def _model(n: int, guesses, Eg: float, dR0: float, baseline: bool, areas0):
+def _model(n: int, guesses, Eg: float, dR0: float, baseline: bool, areas0, bounded: bool):
     model = None
     params = lmfit.Parameters()
     for i in range(n):
         m = lmfit.Model(transition, prefix=f"t{i}_")
         model = m if model is None else model + m
-        params.add(f"t{i}_area", value=max(areas0[i], 1e-9), min=0.0)
+        params.add(f"t{i}_area", value=max(areas0[i], 1e-9), min=0.0 if bounded else -np.inf)
         c = guesses[i]
         lo = max(c - CENTER_WINDOW_EV, Eg + 0.005)  # a band must stay above the bulk gap
         params.add(f"t{i}_center", value=c, min=lo, max=c + CENTER_WINDOW_EV)
         if i == 0:
-            params.add("t0_dR", value=dR0, min=1e-3, max=0.5)
+            # dR > 0 keeps Eq. 1 a distribution; "unbounded" (the Methods) drops the upper bound
+            params.add("t0_dR", value=dR0, min=1e-3, max=0.5 if bounded else np.inf)
         else:
             params.add(f"t{i}_dR", expr="t0_dR")
         params.add(f"t{i}_Eg", value=Eg, vary=False)
@@ -202,12 +204,12 @@ def _model(n: int, guesses, Eg: float, dR0: float, baseline: bool, areas0):
     return model, params
 
 
-def _fit_once(E, A, Eg, centers, dR0, baseline, weights):
+def _fit_once(E, A, Eg, centers, dR0, baseline, weights, bounded=True):
     order = np.argsort(E)
     areas0 = [
         np.interp(c, E[order], A[order]) * np.sqrt(2 * np.pi) * 2 * dR0 * (c - Eg) for c in centers
     ]
-    model, params = _model(len(centers), centers, Eg, dR0, baseline, areas0)
+    model, params = _model(len(centers), centers, Eg, dR0, baseline, areas0, bounded)
     # native bounds (trust-region reflective): leastsq's bound transform loses the error bars
     # of a parameter that starts at the middle of its bounds, as every centroid does
     return model.fit(
@@ -230,13 +232,16 @@ def fit(
     dR0: float = 0.06,
     baseline: bool = False,
     sigma=None,
+    bounded: bool = True,
 ) -> Deconvolution:
     """Fit Eq. 1 to ``A(E)``.
 
     With ``n_transitions=None`` the number is chosen by BIC with backward elimination: start from
     every second-derivative minimum, then repeatedly drop the weakest transition while that
     lowers the BIC. With a number, the ``n_transitions`` strongest minima are used. ``guesses``
-    overrides the centroid guesses; ``sigma`` (per point, or one value) weights the residuals."""
+    overrides the centroid guesses; ``sigma`` (per point, or one value) weights the residuals.
+    ``bounded=False`` is the Methods' reading: areas ``a_i`` unbounded (negative allowed) and no
+    upper bound on ``dR``; centroids stay within +/-50 meV either way."""
     E = np.asarray(E, float)
     A = np.asarray(A, float)
     if E.shape != A.shape or E.ndim != 1 or E.size < 10:
@@ -246,7 +251,7 @@ def fit(
     if g.size == 0:
         raise ValueError("no transition found above the bulk gap: check Eg or the energy window")
     weights = None if sigma is None else 1.0 / np.broadcast_to(np.asarray(sigma, float), E.shape)
-    res = _fit_once(E, A, Eg, g, dR0, baseline, weights)
+    res = _fit_once(E, A, Eg, g, dR0, baseline, weights, bounded)
     bics = {len(g): float(res.bic)}
     if n_transitions is not None:
         if n_transitions < 1:
@@ -258,7 +263,7 @@ def fit(
     while len(g) > (n_transitions or 1):
         areas = np.array([res.params[f"t{i}_area"].value for i in range(len(g))])
         trial_g = np.delete(g, int(np.argmin(areas)))
-        trial = _fit_once(E, A, Eg, trial_g, dR0, baseline, weights)
+        trial = _fit_once(E, A, Eg, trial_g, dR0, baseline, weights, bounded)
         bics[len(trial_g)] = float(trial.bic)
         if n_transitions is None and trial.bic >= res.bic:
             break

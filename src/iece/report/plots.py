@@ -445,9 +445,9 @@ def fig5fg_literature(res):
 
 # ----------------------------------------------------------------------------- checks
 def checks_sizing(res):
-    d, e = res.data["sizing"]
     fig, ax = plt.subplots(figsize=(4.2, 3))
-    ax.plot(d, e, color="k", label="Jasieniak 2009 (literature)")
+    for (name, (d, e)), ls in zip(res.data["sizing"].items(), _LS):
+        ax.plot(d, e, color="k", ls=ls, label=f"{name} (literature)")
     ax.plot(
         [quoted.DIAMETER_PROTOTYPE_NM.value],
         [quoted.CDSE_1S_EV.value],
