@@ -79,7 +79,8 @@ def test_missing_column(tmp_path):
 
 def test_comparison_verdict_flips_with_a_contradicting_row(tmp_path):
     rows = io.read_literature_table(DATA)
-    assert L.compare(rows, "qy", hg_only=True)["verdict"] is True
+    before = L.compare(rows, "qy", hg_only=True)
+    assert before["verdict"] is True
 
     def add_bright_hgte(rs):
         new = dict(rs[0])
@@ -99,7 +100,31 @@ def test_comparison_verdict_flips_with_a_contradicting_row(tmp_path):
 
     worse = io.read_literature_table(_copy_with(tmp_path, add_bright_hgte))
     out = L.compare(worse, "qy", hg_only=True)
-    assert out["verdict"] is False and out["n"] == 4
+    assert out["verdict"] is False and out["n"] == before["n"] + 1
+
+
+def test_fewer_than_three_points_is_not_checkable():
+    """The support rule: a comparison on 1 or 2 points says so instead of deciding."""
+    rows = io.read_literature_table(DATA)
+    swir = L.compare(rows, "fwhm", window=(1000.0, 1700.0))
+    assert (
+        swir["n"] == 1 and swir["verdict"] == "not checkable" and swir["margin"] == "not checkable"
+    )
+    assert swir["best_literature"] is not None and swir["points"]  # what there is, is shown
+    qy = L.compare(rows, "qy", window=(1000.0, 1700.0))
+    assert qy["n"] >= L.MIN_SUPPORT and isinstance(qy["margin"], float)
+
+
+def test_fwhm_in_nm_is_converted_by_the_loader(tmp_path):
+    rows = io.read_literature_table(DATA)
+    npl = next(r for r in rows if r.fwhm_reported == "40 nm")
+    assert npl.fwhm_low_meV == pytest.approx(L.fwhm_nm_to_meV(40, 880))
+
+    def typed_mev(rs):
+        next(r for r in rs if r["fwhm_reported"] == "40 nm")["fwhm_low_meV"] = "64"
+
+    with pytest.raises(DataFileError, match="leave the meV columns empty"):
+        io.read_literature_table(_copy_with(tmp_path, typed_mev))
 
 
 def test_no_points_is_not_checkable():

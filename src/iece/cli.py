@@ -14,7 +14,7 @@ from pathlib import Path
 from .paper import choices
 from .paper.base import ParameterError
 from .physics import ema
-from .pipeline import ledger
+from .pipeline import ledger, verdicts
 from .pipeline.results import ResultsError
 
 
@@ -63,14 +63,21 @@ def cmd_run(args) -> int:
     return 1 if failed else 0
 
 
+def _ours(r) -> str:
+    return "—" if r["verdict"] == "not checkable" else ledger.fmt_value(r["ours"], r["unit"])
+
+
 def _claims_markdown(rows) -> str:
-    lines = ["| id | statement | paper | ours | verdict |", "|---|---|---|---|---|"]
+    lines = [
+        "| id | evidence | statement | paper | ours | verdict | under each open choice |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        ours = "—" if r["verdict"] == "not checkable" else ledger.fmt_value(r["ours"], r["unit"])
         flag = "" if r["ok"] else f" (expected {r['expected_verdict']})"
         lines.append(
-            f"| {r['id']} | {r['quantity']} | {ledger.fmt_value(r['paper_value'], r['unit'])} "
-            f"| {ours} | {r['verdict']}{flag} |"
+            f"| {r['id']} | {r['evidence']} | {r['quantity']} | "
+            f"{ledger.fmt_value(r['paper_value'], r['unit'])} | {_ours(r)} | {r['verdict']}{flag} "
+            f"| {r['robustness']} |"
         )
     return "\n".join(lines)
 
@@ -80,27 +87,29 @@ def cmd_claims(args) -> int:
 
     proj = _project(args)
     try:
-        claims = ledger.load(proj.claims_file)
-        rows = [e.as_dict() for e in ledger.evaluate(claims, load_results(proj))]
+        evaluated = verdicts.evaluate(ledger.load(proj.claims_file), load_results(proj))
     except (ledger.LedgerError, ResultsError) as exc:
         print(f"iece claims: {exc}", file=sys.stderr)
         return 2
+    rows = [e.as_dict() for e in evaluated]
+    summary = verdicts.summary(evaluated)
     if args.format == "json":
-        print(json.dumps(rows, indent=1))
+        print(json.dumps({"summary": summary, "claims": rows}, indent=1))
     elif args.format == "markdown":
-        print(_claims_markdown(rows))
+        print(verdicts.headline(summary) + "\n\n" + _claims_markdown(rows))
     else:
         for r in rows:
-            ours = (
-                "—" if r["verdict"] == "not checkable" else ledger.fmt_value(r["ours"], r["unit"])
-            )
             flag = "" if r["ok"] else f"   <-- expected {r['expected_verdict']}"
             print(
-                f"{r['id']:28.28s} {ledger.fmt_value(r['paper_value'], r['unit']):>16.16s} "
-                f"{ours:>16.16s}  {r['verdict']}{flag}"
+                f"{r['id']:30.30s} {r['evidence']:11.11s} "
+                f"{ledger.fmt_value(r['paper_value'], r['unit']):>14.14s} {_ours(r):>14.14s}  "
+                f"{r['verdict']}{flag}"
             )
-        print(f"{len(rows)} claims, {sum(not r['ok'] for r in rows)} differ from the ledger")
-    return 0 if all(r["ok"] for r in rows) else 1
+            if r["robustness"] and r["robustness"] != "robust":
+                print(f"{'':32s}{r['robustness']}")
+        print(verdicts.headline(summary))
+        print(f"{len(rows)} entries, {summary['mismatches']} differ from the ledger")
+    return 0 if summary["mismatches"] == 0 else 1
 
 
 def cmd_ema(args) -> int:

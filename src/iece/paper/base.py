@@ -206,5 +206,14 @@ class FigureResult:
             raise ValueError(f"number {name!r} added twice")
         self.numbers[name] = Number(value, unit, provenance, stderr, note)
 
+    def add_by_choice(self, name: str, values: dict, unit: str, chosen=None, **kw):
+        """Add ``<name>__<value>`` for every value of an open choice, and ``<name>`` itself for
+        the ``chosen`` value (the run's own). A "not checkable" string gets the unit ``""``."""
+        for value, number in values.items():
+            u = "" if isinstance(number, str) else unit
+            self.add(f"{name}__{value}", number, u, **kw)
+            if value == chosen:
+                self.add(name, number, u, **kw)
+
     def __getitem__(self, name: str):
         return self.numbers[name].value

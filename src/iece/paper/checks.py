@@ -124,7 +124,7 @@ PRINTED_A_STEP_NM = 0.001
 #: Sizes at which the thiol-per-surface rule is evaluated: the size series and the prototype.
 THIOL_SIZES_NM = (
     quoted.SIZE_SERIES_NM.low,
-    2.7,
+    quoted.DIAMETER_FIG1G_NM.value,
     quoted.DIAMETER_PROTOTYPE_NM.value,
     quoted.SIZE_SERIES_NM.high,
 )
@@ -199,14 +199,14 @@ def compute(**params) -> FigureResult:
         provenance="quoted",
         note="the bulk CdSe gap (1.74 eV) as a wavelength: where the alloys' range starts",
     )
-    for edge in choices.IR_EDGES_NM:
-        res.add(
-            f"cdse_gap_minus_ir_edge_nm__{edge}",
-            gap_nm - float(edge),
-            "nm",
-            provenance="quoted",
-            note=f"infrared from {edge} nm: positive leaves a gap",
-        )
+    res.add_by_choice(
+        "cdse_gap_minus_ir_edge_nm",
+        {edge: gap_nm - float(edge) for edge in choices.IR_EDGES_NM},
+        "nm",
+        choices.OPEN["ir_edge"].default,
+        provenance="quoted",
+        note="the CdSe end of the range minus the infrared edge: positive leaves a gap",
+    )
     res.add("iece_pl_1h_eV", q.IECE_PL_1H_EV.value, "eV", provenance="quoted")
     res.add("hgse_gap_eV", mat.HGSE.gap_eV, "eV", provenance="quoted")
     res.add(
@@ -217,16 +217,14 @@ def compute(**params) -> FigureResult:
         note="smallest CE FWHM minus the largest IE-CE FWHM",
     )
 
-    for name, curve in sizing.CURVES.items():
-        e33 = float(curve.energy_eV(q.DIAMETER_PROTOTYPE_NM.value))
-        for sfx in [f"__{name}"] + ([""] if name == choices.OPEN["sizing"].default else []):
-            res.add(
-                f"cdse_3p3nm_sizing_eV{sfx}",
-                e33,
-                "eV",
-                provenance="literature",
-                note=f"{curve.name}, doi:{curve.source['doi']}",
-            )
+    res.add_by_choice(
+        "cdse_3p3nm_sizing_eV",
+        {k: float(c.energy_eV(q.DIAMETER_PROTOTYPE_NM.value)) for k, c in sizing.CURVES.items()},
+        "eV",
+        choices.OPEN["sizing"].default,
+        provenance="literature",
+        note="; ".join(f"{c.name}, doi:{c.source['doi']}" for c in sizing.CURVES.values()),
+    )
     res.data["sizing"] = {
         c.name: (d := np.linspace(*c.valid_nm, 61), c.energy_eV(d)) for c in sizing.CURVES.values()
     }
@@ -239,13 +237,20 @@ def compute(**params) -> FigureResult:
         res.data["user_sizing"] = (ud, ue)
 
     n_cds, n_cdzns, n_zns = q.SHELL_MONOLAYERS.value
-    for conv in choices.MONOLAYERS:
-        t = monolayer_thicknesses_nm(conv)
-        d_shell = shell_diameter_nm(
-            q.SHELL_CORE_NM.value, [(n_cds, t["CdS"]), (n_cdzns, t["CdZnS"]), (n_zns, t["ZnS"])]
-        )
-        for sfx in [f"__{conv}"] + ([""] if conv == p["monolayer"] else []):
-            res.add(f"shell_diameter_nm{sfx}", d_shell, "nm", note=f"monolayer convention {conv}")
+    layers = {conv: monolayer_thicknesses_nm(conv) for conv in choices.MONOLAYERS}
+    res.add_by_choice(
+        "shell_diameter_nm",
+        {
+            conv: shell_diameter_nm(
+                q.SHELL_CORE_NM.value,
+                [(n_cds, t["CdS"]), (n_cdzns, t["CdZnS"]), (n_zns, t["ZnS"])],
+            )
+            for conv, t in layers.items()
+        },
+        "nm",
+        p["monolayer"],
+        note="3.2 nm core plus the caption's monolayers",
+    )
     res.data["layers"] = monolayer_thicknesses_nm(p["monolayer"])
 
     eps = {"HgSe": q.EPS400_HGSE, "PbSe": q.EPS400_PBSE, "PbS": q.EPS400_PBS, "CdSe": q.EPS400_CDSE}

@@ -38,7 +38,12 @@ PARAMS = Params(
 )
 
 #: NC diameters of Fig. S5 (nm): the paper's size series 2.3-4.0 nm with the sizes of Figs. 1-2.
-S5_DIAMETERS_NM = (quoted.SIZE_SERIES_NM.low, 2.7, quoted.DIAMETER_PROTOTYPE_NM.value, 4.0)
+S5_DIAMETERS_NM = (
+    quoted.SIZE_SERIES_NM.low,
+    quoted.DIAMETER_FIG1G_NM.value,
+    quoted.DIAMETER_PROTOTYPE_NM.value,
+    quoted.SIZE_SERIES_NM.high,
+)
 #: The numbers of :func:`metrics` recorded per outside medium (and shown in the table).
 SENSITIVITY = (
     "e_shell_probability",

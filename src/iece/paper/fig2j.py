@@ -141,30 +141,27 @@ def compute(**params) -> FigureResult:
         )
 
     d = quoted.DIAMETER_FIG2HJ_NM.value
-    ratios = {}
+    ratios, notes = {}, []
     for name in choices.OUTSIDE_MEDIA:
         try:
             m = ema.matched_overlap_ratio(d, p["matched_energy_eV"], choices.outside(name))
         except ValueError as exc:  # no NC of this size reaches the energy in this medium
             ratios[name] = "not checkable"
-            note = f"outside {name}: {exc}"
+            notes.append(f"{name}: {exc}")
         else:
             ratios[name] = m["overlap2_ratio"]
-            note = (
-                f"alloy x={m['x_alloy']:.3f} vs core/shell x={m['x_core_shell']:.3f}, "
-                f"{d} nm, {p['matched_energy_eV']} eV, outside {name}"
+            notes.append(
+                f"{name}: alloy x={m['x_alloy']:.3f}, core/shell x={m['x_core_shell']:.3f}"
             )
-        r = ratios[name]
-        unit = "" if isinstance(r, str) else "1"
-        over = r if isinstance(r, str) else r / kr_ratio
-        for sfx in [f"__{name}"] + ([""] if name == p["outside"] else []):
-            res.add(f"ema_overlap2_ratio{sfx}", r, unit, note=note)
-            res.add(
-                f"overlap2_ratio_over_kr_ratio{sfx}",
-                over,
-                unit,
-                note="the EMA (phi_alloy/phi_cs)^2 over the lower bound of k_r(alloy)/k_r(cs)",
-            )
+    note = f"{d} nm at {p['matched_energy_eV']} eV; " + "; ".join(notes)
+    res.add_by_choice("ema_overlap2_ratio", ratios, "1", p["outside"], note=note)
+    res.add_by_choice(
+        "overlap2_ratio_over_kr_ratio",
+        {k: r if isinstance(r, str) else r / kr_ratio for k, r in ratios.items()},
+        "1",
+        p["outside"],
+        note="the EMA (phi_alloy/phi_cs)^2 over the lower bound of k_r(alloy)/k_r(cs)",
+    )
     res.data.update(instrument=inst, sims=sims, fits=fits, tau=tau, rates=(r_cs, r_al), boot=boot)
     by_medium = ", ".join(
         f"{r:.3g} ({n})" if not isinstance(r, str) else f"undefined ({n})"

@@ -58,6 +58,7 @@ def compute(root=".", **params) -> FigureResult:
     res.add("this_work_qy_low_percent", max(r.qy_low_percent for r in ours), "%", provenance=here)
     res.add("this_work_qy_high_percent", max(r.qy_high_percent for r in ours), "%", provenance=here)
     res.add("this_work_fwhm_low_meV", min(r.fwhm_low_meV for r in ours), "meV", provenance=here)
+    res.add("this_work_fwhm_high_meV", max(r.fwhm_high_meV for r in ours), "meV", provenance=here)
     windows = {"": window} | {f"__{k}": w for k, w in choices.WINDOW_NM.items()}
     for sfx, win in windows.items():
         compared = {k: literature.compare(rows, window=win, **kw) for k, kw in COMPARISONS.items()}

@@ -80,6 +80,9 @@ AG_D_FOLD = Quoted(4.0, "1", _R4, "a ~4-fold increase in diffusion coefficient")
 
 # ----------------------------------------------------------------- Fig. 1f-j, size series
 SIZE_SERIES_NM = Quoted((2.3, 4.0), "nm", _R1, "A size series of CdSe NCs (2.3–4.0 nm)")
+DIAMETER_FIG1G_NM = Quoted(
+    2.7, "nm", "Figure 1 caption", "Characterizations of 2.7 nm CdSe and HgSe NCs"
+)
 SIZE_RSD_PERCENT = Quoted(6.0, "%", _R1, "~6% relative standard deviation of diameter")
 HGSE_1S_ENHANCEMENT = Quoted(2.6, "1", _R1, "enhanced ~2.6-fold compared with the CdSe NCs")
 EPS400_HGSE = Quoted(0.0317, "cm^-1 uM^-1 nm^-3", _R1, "as 0.0317 d^3 cm⁻¹ μ M⁻¹")
@@ -134,7 +137,7 @@ NPL_CATION_ANION = Quoted(
     1.25, "1", _R7, "the original cation-to-anion ratio was maintained near 5:4"
 )
 NPL_EXTINCTION_FOLD = Quoted(4.6, "1", _R7, "4.6-fold larger molar extinction coefficients")
-NPL_MU400_PER_CM = Quoted(670000.0, "1/cm", _R7, "compared with CdSe NPLs (μ_400 = 670,000 cm⁻¹)")
+NPL_MU400_PER_CM = Quoted(670000.0, "1/cm", _R7, "compared with CdSe NPLs (μ_{400} = 670,000 cm⁻¹)")
 WINDOW_FIG5_NM = Quoted(
     (700.0, 1700.0), "nm", "Figure 5 caption", "with PL between 700–1700 nm wavelength"
 )

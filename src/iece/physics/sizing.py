@@ -33,14 +33,21 @@ from .constants import HC_EV_NM
 
 @dataclass(frozen=True)
 class SizingCurve:
-    """A polynomial sizing curve ``d = sum_k c_k L^k`` (d and L in nm), valid for diameters in
-    ``valid_nm`` (peak wavelengths in ``bracket_nm``), with where it was read."""
+    """A polynomial sizing curve ``d = sum_k c_k L^k`` (d and L in nm) for peak wavelengths in
+    ``bracket_nm``, with where it was read. ``stated_valid_nm`` is the diameter range its source
+    states; without one, the curve is used over the diameters its bracket spans."""
 
     name: str
     coeffs: tuple[float, ...]
-    valid_nm: tuple[float, float]
     bracket_nm: tuple[float, float]
     source: dict
+    stated_valid_nm: tuple[float, float] | None = None
+
+    @property
+    def valid_nm(self) -> tuple[float, float]:
+        if self.stated_valid_nm is not None:
+            return self.stated_valid_nm
+        return tuple(float(self.diameter_nm(L)) for L in self.bracket_nm)
 
     def diameter_nm(self, wavelength_nm):
         """CdSe diameter (nm) from the 1S-1S absorption peak wavelength (nm)."""
@@ -65,7 +72,6 @@ CURVES = {
     "jasieniak": SizingCurve(
         "Jasieniak 2009",
         (59.60816, -0.54736, 1.8873e-3, -2.85743e-6, 1.62974e-9),
-        (2.0, 8.0),
         (400.0, 720.0),
         {
             "doi": "10.1021/jp906032g",
@@ -76,11 +82,11 @@ CURVES = {
             "FIT:59.60816-0.54736*peakWL"
             "+1.8873e-3*peakWL^2-2.85743e-6*peakWL^3+1.62974e-9*peakWL^4",
         },
+        stated_valid_nm=(2.0, 8.0),
     ),
     "yu": SizingCurve(
         "Yu 2003",
         (41.57, -0.4277, 1.6242e-3, -2.6575e-6, 1.6122e-9),
-        (2.1737, 6.2333),
         (480.0, 630.0),
         {
             "doi": "10.1021/cm034081k",

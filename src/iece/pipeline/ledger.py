@@ -1,66 +1,99 @@
-"""The claims ledger: ``data/claims.toml`` held against ``build/results.json``.
+"""The claims ledger, ``data/claims.toml``: its schema and loading. Verdicts are computed in
+:mod:`iece.pipeline.verdicts`.
 
-Each ``[[claims]]`` entry names a statement of the paper (verbatim ``quote`` and ``location``),
-the paper's value (``quoted = "NAME"`` or ``"NAME[i]"``, a number of :mod:`iece.paper.quoted`),
-how we check it
-(``check``, ``threshold`` or ``tolerance``, with a rationale), the result it is compared with
-(``figure`` + ``result``), its ``provenance`` and the ``expected_verdict``. :func:`evaluate`
-computes our value, the deviation and the verdict; the tests and ``iece claims`` fail when a
-verdict differs from the expected one.
+``[[claims]]`` are statements of the paper: a verbatim ``quote`` and its ``location``, the
+paper's value by name (``quoted = "NAME"`` or ``"NAME[i]"`` from :mod:`iece.paper.quoted`), the
+``check`` on a recorded ``result`` of ``figure``, the ``evidence`` behind it and the
+``expected_verdict``. ``[[diagnostics]]`` are model diagnostics: what a model shows where it
+cannot address a measured statement, kept apart from the paper's claims.
 
-Checks (``ours`` is the recorded number, ``paper`` the quoted value, ``tol`` the tolerance):
+Checks (``ours`` the recorded number, ``paper`` the quoted value, ``bound`` the ``threshold``
+if given, else the paper's value):
 
 =================  =============================================================================
-``abs``            reproduced if ``|ours - paper| <= tol``; approximately if ``<= approx_tolerance``
+``abs``            passes if ``|ours - paper| <= tolerance``; near if ``<= approx_tolerance``
 ``rel``            the same with ``|ours - paper| / |paper|``
-``within_stderr``  reproduced if ``|ours - paper| <= tol * stderr(ours)``
-``range``          paper value ``[lo, hi]``: reproduced if ``lo - tol <= ours <= hi + tol``
-``at_least``       reproduced if ``ours >= bound - tol`` (``at_most``: ``ours <= bound + tol``)
-``greater_than``   reproduced if ``ours > bound`` (``less_than``: ``ours < bound``)
+``within_stderr``  passes if ``|ours - paper| <= tolerance * stderr(ours)``
+``range``          paper value ``[lo, hi]``: passes if ``lo - tol <= ours <= hi + tol``
+``at_least``       passes if ``ours >= bound - tol`` (``at_most``: ``ours <= bound + tol``)
+``greater_than``   passes if ``ours > bound`` (``less_than``: ``ours < bound``)
 ``not_checkable``  no data or model can test it; ``reason`` says why
 =================  =============================================================================
 
-``bound`` is ``threshold`` where the paper's words are qualitative ("nearly complete", "falls")
-and our reading of them is a number (its rationale in ``tolerance_rationale``), else the paper's
-value. ``also`` lists further conditions on other results (``{result, check, threshold}``), all
-of which must hold for "reproduced". A result recorded as the string ``"not checkable"`` (a
-comparison with no data to rest on) gives that verdict. A figure whose last run did not use the
-paper's parameters is not evaluated: its claims read "missing" with the reason.
+Further fields:
+
+* ``also``: conditions on other results (``{result, check, threshold}``), all must hold;
+* ``choice``: a choice of :data:`iece.paper.choices.OPEN` the paper leaves open. The check runs
+  on ``<result>__<value>`` for every value; ``expected_by_choice`` gives each verdict, and the
+  headline verdict is the default value's;
+* ``across`` and ``across_mode``: the check runs on each listed result (an input given as a
+  range, or a statement about a series): ``all`` must pass, ``any`` may pass, or ``undecided``
+  (different outcomes mean the range decides it: "not checkable");
+* ``evidence``: ``independent`` (our computation or literature against the paper),
+  ``consistency`` (the paper's numbers against each other), ``method`` (recovery of planted
+  values: evidence about our method, never about the paper) or ``none`` (not checkable). Each
+  class has its own verdict words (:data:`VOCABULARY`): only independent evidence can read
+  "reproduced";
+* ``explanation``: why the verdict is what it is. ``{name}`` and ``{name:.2f}`` fill in a
+  recorded number of the figure, ``{NAME}`` a quoted value: no number is typed.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..paper import choices as _choices
 from ..paper import quoted as _quoted
 from .results import PROVENANCES as _RECORD_PROVENANCES
-from .results import Results
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-VERDICTS = ("reproduced", "approximately reproduced", "not reproduced", "not checkable")
 NUMERIC = ("abs", "rel", "within_stderr", "range")
 BOUNDS = ("at_least", "at_most", "greater_than", "less_than")
 CHECKS = (*NUMERIC, *BOUNDS, "not_checkable")
+#: Verdict words by evidence class, for a check that passes, nearly passes, or fails.
+VOCABULARY = {
+    "independent": ("reproduced", "approximately reproduced", "not reproduced"),
+    "consistency": ("consistent", "approximately consistent", "inconsistent"),
+    "method": ("method validated", "method approximately validated", "method failed"),
+    "diagnostic": ("holds", "nearly holds", "fails"),
+    "none": (),
+}
+EVIDENCE = tuple(VOCABULARY)
+VERDICTS = (*(v for words in VOCABULARY.values() for v in words), "not checkable")
+ACROSS_MODES = ("all", "any", "undecided")
 #: A claim's provenance: any record provenance except "user" (user data never enter the ledger).
 PROVENANCES = tuple(p for p in _RECORD_PROVENANCES if p != "user")
-REQUIRED = (
-    "id",
-    "figure",
-    "quote",
-    "location",
-    "quantity",
-    "check",
-    "provenance",
-    "expected_verdict",
-)
+REQUIRED = {
+    "claims": (
+        "id",
+        "figure",
+        "quote",
+        "location",
+        "quantity",
+        "check",
+        "provenance",
+        "evidence",
+        "expected_verdict",
+    ),
+    "diagnostics": (
+        "id",
+        "figure",
+        "quantity",
+        "check",
+        "result",
+        "provenance",
+        "expected_verdict",
+        "explanation",
+        "tolerance_rationale",
+    ),
+}
 
 
 class LedgerError(ValueError):
@@ -69,8 +102,7 @@ class LedgerError(ValueError):
 
 @dataclass(frozen=True)
 class Condition:
-    """One further condition of a claim: ``result`` (of the claim's figure) ``check``
-    (one of :data:`BOUNDS`) ``threshold``."""
+    """A further condition: ``result`` (of the claim's figure) ``check`` ``threshold``."""
 
     result: str
     check: str
@@ -81,12 +113,15 @@ class Condition:
 class Claim:
     id: str
     figure: str
-    quote: str
-    location: str
     quantity: str
     check: str
     provenance: str
     expected_verdict: str
+    explanation: str = ""
+    evidence: str = "diagnostic"
+    kind: str = "claim"
+    quote: str = ""
+    location: str = ""
     unit: str = ""
     quoted: str = ""
     paper_value: object = None
@@ -96,8 +131,11 @@ class Claim:
     approx_tolerance: float | None = None
     tolerance_rationale: str = ""
     also: list = field(default_factory=list)
+    choice: str = ""
+    expected_by_choice: dict = field(default_factory=dict)
+    across: list = field(default_factory=list)
+    across_mode: str = ""
     reason: str = ""
-    explanation: str = ""
     section: str = ""
 
     @property
@@ -108,108 +146,122 @@ class Claim:
     def conditions(self) -> list[Condition]:
         return [Condition(**a) for a in self.also]
 
-
-@dataclass
-class Evaluated:
-    claim: Claim
-    verdict: str
-    ours: object = None
-    stderr: float | None = None
-    deviation: float | None = None
-    cell: int | None = None
-    problems: list[str] = field(default_factory=list)
+    def record_names(self) -> list[str]:
+        """Every record this claim reads: its result (or the ``across`` results), its
+        conditions, and their ``__<value>`` forms for every value of its choice."""
+        base = [*(self.across or [self.result]), *(a.result for a in self.conditions)]
+        if not self.choice:
+            return base
+        values = _choices.OPEN[self.choice].values
+        per_value = [f"{self.result}__{v}" for v in values]
+        return base + per_value
 
     @property
-    def ok(self) -> bool:
-        return self.verdict == self.claim.expected_verdict
-
-    def as_dict(self) -> dict:
-        c = self.claim
-        return {
-            "id": c.id,
-            "figure": c.figure,
-            "location": c.location,
-            "quantity": c.quantity,
-            "unit": c.unit,
-            "paper_value": c.paper_value,
-            "threshold": c.threshold,
-            "ours": self.ours,
-            "stderr": self.stderr,
-            "deviation": self.deviation,
-            "check": c.check,
-            "tolerance": c.tolerance,
-            "tolerance_rationale": c.tolerance_rationale,
-            "also": c.also,
-            "provenance": c.provenance,
-            "verdict": self.verdict,
-            "expected_verdict": c.expected_verdict,
-            "ok": self.ok,
-            "quote": c.quote,
-            "reason": c.reason or c.explanation,
-            "problems": self.problems,
-        }
+    def words(self) -> tuple[str, ...]:
+        """The verdict words of this claim's evidence class, plus "not checkable"."""
+        return (*VOCABULARY[self.evidence], "not checkable")
 
 
-def _paper_value(c: Claim, cid: str):
+def _paper_value(c: Claim):
     if not c.quoted:
         return c.paper_value
     if c.paper_value is not None:
-        raise LedgerError(f"claim {cid}: give quoted or paper_value, not both")
+        raise LedgerError(f"claim {c.id}: give quoted or paper_value, not both")
     m = re.fullmatch(r"([A-Z0-9_]+)(?:\[(\d+)\])?", c.quoted)
     q = getattr(_quoted, m.group(1), None) if m else None
     if not isinstance(q, _quoted.Quoted):
-        raise LedgerError(f"claim {cid}: quoted = {c.quoted!r} is not a name in iece.paper.quoted")
+        raise LedgerError(f"claim {c.id}: quoted = {c.quoted!r} is not a name in iece.paper.quoted")
     if m.group(2) is not None:
         return q.value[int(m.group(2))]
     return list(q.value) if isinstance(q.value, tuple) else q.value
 
 
+def _validate(c: Claim) -> None:
+    cid = c.id
+    if c.check not in CHECKS:
+        raise LedgerError(f"claim {cid}: check must be one of {CHECKS}, got {c.check!r}")
+    if c.evidence not in EVIDENCE:
+        raise LedgerError(f"claim {cid}: evidence must be one of {EVIDENCE}, got {c.evidence!r}")
+    if (c.check == "not_checkable") != (c.evidence == "none"):
+        raise LedgerError(f"claim {cid}: a not_checkable check goes with evidence 'none' only")
+    if c.expected_verdict not in c.words:
+        raise LedgerError(
+            f"claim {cid}: expected_verdict for {c.evidence} evidence must be one of {c.words}"
+        )
+    if c.provenance not in PROVENANCES:
+        raise LedgerError(f"claim {cid}: provenance must be one of {PROVENANCES}")
+    if c.check == "not_checkable":
+        if not c.reason:
+            raise LedgerError(f"claim {cid}: a not-checkable claim needs a reason")
+        return
+    if not c.result:
+        raise LedgerError(f"claim {cid}: a checkable claim needs a result name")
+    if not c.explanation:
+        raise LedgerError(f"claim {cid}: a checkable claim needs an explanation of its verdict")
+    if not c.tolerance_rationale:
+        raise LedgerError(f"claim {cid}: the check needs a tolerance_rationale")
+    if c.check in NUMERIC and c.paper_value is None:
+        raise LedgerError(f"claim {cid}: check {c.check!r} needs the paper's value")
+    if c.check in BOUNDS and c.threshold is None and c.paper_value is None:
+        raise LedgerError(f"claim {cid}: check {c.check!r} needs a threshold")
+    for a in c.also:
+        if set(a) != {"result", "check", "threshold"} or a["check"] not in BOUNDS:
+            raise LedgerError(
+                f"claim {cid}: each 'also' needs exactly result, check (one of {BOUNDS})"
+                f" and threshold, got {a!r}"
+            )
+    if c.choice:
+        if c.choice not in _choices.OPEN:
+            raise LedgerError(f"claim {cid}: choice must be one of {tuple(_choices.OPEN)}")
+        values = _choices.OPEN[c.choice].values
+        if set(c.expected_by_choice) != set(values):
+            raise LedgerError(f"claim {cid}: expected_by_choice needs exactly {values}")
+        bad = [v for v in c.expected_by_choice.values() if v not in c.words]
+        if bad:
+            raise LedgerError(f"claim {cid}: expected_by_choice verdicts must be among {c.words}")
+        default = _choices.OPEN[c.choice].default
+        if c.expected_by_choice[default] != c.expected_verdict:
+            raise LedgerError(f"claim {cid}: expected_verdict must equal the {default!r} row")
+    elif c.expected_by_choice:
+        raise LedgerError(f"claim {cid}: expected_by_choice needs a choice")
+    if c.across or c.across_mode:
+        if c.choice or len(c.across) < 2 or c.across_mode not in ACROSS_MODES:
+            raise LedgerError(
+                f"claim {cid}: across needs two or more results, across_mode one of "
+                f"{ACROSS_MODES}, and no choice"
+            )
+
+
 def load(path) -> list[Claim]:
-    """Read and validate the ledger file; an error names the claim."""
+    """Read and validate the ledger file (claims first, then diagnostics); errors name the
+    claim."""
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    unknown_top = set(data) - {"claims"}
+    unknown_top = set(data) - set(REQUIRED)
     if unknown_top:
         raise LedgerError(f"unknown top-level key(s) {', '.join(sorted(unknown_top))}")
-    claims, seen = [], set()
-    for raw in data.get("claims", []):
-        cid = raw.get("id", "<no id>")
-        missing = [k for k in REQUIRED if k not in raw]
-        if missing:
-            raise LedgerError(f"claim {cid}: missing field(s) {', '.join(missing)}")
-        unknown = set(raw) - set(Claim.__dataclass_fields__)
-        if unknown:
-            raise LedgerError(f"claim {cid}: unknown field(s) {', '.join(sorted(unknown))}")
-        c = Claim(**raw)
-        c.paper_value = _paper_value(c, cid)
-        if c.id in seen:
-            raise LedgerError(f"claim {cid}: duplicate id")
-        seen.add(c.id)
-        if c.check not in CHECKS:
-            raise LedgerError(f"claim {cid}: check must be one of {CHECKS}, got {c.check!r}")
-        if c.expected_verdict not in VERDICTS:
-            raise LedgerError(f"claim {cid}: expected_verdict must be one of {VERDICTS}")
-        if c.provenance not in PROVENANCES:
-            raise LedgerError(f"claim {cid}: provenance must be one of {PROVENANCES}")
-        if c.check == "not_checkable":
-            if not c.reason:
-                raise LedgerError(f"claim {cid}: a not-checkable claim needs a reason")
-        else:
-            if not c.result:
-                raise LedgerError(f"claim {cid}: a checkable claim needs a result name")
-            if not c.tolerance_rationale:
-                raise LedgerError(f"claim {cid}: the check needs a tolerance_rationale")
-            if c.check in NUMERIC and c.paper_value is None:
-                raise LedgerError(f"claim {cid}: check {c.check!r} needs the paper's value")
-            if c.check in BOUNDS and c.threshold is None and c.paper_value is None:
-                raise LedgerError(f"claim {cid}: check {c.check!r} needs a threshold")
-            for a in c.also:
-                if set(a) != {"result", "check", "threshold"} or a["check"] not in BOUNDS:
-                    raise LedgerError(
-                        f"claim {cid}: each 'also' needs exactly result, check (one of {BOUNDS})"
-                        f" and threshold, got {a!r}"
-                    )
-        claims.append(c)
-    return claims
+    out, seen = [], set()
+    fields = set(Claim.__dataclass_fields__) - {"kind"}
+    for table, kind in (("claims", "claim"), ("diagnostics", "diagnostic")):
+        for raw in data.get(table, []):
+            cid = raw.get("id", "<no id>")
+            missing = [k for k in REQUIRED[table] if k not in raw]
+            if missing:
+                raise LedgerError(f"claim {cid}: missing field(s) {', '.join(missing)}")
+            unknown = set(raw) - fields
+            if unknown:
+                raise LedgerError(f"claim {cid}: unknown field(s) {', '.join(sorted(unknown))}")
+            if (kind == "diagnostic") != (raw.get("evidence", "diagnostic") == "diagnostic"):
+                raise LedgerError(
+                    f"claim {cid}: evidence 'diagnostic' belongs to [[diagnostics]] entries only"
+                )
+            c = Claim(**raw, kind=kind)
+            if c.id in seen:
+                raise LedgerError(f"claim {cid}: duplicate id")
+            seen.add(c.id)
+            c.paper_value = _paper_value(c)
+            _validate(c)
+            out.append(c)
+    return out
 
 
 def normalize(text: str) -> str:
@@ -219,106 +271,6 @@ def normalize(text: str) -> str:
 
 def quote_in_paper(quote: str, paper_text: str) -> bool:
     return normalize(quote) in normalize(paper_text)
-
-
-def _holds(check: str, ours: float, bound: float, tol: float = 0.0) -> bool:
-    return {
-        "at_least": ours >= bound - tol,
-        "at_most": ours <= bound + tol,
-        "greater_than": ours > bound,
-        "less_than": ours < bound,
-    }[check]
-
-
-def _number(c: Claim, name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise LedgerError(f"claim {c.id}: result {name!r} is not a number: {value!r}")
-    return float(value)
-
-
-def _verdict_for(c: Claim, ours, stderr) -> tuple[str, float | None]:
-    """Verdict and deviation of the main check for our value ``ours``."""
-    ours = _number(c, c.result, ours)
-    if not math.isfinite(ours):
-        return "not reproduced", None
-    tol = float(c.tolerance)
-    approx = c.approx_tolerance
-    if c.check == "range":
-        lo, hi = (float(v) for v in c.paper_value)
-        dev = 0.0 if lo <= ours <= hi else (ours - lo if ours < lo else ours - hi)
-        if abs(dev) <= tol:
-            return "reproduced", dev
-        return (
-            "approximately reproduced" if approx and abs(dev) <= approx else "not reproduced"
-        ), dev
-    if c.check in BOUNDS:
-        dev = ours - c.bound
-        ok = _holds(c.check, ours, c.bound, tol)
-        near = approx is not None and _holds(c.check, ours, c.bound, approx)
-    else:
-        paper = float(c.paper_value)
-        dev = ours - paper
-        if c.check == "within_stderr":
-            if stderr is None or not math.isfinite(stderr) or stderr <= 0:
-                raise LedgerError(f"claim {c.id}: result {c.result!r} has no usable stderr")
-            ok = abs(dev) <= tol * stderr
-            near = approx is not None and abs(dev) <= approx * stderr
-        else:
-            measure = abs(dev) if c.check == "abs" else abs(dev) / abs(paper)
-            ok = measure <= tol
-            near = approx is not None and measure <= approx
-    if ok:
-        return "reproduced", dev
-    return ("approximately reproduced" if near else "not reproduced"), dev
-
-
-def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
-    """Verdict of every claim against ``results`` (the typed ``build/results.json``)."""
-    out = []
-    for c in claims:
-        if c.check == "not_checkable":
-            out.append(Evaluated(c, "not checkable"))
-            continue
-        fig = results.figures.get(c.figure)
-        if fig is None or fig.status != "ok":
-            why = "not run" if fig is None else f"its last run {fig.status}: {fig.error}"
-            out.append(Evaluated(c, "missing", problems=[f"{c.figure}: {why}"]))
-            continue
-        if not fig.paper_defaults:
-            out.append(
-                Evaluated(
-                    c,
-                    "missing",
-                    problems=[
-                        f"{c.figure} was last run with parameters other than the paper's; rerun "
-                        f"`iece run {c.figure}` to evaluate its claims"
-                    ],
-                )
-            )
-            continue
-        names = [c.result, *(a.result for a in c.conditions)]
-        absent = [n for n in names if n not in fig.results]
-        if absent:
-            out.append(Evaluated(c, "missing", problems=[f"no result {absent[0]!r} ({c.figure})"]))
-            continue
-        rec = fig.results[c.result]
-        if any(fig.results[n].value == "not checkable" for n in names):
-            out.append(Evaluated(c, "not checkable", "not checkable", cell=rec.cell))
-            continue
-        verdict, dev = _verdict_for(c, rec.value, rec.stderr)
-        failed = [
-            a
-            for a in c.conditions
-            if not _holds(a.check, _number(c, a.result, fig.results[a.result].value), a.threshold)
-        ]
-        problems = [
-            f"{a.result} = {fig.results[a.result].value:.4g} is not {a.check} {a.threshold:g}"
-            for a in failed
-        ]
-        if failed and verdict != "not reproduced":
-            verdict = "not reproduced"
-        out.append(Evaluated(c, verdict, rec.value, rec.stderr, dev, rec.cell, problems))
-    return out
 
 
 def fmt_value(v, unit: str = "") -> str:

@@ -48,6 +48,10 @@ DEPENDENCIES = (
     "ipykernel",
     "latex2mathml",
 )
+#: Start-up attempts of a notebook's kernel. Two kernels started at the same moment can pick the
+#: same free port (jupyter_client chooses ports by binding to port 0 and releasing them); the
+#: kernel then dies before it replies, before any cell has run, and a second start is safe.
+KERNEL_START_ATTEMPTS = 3
 #: The installed ``iece`` package; every file of it enters the cache hash.
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -244,21 +248,25 @@ def _execute(job: Job) -> Outcome:
     # the kernel must draw figures inline into the page, whatever the runner itself uses
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     error = ""
-    try:
-        pm.execute_notebook(
-            str(fig.path),
-            str(tmp_nb),
-            parameters=job.parameters,
-            kernel_name=job.kernel,
-            cwd=str(proj.root),
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-        )
-        status = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure is reported, others go on
-        status = "failed"
-        error = f"{type(exc).__name__}: {exc}"
+    for _ in range(KERNEL_START_ATTEMPTS):
+        try:
+            pm.execute_notebook(
+                str(fig.path),
+                str(tmp_nb),
+                parameters=job.parameters,
+                kernel_name=job.kernel,
+                cwd=str(proj.root),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+            )
+            status, error = "ok", ""
+            break
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, others go on
+            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            # kernels started side by side can pick the same free port; nothing ran yet
+            if "Kernel died before replying" not in error:
+                break
     runtime = time.perf_counter() - t0
     results, figures = _read_records(rec_file)
     rec_file.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ markers so every figure reads in grayscale.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import matplotlib.pyplot as plt
@@ -383,7 +384,8 @@ def fig5fg_literature(res):
     rows, window = res.data["rows"], res.data["window"]
     materials = sorted({r.material for r in rows if not r.this_work})
     colors = dict(zip(materials, style.categorical(len(materials))))
-    markers = dict(zip(materials, "osD^vP<>hX"))
+    # 7 markers against 10 colours: every (colour, marker) pair is unique up to 70 materials
+    markers = dict(zip(materials, itertools.cycle("osD^vP<")))
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     keys = (
         ("fwhm_low_meV", "fwhm_high_meV", "PL FWHM (meV)"),

@@ -19,7 +19,8 @@ from pathlib import Path
 import jinja2
 
 from ..io import atomic_write_text
-from ..pipeline import ledger
+from ..paper import choices
+from ..pipeline import ledger, verdicts
 from ..pipeline.runner import discover, versions
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -33,10 +34,22 @@ BADGE_COLOURS = {
     "literature": "#dff2d8",
     "user": "#f3d9f7",
 }
+_PASS, _NEAR, _FAIL = "#1b7837", "#7fbc41", "#c51b7d"
+#: Colour of each verdict word (evidence classes share the pass/near/fail colours; a method
+#: validation is blue: it is evidence about our method, not about the paper).
 VERDICT_COLOURS = {
-    "reproduced": "#1b7837",
-    "approximately reproduced": "#7fbc41",
-    "not reproduced": "#c51b7d",
+    "reproduced": _PASS,
+    "approximately reproduced": _NEAR,
+    "not reproduced": _FAIL,
+    "consistent": _PASS,
+    "approximately consistent": _NEAR,
+    "inconsistent": _FAIL,
+    "method validated": "#2166ac",
+    "method approximately validated": "#67a9cf",
+    "method failed": "#b2182b",
+    "holds": "#4d4d4d",
+    "nearly holds": "#878787",
+    "fails": "#4d4d4d",
     "not checkable": "#777777",
     "missing": "#000000",
 }
@@ -126,12 +139,12 @@ def _thumb(p: Path) -> str:
 def render_index(project, results) -> Path:
     """Write ``report/index.html`` from ``results`` (:class:`~iece.pipeline.results.Results`)
     and the ledger (if there is one)."""
-    claims = []
+    claims, summary, headline = [], {}, ""
     if project.claims_file.is_file():
-        claims = [
-            e.as_dict() | {"cell": e.cell}
-            for e in ledger.evaluate(ledger.load(project.claims_file), results)
-        ]
+        evaluated = verdicts.evaluate(ledger.load(project.claims_file), results)
+        claims = [e.as_dict() for e in evaluated]
+        summary = verdicts.summary(evaluated)
+        headline = verdicts.headline(summary)
     figs = discover(project)
     gallery = []
     for fid, fig in figs.items():
@@ -149,6 +162,8 @@ def render_index(project, results) -> Path:
         ]
         gallery.append({"id": fid, "title": fig.title, "entry": entry, "images": pngs})
     counts = {v: sum(c["verdict"] == v for c in claims) for v in (*ledger.VERDICTS, "missing")}
+    diagnostics = [c for c in claims if c["kind"] == "diagnostic"]
+    claims = [c for c in claims if c["kind"] == "claim"]
     order = {fid: i for i, fid in enumerate(figs)}
     by_figure: dict[str, list] = {}
     for c in sorted(claims, key=lambda c: order.get(c["figure"], len(order))):
@@ -169,7 +184,12 @@ def render_index(project, results) -> Path:
         gallery=gallery,
         stamp=run_stamp(project),
         results=results.figures,
-        mismatches=sum(not c["ok"] for c in claims),
+        mismatches=summary.get("mismatches", 0),
+        summary=summary,
+        headline=headline,
+        diagnostics=diagnostics,
+        open_choices=choices.OPEN,
+        readings=choices.READINGS,
     )
     out = project.report / "index.html"
     atomic_write_text(out, page)

@@ -278,3 +278,18 @@ def checks_shell(res) -> str:
         f"Cd0.5Zn0.5S {t['CdZnS']:.4f} nm, ZnS {t['ZnS']:.4f} nm. Predicted diameter "
         f"**{res['shell_diameter_nm']:.2f} nm** (paper: 6.0 nm by TEM)."
     )
+
+
+def checks_sizing(res) -> str:
+    from ..paper import quoted as q
+    from ..physics import sizing
+
+    rows = [
+        (
+            f"{c.name} at 3.3 nm",
+            f"{res[f'cdse_3p3nm_sizing_eV__{k}']:.3f} eV",
+            f"{q.CDSE_1S_EV.value} eV",
+        )
+        for k, c in sizing.CURVES.items()
+    ]
+    return _three(rows)

@@ -1,0 +1,296 @@
+"""Verdicts: the ledger (:mod:`iece.pipeline.ledger`) held against ``build/results.json``.
+
+For every claim :func:`evaluate` gives the headline verdict (in the words of the claim's
+evidence class), our value and deviation, a verdict per value of an open choice with a
+robustness summary, the explanation with its numbers filled in from the results, and the
+support of a literature comparison. A figure whose last run did not use the paper's parameters
+is not evaluated: its claims read "missing" with the reason.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass, field
+
+from ..paper import choices as _choices
+from ..paper import quoted as _quoted
+from .ledger import BOUNDS, Claim, LedgerError
+from .results import FigureRun, Results
+
+_OUTCOME = {"pass": 0, "near": 1, "fail": 2}
+
+
+@dataclass
+class Evaluated:
+    claim: Claim
+    verdict: str
+    ours: object = None
+    stderr: float | None = None
+    deviation: float | None = None
+    cell: int | None = None
+    problems: list[str] = field(default_factory=list)
+    by_choice: dict = field(default_factory=dict)  # value -> (verdict, our value)
+    explanation: str = ""
+    support: str = ""
+
+    @property
+    def ok(self) -> bool:
+        c = self.claim
+        rows = {v: verdict for v, (verdict, _) in self.by_choice.items()}
+        return self.verdict == c.expected_verdict and (not c.choice or rows == c.expected_by_choice)
+
+    @property
+    def robustness(self) -> str:
+        """``robust``, or ``depends on <choice>`` with the verdict under each value."""
+        if not self.by_choice:
+            return ""
+        verdicts = {v for v, _ in self.by_choice.values()}
+        if len(verdicts) == 1:
+            return "robust"
+        groups: dict[str, list[str]] = {}
+        for value, (verdict, _) in self.by_choice.items():
+            groups.setdefault(verdict, []).append(value)
+        return f"depends on {self.claim.choice}: " + "; ".join(
+            f"{v} under {', '.join(vals)}" for v, vals in groups.items()
+        )
+
+    def as_dict(self) -> dict:
+        c = self.claim
+        return {
+            "id": c.id,
+            "kind": c.kind,
+            "figure": c.figure,
+            "location": c.location,
+            "quantity": c.quantity,
+            "unit": c.unit,
+            "evidence": c.evidence,
+            "paper_value": c.paper_value,
+            "threshold": c.threshold,
+            "ours": self.ours,
+            "stderr": self.stderr,
+            "deviation": self.deviation,
+            "check": c.check,
+            "tolerance": c.tolerance,
+            "tolerance_rationale": c.tolerance_rationale,
+            "also": c.also,
+            "across": c.across,
+            "provenance": c.provenance,
+            "verdict": self.verdict,
+            "expected_verdict": c.expected_verdict,
+            "choice": c.choice,
+            "by_choice": {v: {"verdict": vd, "ours": o} for v, (vd, o) in self.by_choice.items()},
+            "robustness": self.robustness,
+            "ok": self.ok,
+            "quote": c.quote,
+            "reason": c.reason,
+            "explanation": self.explanation,
+            "support": self.support,
+            "problems": self.problems,
+            "cell": self.cell,
+        }
+
+
+def _holds(check: str, ours: float, bound: float, tol: float = 0.0) -> bool:
+    return {
+        "at_least": ours >= bound - tol,
+        "at_most": ours <= bound + tol,
+        "greater_than": ours > bound,
+        "less_than": ours < bound,
+    }[check]
+
+
+def _number(c: Claim, name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise LedgerError(f"claim {c.id}: result {name!r} is not a number: {value!r}")
+    return float(value)
+
+
+def outcome(c: Claim, ours, stderr) -> tuple[str, float | None]:
+    """``pass``, ``near`` or ``fail`` of the main check for our value, and the deviation."""
+    ours = _number(c, c.result, ours)
+    if not math.isfinite(ours):
+        return "fail", None
+    tol, approx = float(c.tolerance), c.approx_tolerance
+    if c.check == "range":
+        lo, hi = sorted(float(v) for v in c.paper_value)
+        dev = 0.0 if lo <= ours <= hi else (ours - lo if ours < lo else ours - hi)
+        ok, near = abs(dev) <= tol, approx is not None and abs(dev) <= approx
+    elif c.check in BOUNDS:
+        dev = ours - c.bound
+        ok = _holds(c.check, ours, c.bound, tol)
+        near = approx is not None and _holds(c.check, ours, c.bound, approx)
+    else:
+        paper = float(c.paper_value)
+        dev = ours - paper
+        if c.check == "within_stderr":
+            if stderr is None or not math.isfinite(stderr) or stderr <= 0:
+                raise LedgerError(f"claim {c.id}: result {c.result!r} has no usable stderr")
+            measure, scale = abs(dev), stderr
+        else:
+            measure, scale = (abs(dev), 1.0) if c.check == "abs" else (abs(dev) / abs(paper), 1.0)
+        ok = measure <= tol * scale
+        near = approx is not None and measure <= approx * scale
+    return ("pass" if ok else "near" if near else "fail"), dev
+
+
+def _verdict(c: Claim, fig: FigureRun, sfx: str = "", main: str | None = None):
+    """Verdict of the claim on the records ``<result><sfx>`` (and its conditions), or on the
+    record ``main`` instead of the result; returns (verdict, value, deviation, problems)."""
+    name = main or c.result + sfx
+
+    def per_choice(n):  # a condition that does not depend on the choice is recorded once
+        return n + sfx if n + sfx in fig.results else n
+
+    conds = [(a, per_choice(a.result)) for a in c.conditions]
+    names = [name, *(n for _, n in conds)]
+    absent = [n for n in names if n not in fig.results]
+    if absent:
+        return "missing", None, None, [f"no result {absent[0]!r} ({c.figure})"]
+    rec = fig.results[name]
+    if any(fig.results[n].value == "not checkable" for n in names):
+        return "not checkable", rec.value, None, [fig.results[name].note]
+    if rec.provenance != c.provenance:
+        raise LedgerError(
+            f"claim {c.id}: provenance {c.provenance!r} but result {name!r} is {rec.provenance!r}"
+        )
+    out, dev = outcome(c, rec.value, rec.stderr)
+    problems = []
+    for a, n in conds:
+        value = _number(c, n, fig.results[n].value)
+        if not _holds(a.check, value, a.threshold):
+            out = "fail"
+            problems.append(f"{n} = {value:.4g} is not {a.check} {a.threshold:g}")
+    pass_, near, fail = c.words[:3]
+    return {"pass": pass_, "near": near, "fail": fail}[out], rec.value, dev, problems
+
+
+def _across(c: Claim, fig: FigureRun):
+    runs = [_verdict(c, fig, main=n) for n in c.across]
+    verdicts = [r[0] for r in runs]
+    if "missing" in verdicts:
+        return next(r for r in runs if r[0] == "missing")
+    rank = {w: i for i, w in enumerate(c.words)}
+    if c.across_mode == "undecided" and len(set(verdicts)) > 1:
+        detail = ", ".join(f"{n}: {v}" for n, v in zip(c.across, verdicts))
+        return "not checkable", None, None, [f"the declared input range decides it ({detail})"]
+    pick = max if c.across_mode == "all" else min
+    worst = pick(verdicts, key=lambda v: rank[v])
+    problems = [f"{n}: {v}" for n, v in zip(c.across, verdicts)]
+    return worst, None, None, problems
+
+
+def explain(c: Claim, fig: FigureRun | None) -> str:
+    """The claim's explanation (or reason) with ``{name}`` (a record), ``{NAME}`` (a quoted
+    value) and ``{_threshold}``, ``{_tolerance}``, ``{_paper}`` (the claim's check) filled in."""
+    text = c.explanation or c.reason
+    values = {k: q.value for k, q in vars(_quoted).items() if isinstance(q, _quoted.Quoted)}
+    values |= {"_threshold": c.threshold, "_tolerance": c.tolerance, "_paper": c.paper_value}
+    if fig is not None:
+        values |= {k: r.value for k, r in fig.results.items()}
+    try:
+        return string.Formatter().vformat(text, (), values)
+    except (KeyError, IndexError, ValueError, TypeError) as exc:
+        raise LedgerError(f"claim {c.id}: explanation cannot be filled in: {exc!r}") from None
+
+
+def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
+    """The verdict of every claim against ``results`` (the typed ``build/results.json``)."""
+    out = []
+    for c in claims:
+        fig = results.figures.get(c.figure)
+        if c.check == "not_checkable":
+            text = explain(c, fig if fig and fig.status == "ok" else None)
+            out.append(Evaluated(c, "not checkable", explanation=text))
+            continue
+        if fig is None or fig.status != "ok":
+            why = "not run" if fig is None else f"its last run {fig.status}: {fig.error}"
+            out.append(Evaluated(c, "missing", problems=[f"{c.figure}: {why}"]))
+            continue
+        if not fig.paper_defaults:
+            out.append(
+                Evaluated(
+                    c,
+                    "missing",
+                    problems=[
+                        f"{c.figure} was last run with parameters other than the paper's; rerun "
+                        f"`iece run {c.figure}` to evaluate its claims"
+                    ],
+                )
+            )
+            continue
+        if c.across:
+            verdict, ours, dev, problems = _across(c, fig)
+        else:
+            verdict, ours, dev, problems = _verdict(c, fig)
+        by_choice = {}
+        if c.choice:
+            for value in _choices.OPEN[c.choice].values:
+                v, o, _, p = _verdict(c, fig, f"__{value}")
+                by_choice[value] = (v, o)
+                problems += [f"{value}: {x}" for x in p if x]
+        rec = fig.results.get(c.result)
+        ev = Evaluated(
+            c,
+            verdict,
+            ours,
+            rec.stderr if rec else None,
+            dev,
+            rec.cell if rec else None,
+            [p for p in problems if p],
+            by_choice,
+        )
+        ev.explanation = explain(c, fig) if verdict != "missing" else ""
+        if rec is not None and c.provenance == "literature":
+            ev.support = rec.note
+        out.append(ev)
+    return out
+
+
+def summary(evaluated: list[Evaluated]) -> dict:
+    """The dashboard's headline: independent checks split into reproduced, approximately
+    reproduced, not reproduced and depending on an open choice; then the other evidence
+    classes, the not-checkable claims and the model diagnostics, counted apart."""
+    claims = [e for e in evaluated if e.claim.kind == "claim"]
+    indep = [
+        e for e in claims if e.claim.evidence == "independent" and e.verdict != "not checkable"
+    ]
+    depends = [e for e in indep if e.robustness.startswith("depends")]
+    firm = [e for e in indep if e not in depends]
+
+    def count(items, verdict):
+        return sum(e.verdict == verdict for e in items)
+
+    def by_class(evidence):
+        items = [e for e in claims if e.claim.evidence == evidence]
+        return {w: count(items, w) for w in (*set(e.verdict for e in items),)}
+
+    return {
+        "independent": len(indep),
+        "reproduced": count(firm, "reproduced"),
+        "approximately reproduced": count(firm, "approximately reproduced"),
+        "not reproduced": count(firm, "not reproduced"),
+        "depends on a choice": len(depends),
+        "consistency": by_class("consistency"),
+        "method": by_class("method"),
+        "not checkable": sum(e.verdict == "not checkable" for e in claims),
+        "claims": len(claims),
+        "diagnostics": len(evaluated) - len(claims),
+        "missing": sum(e.verdict == "missing" for e in evaluated),
+        "mismatches": sum(not e.ok for e in evaluated),
+    }
+
+
+def headline(s: dict) -> str:
+    """One sentence of :func:`summary` for the dashboard and ``iece claims``."""
+    cons = ", ".join(
+        f"{n} {w}" for w, n in sorted(s["consistency"].items()) if n and w != "not checkable"
+    )
+    meth = ", ".join(f"{n} {w}" for w, n in sorted(s["method"].items()) if n)
+    return (
+        f"{s['independent']} independent checks: {s['reproduced']} reproduced, "
+        f"{s['approximately reproduced']} approximately reproduced, {s['not reproduced']} not "
+        f"reproduced, {s['depends on a choice']} depend on a choice the paper leaves open. "
+        f"Apart from these: the paper against itself ({cons}); our methods ({meth}); "
+        f"{s['not checkable']} not checkable; {s['diagnostics']} model diagnostics."
+    )
