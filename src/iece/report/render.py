@@ -161,9 +161,9 @@ def render_index(project, results) -> Path:
             if f.endswith(".png")
         ]
         gallery.append({"id": fid, "title": fig.title, "entry": entry, "images": pngs})
-    counts = {v: sum(c["verdict"] == v for c in claims) for v in (*ledger.VERDICTS, "missing")}
     diagnostics = [c for c in claims if c["kind"] == "diagnostic"]
     claims = [c for c in claims if c["kind"] == "claim"]
+    counts = {v: sum(c["verdict"] == v for c in claims) for v in (*ledger.VERDICTS, "missing")}
     order = {fid: i for i, fid in enumerate(figs)}
     by_figure: dict[str, list] = {}
     for c in sorted(claims, key=lambda c: order.get(c["figure"], len(order))):
