@@ -33,7 +33,7 @@ def test_infinite_spherical_well(l):
 def test_finite_well_equal_masses():
     """l = 0, m inside = m outside: k cot(kR) = -kappa."""
     R, V0, m = 1.7, 1.36, mat.CDSE.me
-    out = ema.Outside("equal-mass", 0.0, 0.0, mass=m)
+    out = ema.Outside("equal-mass", 0.0, 0.0, mass_e=m, mass_h=m)
     got = float(ema.solve(ema.alloy(2 * R, 0.0), out).electron_eV)
 
     def f(E):  # E measured from the well bottom
@@ -172,3 +172,119 @@ def test_no_bound_state_is_an_error():
         ema.solve(ema.alloy(0.3, 0.0))
     res = ema.solve(ema.alloy([0.3, 3.0], 0.0), allow_unbound=True)
     assert np.isnan(res.energy_eV[0]) and np.isfinite(res.energy_eV[1])
+
+
+# ----------------------------------------------------------------- the Methods' open choices
+def _finite_well(R, V0, m_in, m_out, condition):
+    """l = 0 ground state of a uniform well (E from its bottom), solved from the analytic
+    matching condition: plain ``k cot(kR) = -kappa``; BenDaniel-Duke
+    ``(k cot(kR) - 1/R) / m_in = (-kappa - 1/R) / m_out``."""
+
+    def f(E):
+        k = np.sqrt(E * m_in / C)
+        kap = np.sqrt((V0 - E) * m_out / C)
+        if condition == "plain":
+            return k / np.tan(k * R) + kap
+        return (k / np.tan(k * R) - 1 / R) / m_in + (kap + 1 / R) / m_out
+
+    return brentq(f, 1e-6, min(V0, (np.pi / R) ** 2 * C / m_in) - 1e-9)
+
+
+@pytest.mark.parametrize("interface", ema.INTERFACES)
+@pytest.mark.parametrize("m_out", [1.0, 0.3])
+def test_interface_conditions_match_the_analytic_finite_well(interface, m_out):
+    R, V0, m_in = 1.7, mat.CDSE.dEc_eV * -1, mat.CDSE.me
+    out = ema.Outside("t", 0.0, np.inf, mass_e=m_out)
+    got = float(ema.solve(ema.alloy(2 * R, 0.0), out, interface=interface).electron_eV)
+    want = _finite_well(R, V0, m_in, m_out, interface) - V0
+    assert got == pytest.approx(want, abs=1e-6)
+
+
+def test_the_two_interface_conditions_differ_when_masses_differ():
+    out = ema.Outside("t", 0.0, np.inf, mass_e=1.0)
+    s = ema.alloy(3.4, 0.0)
+    bdd, plain = (float(ema.solve(s, out, interface=i).electron_eV) for i in ema.INTERFACES)
+    assert abs(bdd - plain) > 0.01
+
+
+def test_own_outside_mass_is_the_outermost_layer():
+    """'own' outside mass on a uniform CdSe sphere: the equal-mass finite well."""
+    R, V0 = 1.7, -mat.CDSE.dEc_eV
+    out = ema.Outside("own", 0.0, 0.0, mass_e=None, mass_h=None)
+    got = float(ema.solve(ema.alloy(2 * R, 0.0), out).electron_eV)
+    assert got == pytest.approx(_finite_well(R, V0, mat.CDSE.me, mat.CDSE.me, "bdd") - V0, abs=1e-6)
+
+
+def test_carriers_see_their_own_barriers():
+    s = ema.core_shell(4.0, 0.3)
+    mixed = ema.solve(s, ema.Outside("mixed", np.inf, 0.0))
+    assert float(mixed.electron_eV) == pytest.approx(float(ema.solve(s, "infinite").electron_eV))
+    assert float(mixed.hole_eV) == pytest.approx(float(ema.solve(s, "reference").hole_eV))
+
+
+def test_layered_coulomb_reduces_to_brus_and_to_the_average_for_one_layer():
+    R = 2.0
+    res = ema.solve(ema.alloy(2 * R, 0.0), "infinite", coulomb="layered")
+    brus = ema.BRUS_COEFFICIENT * ema.COULOMB_EV_NM / (mat.CDSE.eps_inf * R)
+    assert float(res.coulomb_eV) == pytest.approx(brus, rel=1e-3)
+    avg = ema.solve(ema.alloy(2 * R, 0.3), "reference")
+    lay = ema.solve(ema.alloy(2 * R, 0.3), "reference", coulomb="layered")
+    assert float(lay.coulomb_eV) == pytest.approx(float(avg.coulomb_eV), rel=1e-9)
+
+
+def test_layered_green_function_against_a_numerical_integral():
+    """G(r) = int_r^inf ds / (eps(s) s^2), by quadrature on a fine grid, at a few radii."""
+    s = ema.core_shell(4.0, 0.5)
+    radii = s.radius_nm.reshape(-1)
+    eps = mat.hgcdse(s.x.reshape(-1))["eps_inf"]
+    r = np.array([[0.3, 1.0, 1.55, 1.7, 1.95, 2.5]])
+    got = ema.green_layered(r, s)[0]
+    for ri, gi in zip(r[0], got):
+        sgrid = np.geomspace(ri, 1e5, 400001)
+        eps_s = np.where(sgrid < radii[0], eps[0], eps[1])
+        want = np.trapezoid(1 / (eps_s * sgrid**2), sgrid)
+        assert gi == pytest.approx(want, rel=1e-4)
+
+
+def test_layered_coulomb_against_a_brute_force_double_integral():
+    s = ema.core_shell(4.0, 0.4)
+    res = ema.solve(s, "reference", coulomb="layered")
+    r, pe, ph = res.r_nm, res.psi_e, res.psi_h
+    rho_e, rho_h = 4 * np.pi * r**2 * pe**2, 4 * np.pi * r**2 * ph**2
+    G = ema.green_layered(r[None], s)[0]
+    R1, R2 = np.meshgrid(r, r, indexing="ij")
+    Gmax = np.where(R1 >= R2, G[:, None], G[None, :])
+    inner = np.trapezoid(rho_e[:, None] * rho_h[None, :] * Gmax, r, axis=1)
+    brute = ema.COULOMB_EV_NM * np.trapezoid(inner, r)
+    assert float(res.coulomb_eV) == pytest.approx(brute, rel=2e-3)
+    avg = float(ema.solve(s, "reference").coulomb_eV)
+    assert abs(float(res.coulomb_eV) / avg - 1) > 0.05  # the two kernels do differ here
+
+
+def test_core_shell_geometries():
+    vol = ema.core_shell(4.0, 0.5)
+    thick = ema.core_shell(4.0, 0.5, geometry="thickness")
+    assert float(vol.radius_nm[0]) == pytest.approx(2.0 * 0.5 ** (1 / 3))
+    assert float(thick.radius_nm[0]) == pytest.approx(1.0)
+    assert float(thick.total_x) == pytest.approx(1 - 0.5**3)
+    with pytest.raises(ValueError, match="'volume', 'thickness'"):
+        ema.core_shell(4.0, 0.5, geometry="area")
+
+
+def test_depletion_measures():
+    ov = np.array([0.9, 0.45])
+    np.testing.assert_allclose(ema.depletion(ov), [0.0, 0.75])
+    np.testing.assert_allclose(ema.depletion(ov, "linear"), [0.0, 0.5])
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(name="t", Ve_eV=float("nan"), Vh_eV=0.0), "electron outside level"),
+        (dict(name="t", Ve_eV=0.0, Vh_eV=-np.inf), "hole outside level"),
+        (dict(name="t", Ve_eV=0.0, Vh_eV=0.0, mass_e=0.0), "electron outside mass"),
+    ],
+)
+def test_bad_outside_media(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ema.Outside(**kwargs)

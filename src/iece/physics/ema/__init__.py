@@ -15,6 +15,7 @@ calculations"; Haus et al. 1993), split by job:
 from .calibration import calibrated, calibration_shift_eV
 from .media import FIXED, Outside, outside_medium
 from .optics import (
+    DEPLETION_MEASURES,
     composition_for_energy,
     depletion,
     matched_overlap_ratio,
@@ -25,17 +26,29 @@ from .optics import (
 from .solver import (
     BRUS_COEFFICIENT,
     COULOMB_EV_NM,
+    COULOMB_KERNELS,
     HB2M_EV_NM2,
+    INTERFACES,
     NoBoundState,
     Result,
+    coulomb_eV,
+    green_average,
+    green_layered,
     levels,
     solve,
 )
-from .structures import Structure, alloy, core_shell, graded
+from .structures import GEOMETRIES, Structure, alloy, core_shell, graded
 
 __all__ = [
     "BRUS_COEFFICIENT",
     "COULOMB_EV_NM",
+    "COULOMB_KERNELS",
+    "DEPLETION_MEASURES",
+    "GEOMETRIES",
+    "INTERFACES",
+    "coulomb_eV",
+    "green_average",
+    "green_layered",
     "FIXED",
     "HB2M_EV_NM2",
     "NoBoundState",

@@ -39,4 +39,4 @@ def calibrated(diameter_nm: float, energy_eV: float) -> Outside:
     """The calibrated :class:`Outside` for the target (diameter_nm, energy_eV)."""
     d = calibration_shift_eV(float(diameter_nm), float(energy_eV))
     note = f"reference {d:+.3f} eV ({diameter_nm:g} nm CdSe at {energy_eV:g} eV)"
-    return Outside("calibrated", d, d, 1.0, note)
+    return Outside("calibrated", d, d, note=note)

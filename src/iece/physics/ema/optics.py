@@ -41,13 +41,14 @@ def transitions(
     found = []
     for l in range(l_max + 1):
         lev, psi = {}, {}
-        for c, Vo in (("e", out.Ve_eV), ("h", out.Vh_eV)):
+        for c in "eh":
             V, m = _layer_params(sflat, c)
-            lev[c] = _levels(V, m, radii, Vo, out.mass, l, n_max, 800)[0]
+            Vo, mo = out.level(c), out.mass(c, m[:, -1:])
+            lev[c] = _levels(V, m, radii, Vo, mo, l, n_max, 800)[0]
             psi[c] = [
                 None
                 if np.isnan(E)
-                else _normalized(np.array([E]), V, m, radii, Vo, out.mass, l, r_in, r_out)[0]
+                else _normalized(np.array([E]), V, m, radii, Vo, mo, l, r_in, r_out)[0]
                 for E in lev[c]
             ]
         for n in range(n_max):
@@ -78,10 +79,18 @@ def shell_probability(res: Result) -> tuple[np.ndarray, np.ndarray]:
     return pe, ph
 
 
-def depletion(overlap: np.ndarray) -> np.ndarray:
-    """Oscillator-strength depletion ``1 - (phi / phi[..., 0])^2`` along the last (x) axis."""
-    ov = np.asarray(overlap, float)
-    return 1.0 - (ov / ov[..., :1]) ** 2
+#: Depletion measures: of the oscillator strength ``1 - (phi/phi_0)^2`` or of the overlap itself.
+DEPLETION_MEASURES = ("squared", "linear")
+
+
+def depletion(overlap: np.ndarray, measure: str = "squared") -> np.ndarray:
+    """Depletion along the last (x) axis: ``1 - (phi / phi[..., 0])^2`` (oscillator strength,
+    ``squared``) or ``1 - phi / phi[..., 0]`` (``linear``)."""
+    if measure not in DEPLETION_MEASURES:
+        raise ValueError(f"measure must be one of {DEPLETION_MEASURES}, got {measure!r}")
+    ratio = np.asarray(overlap, float)
+    ratio = ratio / ratio[..., :1]
+    return 1.0 - (ratio**2 if measure == "squared" else ratio)
 
 
 def nonlinearity(y: np.ndarray, rtol: float = 1e-9) -> np.ndarray:

@@ -3,7 +3,8 @@
 In each layer of constant band edge ``V_j`` and mass ``m_j`` the radial solution is a pair of
 spherical Bessel functions (``j_l, y_l`` above the band edge, ``i_l, k_l`` below; for l = 0 an
 entire trigonometric form); ``R`` and ``(1/m) dR/dr`` are carried across every interface by a
-transfer step, and outside the NC the decaying ``k_l`` is matched. :mod:`.solver` finds the
+transfer step (``bdd=False``: ``R'`` instead of ``R'/m``, the plain-derivative condition some codes
+use), and outside the NC the decaying ``k_l`` is matched. :mod:`.solver` finds the
 zeros of the matching function (the bound states) and uses the wavefunctions built here.
 Energies in eV, lengths in nm, masses in m0; arrays are (structure, layer) batches.
 """
@@ -39,14 +40,21 @@ def _trig(q, d):
     return c, sn
 
 
-def _propagate_s(E, V, m, radii, Vo, mo, *, keep=False):
+def _weights(m, mo, bdd):
+    """The masses in the interface condition: ``m`` and ``mo`` (BenDaniel-Duke) or 1 (plain)."""
+    return (m, mo) if bdd else (np.ones_like(m), 1.0)
+
+
+def _propagate_s(E, V, m, radii, Vo, mo, *, keep=False, bdd=True):
     """l = 0: propagate u = rR from the centre (u=0, u'=1) through every layer.
 
-    Arrays: ``E`` (N, K) trial energies, ``V``, ``m``, ``radii`` (N, L), ``Vo`` scalar.
+    Arrays: ``E`` (N, K) trial energies, ``V``, ``m``, ``radii`` (N, L), ``Vo`` scalar, ``mo``
+    scalar or (N, 1).
     Returns the matching function F (N, K) (zero at an eigenvalue) and, with ``keep``, the
     state (u, u') just inside the start of each layer, shape (N, K, L, 2).
     """
     N, K = E.shape
+    w, wo = _weights(m, mo, bdd)
     u = np.zeros((N, K))
     up = np.ones((N, K))
     r_prev = np.zeros((N, 1))
@@ -56,7 +64,7 @@ def _propagate_s(E, V, m, radii, Vo, mo, *, keep=False):
         if j > 0:  # interface at r_prev between layer j-1 and j
             with np.errstate(invalid="ignore", divide="ignore"):
                 ur = np.where(r_prev > 0, u / np.where(r_prev > 0, r_prev, 1.0), 0.0)
-            up = ur + (m[:, j : j + 1] / m[:, j - 1 : j]) * (up - ur)
+            up = ur + (w[:, j : j + 1] / w[:, j - 1 : j]) * (up - ur)
         if keep:
             states.append(np.stack([u, up], -1))
         q = (E - V[:, j : j + 1]) * m[:, j : j + 1] / HB2M_EV_NM2
@@ -64,12 +72,12 @@ def _propagate_s(E, V, m, radii, Vo, mo, *, keep=False):
         u, up = c * u + sn * up, -q * sn * u + c * up
         r_prev = rj
     R = radii[:, -1:]
-    mN = m[:, -1:]
+    wN = w[:, -1:]
     if np.isinf(Vo):
         F = u
     else:
         kappa = np.sqrt(np.clip((Vo - E) * mo / HB2M_EV_NM2, 0, None))
-        F = (up - u / R) / mN + (kappa + 1 / R) * u / mo
+        F = (up - u / R) / wN + (kappa + 1 / R) * u / wo
     return F, (np.stack(states, 2) if keep else None)
 
 
@@ -92,11 +100,12 @@ def _bessel(l, q, r):
     return f * sf, fp * k * sf, g * sg, gp * k * sg
 
 
-def _propagate_l(E, V, m, radii, Vo, mo, l, *, keep=False):
+def _propagate_l(E, V, m, radii, Vo, mo, l, *, keep=False, bdd=True):
     """Any l: propagate (R, R'/m) with spherical Bessel functions, starting in the first layer
     of non-zero thickness. Same shapes and return values as :func:`_propagate_s`, but the kept
     states are the coefficients (A, B) of each layer's (regular, irregular) pair."""
     N, K = E.shape
+    w, wo = _weights(m, mo, bdd)
     Rv = np.zeros((N, K))
     P = np.zeros((N, K))
     started = np.zeros((N, 1), bool)
@@ -104,7 +113,7 @@ def _propagate_l(E, V, m, radii, Vo, mo, l, *, keep=False):
     coefs = []
     for j in range(radii.shape[1]):
         rj = radii[:, j : j + 1]
-        mj = m[:, j : j + 1]
+        mj, wj = m[:, j : j + 1], w[:, j : j + 1]
         q = (E - V[:, j : j + 1]) * mj / HB2M_EV_NM2
         thick = rj > r_prev
         first = thick & ~started
@@ -112,15 +121,15 @@ def _propagate_l(E, V, m, radii, Vo, mo, l, *, keep=False):
         # coefficients from the state at the layer start (Wronskian inverse), or (1, 0) if first
         det = f1 * g1p - f1p * g1
         with np.errstate(all="ignore"):
-            A = np.where(first, 1.0, (Rv * g1p - P * mj * g1) / det)
-            B = np.where(first, 0.0, (P * mj * f1 - Rv * f1p) / det)
+            A = np.where(first, 1.0, (Rv * g1p - P * wj * g1) / det)
+            B = np.where(first, 0.0, (P * wj * f1 - Rv * f1p) / det)
         A = np.where(thick, A, 0.0)
         B = np.where(thick, B, 0.0)
         if keep:
             coefs.append(np.stack([A, B], -1))
         f2, f2p, g2, g2p = _bessel(l, q, rj)
         Rv = np.where(thick, A * f2 + B * g2, Rv)
-        P = np.where(thick, (A * f2p + B * g2p) / mj, P)
+        P = np.where(thick, (A * f2p + B * g2p) / wj, P)
         started = started | thick
         r_prev = np.where(thick, rj, r_prev)
     R = radii[:, -1:]
@@ -130,12 +139,12 @@ def _propagate_l(E, V, m, radii, Vo, mo, l, *, keep=False):
         kap = np.sqrt(np.clip((Vo - E) * mo / HB2M_EV_NM2, 1e-300, None))
         kz = kap * R
         ko, kop = special.spherical_kn(l, kz), special.spherical_kn(l, kz, True) * kap
-        F = P * ko - Rv * kop / mo
+        F = P * ko - Rv * kop / wo
         F = F / np.abs(ko)
     return F, (np.stack(coefs, 2) if keep else None)
 
 
-def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out):
+def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out, bdd=True):
     """Radial wavefunctions R(r) (unnormalized) on ``r_in`` (N, G, inside) and ``r_out``."""
     N = E.shape[0]
     R_nc = radii[:, -1:]
@@ -146,7 +155,7 @@ def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out):
     ml = np.take_along_axis(m, layer, 1)
     q = (E[:, None] - Vl) * ml / HB2M_EV_NM2
     if l == 0:
-        _, st = _propagate_s(E[:, None], V, m, radii, Vo, mo, keep=True)
+        _, st = _propagate_s(E[:, None], V, m, radii, Vo, mo, keep=True, bdd=bdd)
         st = st[:, 0]  # (N, L, 2)
         u0 = np.take_along_axis(st[..., 0], layer, 1)
         up0 = np.take_along_axis(st[..., 1], layer, 1)
@@ -154,9 +163,8 @@ def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out):
         u = c * u0 + sn * up0
         with np.errstate(invalid="ignore", divide="ignore"):
             Rin = np.where(r_in > 0, u / np.where(r_in > 0, r_in, 1.0), up0)
-        F, st_end = _propagate_s(E[:, None], V, m, radii, Vo, mo)
     else:
-        _, co = _propagate_l(E[:, None], V, m, radii, Vo, mo, l, keep=True)
+        _, co = _propagate_l(E[:, None], V, m, radii, Vo, mo, l, keep=True, bdd=bdd)
         co = co[:, 0]
         A = np.take_along_axis(co[..., 0], layer, 1)
         B = np.take_along_axis(co[..., 1], layer, 1)
@@ -176,10 +184,10 @@ def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out):
     return Rin, Rout, kappa
 
 
-def _normalized(E, V, m, radii, Vo, mo, l, r_in, r_out):
+def _normalized(E, V, m, radii, Vo, mo, l, r_in, r_out, bdd=True):
     """Wavefunctions on the joined grid, normalized (int 4 pi r^2 psi^2 dr = 1) and signed so
     that the largest lobe is positive."""
-    Rin, Rout, _ = _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out)
+    Rin, Rout, _ = _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out, bdd)
     Rr = np.concatenate([Rin, Rout[:, 1:]], 1)
     r = np.concatenate([r_in, r_out[:, 1:]], 1)
     Rr = Rr / np.sqrt(trapezoid(4 * np.pi * r**2 * Rr**2, r, axis=1))[:, None]

@@ -49,7 +49,11 @@ def solve_fd(
     s1 = Structure(radii[None], x[None])
     V, m = (a[0] for a in _layer_params(s1, carrier))
     V_e, V_h = _layer_params(s1, "e")[0][0], _layer_params(s1, "h")[0][0]
-    Vo = out.Ve_eV if carrier == "e" else out.Vh_eV
+    Vo = out.level(carrier)
+    mo = float(out.mass(carrier, m[-1]))
+    # the same outer span for both carriers, so their grids coincide
+    m_e_out = float(out.mass("e", _layer_params(s1, "e")[1][0][-1]))
+    m_h_out = float(out.mass("h", _layer_params(s1, "h")[1][0][-1]))
 
     def once(density):
         faces = [0.0]
@@ -64,14 +68,15 @@ def solve_fd(
             mc += [m[j]] * n
             r_prev = rj
         if np.isfinite(Vo):
-            # the same outer span for both carriers, so their grids coincide
-            depth = min(out.Ve_eV - V_e.min(), out.Vh_eV - V_h.min())
-            kap = np.sqrt(max(depth, 1e-3) * out.mass / HB2M_EV_NM2)
+            kap = min(
+                np.sqrt(max(out.Ve_eV - V_e.min(), 1e-3) * m_e_out / HB2M_EV_NM2),
+                np.sqrt(max(out.Vh_eV - V_h.min(), 1e-3) * m_h_out / HB2M_EV_NM2),
+            )
             span = min(25.0 / kap, 8.0)
             n = max(50, int(np.ceil(span * density)))
             faces.extend(np.linspace(r_prev, r_prev + span, n + 1)[1:])
             Vc += [Vo] * n
-            mc += [out.mass] * n
+            mc += [mo] * n
         f = np.asarray(faces)
         Vc, mc = np.asarray(Vc), np.asarray(mc)
         rc = 0.5 * (f[1:] + f[:-1])

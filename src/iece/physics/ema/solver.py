@@ -50,6 +50,12 @@ COULOMB_EV_NM = sc.e / (4 * sc.pi * sc.epsilon_0) * 1e9
 BRUS_COEFFICIENT = 1.786
 
 
+#: The interface conditions: BenDaniel-Duke (R and R'/m continuous) or plain (R and R').
+INTERFACES = ("bdd", "plain")
+#: The Coulomb kernels: one volume-averaged dielectric constant, or a layered eps(r).
+COULOMB_KERNELS = ("average", "layered")
+
+
 class NoBoundState(ValueError):
     """A requested state is not bound in the given NC and outside medium."""
 
@@ -85,8 +91,9 @@ class Result:
         }
 
 
-def _levels(V, m, radii, Vo, mo, l, n_states, n_grid):
-    """Lowest ``n_states`` eigenvalues (N, n_states) for every structure; NaN if unbound."""
+def _levels(V, m, radii, Vo, mo, l, n_states, n_grid, bdd=True):
+    """Lowest ``n_states`` eigenvalues (N, n_states) for every structure; NaN if unbound.
+    ``mo`` is the outside mass, a number or (N, 1); ``bdd`` the interface condition."""
     N = V.shape[0]
     vmin = V.min(1)
     if np.isinf(Vo):
@@ -96,7 +103,11 @@ def _levels(V, m, radii, Vo, mo, l, n_states, n_grid):
         )
     else:
         top = np.full(N, Vo)
-    prop = _propagate_s if l == 0 else functools.partial(_propagate_l, l=l)
+    prop = (
+        functools.partial(_propagate_s, bdd=bdd)
+        if l == 0
+        else functools.partial(_propagate_l, l=l, bdd=bdd)
+    )
     frac = np.linspace(0.0, 1.0, n_grid + 1)[1:-1]
     grid = vmin[:, None] + (top - vmin)[:, None] * frac[None, :]
     F, _ = prop(grid, V, m, radii, Vo, mo)
@@ -114,7 +125,8 @@ def _levels(V, m, radii, Vo, mo, l, n_states, n_grid):
         def f(e, idx):
             # find_root drops converged elements: it hands back the matching row indices
             i = idx.astype(np.intp)
-            return prop(e[:, None], V[i], m[i], radii[i], Vo, mo)[0][:, 0]
+            mo_i = mo if np.ndim(mo) == 0 else mo[i]
+            return prop(e[:, None], V[i], m[i], radii[i], Vo, mo_i)[0][:, 0]
 
         res = find_root(
             f, (a, b), args=(rows.astype(float),), tolerances={"xatol": 1e-12, "xrtol": 1e-13}
@@ -141,25 +153,35 @@ def solve(
     n_in: int = 401,
     n_out: int = 150,
     allow_unbound: bool = False,
+    interface: str = "bdd",
+    coulomb: str = "average",
 ) -> Result:
     """Ground electron and hole states (radial quantum number 1, angular momentum ``l``) of
     every structure in the batch, with overlap, surface fraction, Coulomb and 1S-1S energies.
 
     For excited states use :func:`levels`. ``n_grid`` energies bracket the roots; ``n_in`` and
-    ``n_out`` points sample the wavefunctions inside and outside the NC. Raises
-    :class:`NoBoundState` unless ``allow_unbound`` (then NaN).
+    ``n_out`` points sample the wavefunctions inside and outside the NC. ``interface`` is one
+    of :data:`INTERFACES` (``bdd``: R and R'/m continuous; ``plain``: R and R'), ``coulomb``
+    one of :data:`COULOMB_KERNELS`. Raises :class:`NoBoundState` unless ``allow_unbound``
+    (then NaN).
     """
     if not isinstance(l, (int, np.integer)) or l < 0:
         raise ValueError(f"l must be a non-negative integer, got {l!r}")
+    if interface not in INTERFACES:
+        raise ValueError(f"interface must be one of {INTERFACES}, got {interface!r}")
+    if coulomb not in COULOMB_KERNELS:
+        raise ValueError(f"coulomb must be one of {COULOMB_KERNELS}, got {coulomb!r}")
+    bdd = interface == "bdd"
     out = outside_medium(outside)
     s = structure
     shape = s.shape
     radii, sflat = _flat(s)
     carriers = {}
-    for c, Vo in (("e", out.Ve_eV), ("h", out.Vh_eV)):
+    for c in "eh":
         V, m = _layer_params(sflat, c)
-        E = _levels(V, m, radii, Vo, out.mass, l, 1, n_grid)[:, 0]
-        carriers[c] = (E, V, m, Vo)
+        Vo, mo = out.level(c), out.mass(c, m[:, -1:])
+        E = _levels(V, m, radii, Vo, mo, l, 1, n_grid, bdd)[:, 0]
+        carriers[c] = (E, V, m, Vo, mo)
     unbound = np.isnan(carriers["e"][0]) | np.isnan(carriers["h"][0])
     if unbound.any() and not allow_unbound:
         i = int(np.flatnonzero(unbound)[0])
@@ -168,23 +190,23 @@ def solve(
             f" for outer radius {radii[i, -1]:g} nm, total x {float(sflat.total_x[i]):.3g},"
             f" outside medium {out.name!r}"
         )
-    kap = []
+    kap = []  # decay constants outside (inf for a hard wall): they set the outer grid
     for c in "eh":
-        E, V, m, Vo = carriers[c]
-        k = np.sqrt(
-            np.clip((Vo - np.nan_to_num(E, nan=Vo - 1)) * out.mass / HB2M_EV_NM2, 1e-6, None)
-        )
-        kap.append(k)
-    kappa_min = (
-        np.minimum(*kap)[:, None] if np.isfinite(out.Ve_eV) else np.full((len(radii), 1), np.inf)
-    )
+        E, V, m, Vo, mo = carriers[c]
+        if np.isinf(Vo):
+            kap.append(np.full(E.shape, np.inf))
+            continue
+        mo = np.broadcast_to(np.ravel(mo) if np.ndim(mo) else mo, E.shape)
+        depth = Vo - np.nan_to_num(E, nan=Vo - 1)
+        kap.append(np.sqrt(np.clip(depth * mo / HB2M_EV_NM2, 1e-6, None)))
+    kappa_min = np.minimum(*kap)[:, None]
     r_in, r_out = _grid(radii, kappa_min, n_in, n_out)
     r = np.concatenate([r_in, r_out[:, 1:]], 1)
     psi = {}
     for c in "eh":
-        E, V, m, Vo = carriers[c]
+        E, V, m, Vo, mo = carriers[c]
         Eg = np.where(np.isnan(E), V.min(1), E)
-        Rr = _normalized(Eg, V, m, radii, Vo, out.mass, l, r_in, r_out)
+        Rr = _normalized(Eg, V, m, radii, Vo, mo, l, r_in, r_out, bdd)
         psi[c] = np.where(unbound[:, None], np.nan, Rr)
     pe, ph = psi["e"], psi["h"]
     rho_e = 4 * np.pi * r**2 * pe**2
@@ -196,7 +218,8 @@ def solve(
     r_cut = R - a_c / 4
     inside_cut = np.array([np.interp(rc, rr, cc) for rc, rr, cc in zip(r_cut, r, cum)])
     surface = cum[:, -1] - inside_cut
-    coulomb = _coulomb_eV(r, rho_e, rho_h, _eps_eff(sflat))
+    G = green_layered(r, sflat) if coulomb == "layered" else green_average(r, sflat)
+    coulomb = coulomb_eV(r, rho_e, rho_h, G)
     Ee, Eh = carriers["e"][0], carriers["h"][0]
     energy = mat.OUTSIDE_GAP_EV + Ee + Eh - coulomb
 
@@ -227,14 +250,38 @@ def _eps_eff(s: Structure) -> np.ndarray:
     return (vol * eps).sum(-1) / r3[..., -1]
 
 
-def _coulomb_eV(r, rho_e, rho_h, eps):
-    """J = e^2/(4 pi eps0 eps) int int rho_e(r1) rho_h(r2) / max(r1, r2) (radial densities)."""
-    q_e = cumulative_trapezoid(rho_e, r, axis=1, initial=0)
+def _inverse(r):
     with np.errstate(invalid="ignore", divide="ignore"):
-        inv = np.where(r > 0, 1.0 / np.where(r > 0, r, 1.0), 0.0)
-    tail = cumulative_trapezoid((rho_e * inv)[:, ::-1], -r[:, ::-1], axis=1, initial=0)[:, ::-1]
-    kernel = q_e * inv + tail
-    return COULOMB_EV_NM / eps * trapezoid(rho_h * kernel, r, axis=1)
+        return np.where(r > 0, 1.0 / np.where(r > 0, r, 1.0), 0.0)
+
+
+def green_average(r, s: Structure) -> np.ndarray:
+    """``G(r) = 1 / (eps_eff r)`` with one dielectric constant, the volume average of eps_inf
+    over the NC (0 at r = 0, where every radial density vanishes)."""
+    return _inverse(r) / _eps_eff(s)[:, None]
+
+
+def green_layered(r, s: Structure) -> np.ndarray:
+    """The monopole Green's function of a radially layered eps(r), no image terms:
+    ``G(r) = int_r^inf ds / (eps(s) s^2)`` with eps outside the NC equal to the outermost
+    layer's. Piecewise exactly: ``1 / (eps(r) r) + sum_i (1/eps_(i+1) - 1/eps_i) / r_i`` over the
+    inner interfaces ``r_i > r`` (structure batch flattened: ``r`` (N, G))."""
+    radii = s.radius_nm.reshape(-1, s.radius_nm.shape[-1])
+    eps = mat.hgcdse(s.x.reshape(radii.shape))["eps_inf"]
+    layer = (r[:, :, None] >= radii[:, None, :]).sum(-1).clip(0, radii.shape[1] - 1)
+    eps_r = np.take_along_axis(eps, layer, 1)
+    jumps = (1 / eps[:, 1:] - 1 / eps[:, :-1]) * _inverse(radii[:, :-1])  # (N, L-1)
+    inside = r[:, :, None] < radii[:, None, :-1]
+    return _inverse(r) / eps_r + (inside * jumps[:, None, :]).sum(-1)
+
+
+def coulomb_eV(r, rho_e, rho_h, G):
+    """First-order Coulomb term ``J = e^2/(4 pi eps0) int int rho_e(r1) rho_h(r2)
+    G(max(r1, r2))`` for radial densities on the grid ``r`` (N, G) and a Green's function
+    ``G`` on the same grid (:func:`green_average` or :func:`green_layered`)."""
+    q_e = cumulative_trapezoid(rho_e, r, axis=1, initial=0)
+    tail = cumulative_trapezoid((rho_e * G)[:, ::-1], -r[:, ::-1], axis=1, initial=0)[:, ::-1]
+    return COULOMB_EV_NM * trapezoid(rho_h * (q_e * G + tail), r, axis=1)
 
 
 def levels(
@@ -253,6 +300,6 @@ def levels(
     out = outside_medium(outside)
     radii, sflat = _flat(structure)
     V, m = _layer_params(sflat, carrier)
-    Vo = out.Ve_eV if carrier == "e" else out.Vh_eV
-    E = _levels(V, m, radii, Vo, out.mass, l, n_states, n_grid)
+    Vo, mo = out.level(carrier), out.mass(carrier, m[:, -1:])
+    E = _levels(V, m, radii, Vo, mo, l, n_states, n_grid)
     return E.reshape(*structure.shape, n_states)

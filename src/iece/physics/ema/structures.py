@@ -64,11 +64,20 @@ def alloy(diameter_nm, x) -> Structure:
     return Structure((d / 2)[..., None], x[..., None], "alloy")
 
 
-def core_shell(diameter_nm, x) -> Structure:
-    """CdSe core / HgSe shell with total Hg fraction ``x`` = shell volume fraction."""
+#: How the Hg fraction x maps to a core/shell: the shell's volume fraction (x is then the total
+#: Hg fraction) or its thickness fraction (shell thickness = x R).
+GEOMETRIES = ("volume", "thickness")
+
+
+def core_shell(diameter_nm, x, geometry: str = "volume") -> Structure:
+    """CdSe core / HgSe shell: ``x`` is the shell's volume fraction (``geometry="volume"``,
+    core radius ``R (1 - x)^(1/3)``) or its thickness fraction (``"thickness"``, ``R (1 - x)``)."""
+    if geometry not in GEOMETRIES:
+        raise ValueError(f"geometry must be one of {GEOMETRIES}, got {geometry!r}")
     d, x = np.broadcast_arrays(_diameter(diameter_nm), mat.check_fraction(x))
     r = d / 2
-    radii = np.stack([r * np.cbrt(1 - x), r], axis=-1)
+    core = r * np.cbrt(1 - x) if geometry == "volume" else r * (1 - x)
+    radii = np.stack([core, r], axis=-1)
     comp = np.broadcast_to(np.array([0.0, 1.0]), radii.shape)
     return Structure(radii, comp, "core/shell")
 
