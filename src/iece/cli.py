@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from .paper import choices
 from .paper.base import ParameterError
 from .physics import ema
@@ -112,20 +114,85 @@ def cmd_claims(args) -> int:
     return 0 if summary["mismatches"] == 0 else 1
 
 
+_MEDIUM_OPTIONS = ("barrier_e", "barrier_h", "outside_mass_e", "outside_mass_h")
+
+
+def _level(text: str, name: str) -> float:
+    v = float(text)  # accepts "inf"
+    if np.isnan(v) or v == -np.inf:
+        raise ValueError(f"--{name} must be a number of eV or inf, got {text!r}")
+    return v
+
+
+def _mass(text: str, name: str):
+    if text == "m0":
+        return 1.0
+    if text == "own":
+        return None
+    try:
+        v = float(text)
+    except ValueError:
+        raise ValueError(f"--{name} must be m0, own or a mass in m0, got {text!r}") from None
+    if not (np.isfinite(v) and v > 0):
+        raise ValueError(f"--{name} must be m0, own or a mass > 0, got {text!r}")
+    return v
+
+
+def _medium(args) -> ema.Outside:
+    """The outside medium of ``iece ema``: a preset, or the explicit per-carrier options (eV
+    above the common level of the offsets; ``--barrier-e 0 --barrier-h 0`` with m0 is
+    ``reference``)."""
+    explicit = [o for o in _MEDIUM_OPTIONS if getattr(args, o) is not None]
+    if args.outside is not None and explicit:
+        flags = ", ".join("--" + o.replace("_", "-") for o in explicit)
+        raise ValueError(f"--outside cannot be combined with {flags}")
+    if not explicit:
+        return choices.outside(args.outside or "reference")
+    return ema.Outside(
+        "explicit",
+        _level(args.barrier_e or "0", "barrier-e"),
+        _level(args.barrier_h or "0", "barrier-h"),
+        _mass(args.outside_mass_e or "m0", "outside-mass-e"),
+        _mass(args.outside_mass_h or "m0", "outside-mass-h"),
+        note="from the command line",
+    )
+
+
+def _layer_probabilities(res, structure) -> tuple[float, float]:
+    """Electron and hole probability inside the HgSe layer (r_core < r < r_NC; 0 for an alloy)."""
+    radii = structure.radius_nm.reshape(-1)
+    if radii.size < 2:
+        return 0.0, 0.0
+    r = res.r_nm.reshape(-1)
+    inside = (r >= radii[0]) & (r <= radii[-1])
+    return tuple(
+        float(np.trapezoid(np.where(inside, 4 * np.pi * r**2 * psi.reshape(-1) ** 2, 0.0), r))
+        for psi in (res.psi_e, res.psi_h)
+    )
+
+
 def cmd_ema(args) -> int:
     try:
-        build = ema.alloy if args.structure == "alloy" else ema.core_shell
-        res = ema.solve(build(args.diameter_nm, args.x), choices.outside(args.outside))
+        out = _medium(args)
+        if args.structure == "alloy":
+            structure = ema.alloy(args.diameter_nm, args.x)
+        else:
+            structure = ema.core_shell(args.diameter_nm, args.x, args.geometry)
+        res = ema.solve(structure, out, interface=args.interface, coulomb=args.coulomb)
     except ValueError as exc:  # includes NoBoundState
         print(f"iece ema: {exc}", file=sys.stderr)
         return 2
-    out = res.as_dict()
+    result = res.as_dict()
+    result["e_shell_probability"], result["h_shell_probability"] = _layer_probabilities(
+        res, structure
+    )
     if args.json:
-        print(json.dumps(out))
+        print(json.dumps(result))
     else:
         print(
             f"{args.structure}, diameter {args.diameter_nm:g} nm, x = {args.x:g}, "
-            f"outside medium {res.outside.name} ({res.outside.note})"
+            f"outside medium {res.outside.name} ({res.outside.note}), {args.interface} interface, "
+            f"{args.coulomb} Coulomb kernel"
         )
         labels = {
             "energy_eV": "1S-1S energy (eV)",
@@ -134,8 +201,10 @@ def cmd_ema(args) -> int:
             "coulomb_eV": "Coulomb term (eV)",
             "overlap": "overlap (Eq. 2)",
             "surface_fraction_e": "surface electron fraction (Eq. 3)",
+            "e_shell_probability": "electron in the HgSe layer",
+            "h_shell_probability": "hole in the HgSe layer",
         }
-        for k, v in out.items():
+        for k, v in result.items():
             print(f"  {labels[k]:36s} {v:.4f}")
     return 0
 
@@ -176,8 +245,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--outside",
         choices=choices.OUTSIDE_MEDIA,
-        default="reference",
-        help="outside medium (default: reference, the literal reading)",
+        default=None,
+        help="outside medium preset (default: reference, the literal reading)",
+    )
+    p.add_argument(
+        "--barrier-e",
+        metavar="EV",
+        help="electron outside level, eV above the common level of the offsets, or inf (default 0)",
+    )
+    p.add_argument("--barrier-h", metavar="EV", help="hole outside level (eV, or inf; default 0)")
+    p.add_argument(
+        "--outside-mass-e",
+        metavar="m0|own|VALUE",
+        help="electron mass outside (default m0; own: the outermost layer's)",
+    )
+    p.add_argument("--outside-mass-h", metavar="m0|own|VALUE", help="hole mass outside")
+    p.add_argument(
+        "--interface",
+        choices=ema.INTERFACES,
+        default="bdd",
+        help="bdd: R and R'/m continuous; plain: R and R'",
+    )
+    p.add_argument(
+        "--geometry",
+        choices=ema.GEOMETRIES,
+        default="volume",
+        help="core/shell: x is the shell's volume or thickness fraction",
+    )
+    p.add_argument(
+        "--coulomb",
+        choices=ema.COULOMB_KERNELS,
+        default="average",
+        help="Coulomb kernel: volume-averaged eps or layered eps(r)",
     )
     p.add_argument("--json", action="store_true", help="print a JSON object")
     p.set_defaults(func=cmd_ema)

@@ -13,6 +13,8 @@ import math
 import string
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..paper import choices as _choices
 from ..paper import quoted as _quoted
 from .ledger import BOUNDS, Claim, LedgerError
@@ -294,3 +296,36 @@ def headline(s: dict) -> str:
         f"Apart from these: the paper against itself ({cons}); our methods ({meth}); "
         f"{s['not checkable']} not checkable; {s['diagnostics']} model diagnostics."
     )
+
+
+# ----------------------------------------------------------------- the reading search (issue 13)
+def passes(c: Claim, table: dict) -> np.ndarray:
+    """Whether the claim's check (and its conditions) pass for every row of ``table`` (a dict
+    of equal-length arrays named like the claim's results); NaN fails."""
+    v = np.asarray(table[c.result], float)
+    with np.errstate(invalid="ignore"):
+        if c.check == "range":
+            lo, hi = sorted(float(x) for x in c.paper_value)
+            ok = (v >= lo - c.tolerance) & (v <= hi + c.tolerance)
+        elif c.check in BOUNDS:
+            ok = _holds(c.check, v, c.bound, c.tolerance)
+        elif c.check == "abs":
+            ok = np.abs(v - float(c.paper_value)) <= c.tolerance
+        elif c.check == "rel":
+            ok = np.abs(v - float(c.paper_value)) <= c.tolerance * abs(float(c.paper_value))
+        else:
+            raise LedgerError(f"claim {c.id}: check {c.check!r} cannot run over readings")
+        for a in c.conditions:
+            ok = ok & _holds(a.check, np.asarray(table[a.result], float), a.threshold)
+    return np.asarray(ok & np.isfinite(v))
+
+
+def reading_map(claims: list[Claim], table: dict) -> dict[str, np.ndarray]:
+    """claim id -> pass/fail over the readings, for every checkable claim whose numbers the
+    table holds."""
+    return {
+        c.id: passes(c, table)
+        for c in claims
+        if c.check != "not_checkable"
+        and all(n in table for n in (c.result, *(a.result for a in c.conditions)))
+    }

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..paper import choices, fig1c, quoted
-from ..physics import spectra
+from ..physics import ema, spectra
 from . import style
 
 HOUR_S = 3600.0
@@ -463,4 +463,79 @@ def checks_sizing(res):
         ax.plot(ud, ue, "o", mfc="none", color="0.3", label="your data")
     ax.set(xlabel="CdSe diameter (nm)", ylabel="1S-1S energy (eV)")
     ax.legend(frameon=False, fontsize=7)
+    return fig
+
+
+# ----------------------------------------------------------------- the reading search
+def readings_map(res):
+    """Per (geometry, interface): the most EMA claims any reading with those electron and hole
+    levels reproduces (over masses, Coulomb kernels and depletion measures)."""
+    t, count = res.data["table"], res.data["count"]
+    levels = sorted(set(t["level_e_eV"]))
+    labels = ["wall" if np.isinf(v) else f"{v:g}" for v in levels]
+    geoms, faces = ("volume", "thickness"), ("bdd", "plain")
+    fig, axes = plt.subplots(2, 2, figsize=(8.5, 7.2), sharex=True, sharey=True)
+    n_claims = len(res.data["claims"])
+    for (gi, g), (fi, f) in itertools.product(enumerate(geoms), enumerate(faces)):
+        ax = axes[gi, fi]
+        grid = np.full((len(levels), len(levels)), np.nan)
+        sel = (t["geometry"] == g) & (t["interface"] == f)
+        for i, le in enumerate(levels):
+            for j, lh in enumerate(levels):
+                m = sel & (t["level_e_eV"] == le) & (t["level_h_eV"] == lh)
+                grid[j, i] = count[m].max() if m.any() else np.nan
+        im = ax.imshow(grid, origin="lower", cmap="Greys", vmin=0, vmax=n_claims, aspect="auto")
+        for i in range(len(levels)):
+            for j in range(len(levels)):
+                if np.isfinite(grid[j, i]):
+                    v = int(grid[j, i])
+                    ax.text(
+                        i,
+                        j,
+                        str(v),
+                        ha="center",
+                        va="center",
+                        fontsize=6,
+                        color="white" if v > n_claims / 2 else "black",
+                        fontweight="bold" if v == n_claims else "normal",
+                    )
+        ax.set_title(f"x as shell {g}, {f} interface", fontsize=8)
+        ax.set_xticks(range(len(levels)), labels, fontsize=6, rotation=90)
+        ax.set_yticks(range(len(levels)), labels, fontsize=6)
+    fig.supxlabel("electron outside level (eV above the common level of the offsets)", fontsize=8)
+    fig.supylabel("hole outside level (eV)", fontsize=8)
+    fig.colorbar(im, ax=axes, shrink=0.6, label=f"EMA claims reproduced (of {n_claims})")
+    return fig
+
+
+def readings_wavefunctions(res):
+    """Radial densities at 4 nm, x = 0.4: the literal reading and the best one."""
+    from ..paper import readings as rd
+
+    t = res.data["table"]
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
+    for ax, i, title in (
+        (axes[0], res.data["literal"], "literal reading"),
+        (axes[1], res.data["best"], "best reading"),
+    ):
+        out, opts = rd.reading_medium(t, i)
+        s = ema.core_shell(rd.D_FIG2, quoted.X_OVERLAP_FALLS_TO.value, str(t["geometry"][i]))
+        sol = ema.solve(s, out, allow_unbound=True, **opts)
+        r = sol.r_nm
+        for psi, label, ls in ((sol.psi_e, "electron", "-"), (sol.psi_h, "hole", "--")):
+            ax.plot(r, 4 * np.pi * r**2 * psi**2, color="k", ls=ls, label=label)
+        ax.axvline(float(s.radius_nm[0]), color="0.5", ls=":", lw=0.8)
+        ax.axvline(rd.D_FIG2 / 2, color="k", lw=0.8)
+        ax.set(xlabel="radius r (nm)", title=title, xlim=(0, rd.D_FIG2 / 2 + 1))
+        ax.text(
+            0.02,
+            0.97,
+            rd.describe(t, i).replace("; ", "\n"),
+            transform=ax.transAxes,
+            fontsize=5.5,
+            va="top",
+        )
+    axes[0].set_ylabel("$4\\pi r^2|\\psi|^2$ (nm$^{-1}$)")
+    axes[1].legend(frameon=False, loc="upper right")
+    fig.tight_layout()
     return fig

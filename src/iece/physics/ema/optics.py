@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.integrate import trapezoid
+from scipy.integrate import cumulative_trapezoid, trapezoid
 from scipy.optimize import brentq
 
 from .. import materials as mat
@@ -68,15 +68,25 @@ def transitions(
     return sorted(found, key=lambda t: t["energy_eV"])
 
 
+def beyond(r, density, r_cut) -> np.ndarray:
+    """``int_{r_cut}^inf density dr`` along the last axis: the cumulative trapezoid integral
+    interpolated at ``r_cut`` (one per row), so the cut need not fall on a grid point."""
+    r, density = np.asarray(r, float), np.asarray(density, float)
+    cum = cumulative_trapezoid(density, r, axis=-1, initial=0)
+    cut = np.broadcast_to(np.asarray(r_cut, float), r.shape[:-1])[..., None]
+    k = np.clip((r < cut).sum(-1, keepdims=True) - 1, 0, r.shape[-1] - 2)
+    r0, r1 = np.take_along_axis(r, k, -1), np.take_along_axis(r, k + 1, -1)
+    c0, c1 = np.take_along_axis(cum, k, -1), np.take_along_axis(cum, k + 1, -1)
+    at = c0 + (c1 - c0) * np.clip((cut - r0) / (r1 - r0), 0, 1)
+    return (cum[..., -1:] - at)[..., 0]
+
+
 def shell_probability(res: Result) -> tuple[np.ndarray, np.ndarray]:
     """Probability of electron and hole beyond the core radius (innermost layer's outer radius)
     of two-layer structures: ``int_{r_core}^inf 4 pi r^2 psi^2 dr``."""
     r = res.r_nm
-    r_core = res.structure.radius_nm[..., 0][..., None]
-    mask = r >= r_core
-    pe = trapezoid(4 * np.pi * r**2 * res.psi_e**2 * mask, r, axis=-1)
-    ph = trapezoid(4 * np.pi * r**2 * res.psi_h**2 * mask, r, axis=-1)
-    return pe, ph
+    r_core = res.structure.radius_nm[..., 0]
+    return tuple(beyond(r, 4 * np.pi * r**2 * psi**2, r_core) for psi in (res.psi_e, res.psi_h))
 
 
 #: Depletion measures: of the oscillator strength ``1 - (phi/phi_0)^2`` or of the overlap itself.

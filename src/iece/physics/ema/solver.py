@@ -258,7 +258,7 @@ def _inverse(r):
 def green_average(r, s: Structure) -> np.ndarray:
     """``G(r) = 1 / (eps_eff r)`` with one dielectric constant, the volume average of eps_inf
     over the NC (0 at r = 0, where every radial density vanishes)."""
-    return _inverse(r) / _eps_eff(s)[:, None]
+    return _inverse(r) / np.reshape(_eps_eff(s), (-1, 1))
 
 
 def green_layered(r, s: Structure) -> np.ndarray:
