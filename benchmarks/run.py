@@ -59,6 +59,30 @@ def ema_sweep():
 
 
 @bench
+def readings_search():
+    """The reading search (issue 13): the full grid and the fast grid, with the time per
+    one-carrier NC solve (target: >= 2,000 readings in <= 10 s on this 2-core machine)."""
+    from iece.paper import readings
+    from iece.physics import ema
+
+    out = {}
+    for fast in (False, True):
+        t = time.perf_counter()
+        table = readings.scan(fast=fast)
+        dt = time.perf_counter() - t
+        levels = readings.FAST_LEVELS_EV if fast else readings.LEVELS_EV
+        n_media = len(readings._media(levels))
+        n_nc = readings.batch("volume").structure.shape[0]
+        solves = 2 * n_media * n_nc * len(ema.GEOMETRIES) * len(ema.INTERFACES)
+        key = "fast" if fast else "full"
+        out[f"{key}_readings"] = len(table["level_e_eV"])
+        out[f"{key}_s"] = dt
+        out[f"{key}_carrier_solves"] = solves
+        out[f"{key}_ms_per_carrier_solve"] = 1e3 * dt / solves
+    return out
+
+
+@bench
 def runner_overhead():
     """`iece run --force` beyond the notebooks' own execution, and a rerun with nothing changed."""
     from iece.pipeline import runner

@@ -122,15 +122,27 @@ def test_bulk_limit_gap():
     assert float(res.energy_eV) == pytest.approx(mat.bulk_gap_eV(0.5), abs=0.03)
 
 
-def test_calibrated_preset_hits_target():
-    d, target = quoted.DIAMETER_PROTOTYPE_NM.value, quoted.CDSE_1S_EV.value
-    calibrated = choices.outside("calibrated")
-    assert float(ema.solve(ema.alloy(d, 0.0), calibrated).energy_eV) == pytest.approx(
-        target, abs=1e-6
-    )
-    # any other target: the physics takes the target as an argument
-    other = ema.calibrated(4.0, 2.0)
-    assert float(ema.solve(ema.alloy(4.0, 0.0), other).energy_eV) == pytest.approx(2.0, abs=1e-6)
+def test_calibration_hits_a_point_and_fits_a_curve():
+    one = ema.calibrated(4.0, 2.0)  # the physics takes the target as an argument
+    assert float(ema.solve(ema.alloy(4.0, 0.0), one).energy_eV) == pytest.approx(2.0, abs=1e-6)
+    # a curve made by a known shift is fitted back with that shift and no residual
+    d = (2.0, 3.0, 4.0, 5.0)
+    made = ema.solve(ema.alloy(np.array(d), 0.0), ema.Outside("t", 1.2, 1.2)).energy_eV
+    shift, rms = ema.fit_shift_eV(d, tuple(made))
+    assert shift == pytest.approx(1.2, abs=1e-4) and rms < 1e-5
+
+
+def test_calibrated_medium_fits_the_jasieniak_curve_not_the_paper():
+    from iece.physics import sizing
+
+    out = choices.outside("calibrated")
+    d = np.array(choices.CALIBRATION_NM)
+    e = ema.solve(ema.alloy(d, 0.0), out).energy_eV
+    rms = np.sqrt(np.mean((e - sizing.JASIENIAK.energy_eV(list(d))) ** 2))
+    assert rms == pytest.approx(choices.calibration_fit()[1], abs=1e-9) and rms < 0.06
+    # the paper's 2.24 eV at 3.3 nm is not an input any more
+    e33 = float(ema.solve(ema.alloy(quoted.DIAMETER_PROTOTYPE_NM.value, 0.0), out).energy_eV)
+    assert e33 != pytest.approx(quoted.CDSE_1S_EV.value, abs=1e-3)
 
 
 def test_nonlinearity_of_flat_and_straight_curves():

@@ -67,10 +67,8 @@ def test_fig2eg_numbers_match_direct_solves(computed):
     assert res["cdse_3p3nm_energy_eV"] == pytest.approx(float(cdse.energy_eV), abs=1e-12)
     ov = [float(ema.solve(ema.alloy(4.0, x), out).overlap) for x in np.linspace(0, 0.6, 61)]
     assert res["alloy_min_overlap"] == pytest.approx(min(ov), abs=1e-9)
-    # the calibrated medium hits the quoted energy it is calibrated to
-    assert res["cdse_3p3nm_energy_eV__calibrated"] == pytest.approx(
-        quoted.CDSE_1S_EV.value, abs=1e-6
-    )
+    # the calibrated medium is fitted to the sizing curve, and reports how well
+    assert res["calibration_rms_eV"] < res["reference_sizing_rms_eV"]
 
 
 def test_fig2eg_former_booleans_agree_with_their_definitions(computed):

@@ -12,7 +12,7 @@ calculations"; Haus et al. 1993), split by job:
 * :mod:`.reference_fd`: an independent finite-volume solver for the tests and benchmarks only.
 """
 
-from .calibration import calibrated, calibration_shift_eV
+from .calibration import calibrated, calibration_shift_eV, fit_shift_eV, fitted
 from .media import FIXED, Outside, outside_medium
 from .optics import (
     DEPLETION_MEASURES,
@@ -58,6 +58,8 @@ __all__ = [
     "alloy",
     "calibrated",
     "calibration_shift_eV",
+    "fit_shift_eV",
+    "fitted",
     "composition_for_energy",
     "core_shell",
     "depletion",
