@@ -139,3 +139,20 @@ def test_bad_arguments():
         L.fit_decay(-np.ones(64), inst)
     with pytest.raises(ValueError, match="longer than the laser period"):
         L.Instrument(n_channels=4096, dt_ns=0.1, rep_rate_MHz=20.0)
+
+
+def test_window_slightly_longer_than_the_period_is_accepted_with_a_note():
+    """A real instrument: 4096 x 27.435 ps (112.37 ns) at 8.9 MHz (112.36 ns) is 0.01 % long."""
+    inst = L.Instrument(n_channels=4096, dt_ns=0.027435, rep_rate_MHz=8.9)
+    assert "longer than the stated period" in inst.note
+    assert L.Instrument(n_channels=4096, dt_ns=0.02, rep_rate_MHz=8.9).note == ""
+    with pytest.raises(ValueError, match=r"largest repetition rate that fits is 8\.7\d* MHz"):
+        L.Instrument(n_channels=4096, dt_ns=0.028, rep_rate_MHz=8.9)  # 2.1 % too long
+
+
+def test_unweighted_statistic_recovers_the_lifetime_with_errors():
+    inst = L.Instrument(n_channels=512, dt_ns=0.1, rep_rate_MHz=10.0)
+    data = L.simulate(inst, [3.8], [1.0], total_counts=2e5, seed=3)
+    fit = L.fit_decay(data, inst, n_components=1, statistic="unweighted")
+    assert np.isfinite(fit.stderr("tau1")) and fit.stderr("tau1") > 0
+    assert abs(fit.value("tau1") - 3.8) < 4 * fit.stderr("tau1")

@@ -86,6 +86,8 @@ def compute(**params) -> FigureResult:
         for k in ("tau_amp", "tau_int"):
             res.add(f"{k}_ns", ufit.value(k), "ns", stderr=ufit.stderr(k), provenance="user")
         res.data["user"] = (uinst, counts, ufit)
+        if uinst.note:
+            res.notes["user_instrument"] = f"Note: {uinst.note}."
 
     fits, sims = {}, {}
     for i, (key, d) in enumerate(PAPER_DECAYS.items()):

@@ -32,7 +32,14 @@ import lmfit
 import numpy as np
 from scipy import fft
 
-STATISTICS = ("poisson", "least_squares")
+#: Fit statistics. ``poisson``: maximum likelihood (deviance residuals), right for photon counts
+#: at any level; ``least_squares``: Pearson-weighted by the counts, close to Poisson only at
+#: high counts (biased low at few counts); ``unweighted``: plain least squares with the
+#: covariance scaled by the residual (what LifeFit does), for data that are not raw counts.
+STATISTICS = ("poisson", "least_squares", "unweighted")
+#: A histogram window may exceed the laser period by this fraction (rep rates are quoted to 2-3
+#: digits); it is then treated as one period.
+WINDOW_TOLERANCE = 0.01
 
 
 # ----------------------------------------------------------------------------- model
@@ -125,11 +132,25 @@ class Instrument:
             raise ValueError(f"dt_ns must be > 0, got {self.dt_ns}")
         if not 0.01 <= self.rep_rate_MHz <= 1000:
             raise ValueError(f"rep_rate_MHz must be in [0.01, 1000], got {self.rep_rate_MHz}")
-        if self.n_channels * self.dt_ns > self.period_ns * (1 + 1e-9):
+        window = self.n_channels * self.dt_ns
+        if window > self.period_ns * (1 + WINDOW_TOLERANCE):
             raise ValueError(
-                f"the histogram ({self.n_channels} x {self.dt_ns} ns) is longer than the laser "
-                f"period ({self.period_ns:g} ns at {self.rep_rate_MHz} MHz)"
+                f"the histogram ({self.n_channels} x {self.dt_ns:g} ns = {window:g} ns) is longer "
+                f"than the laser period ({self.period_ns:g} ns at {self.rep_rate_MHz:g} MHz) by "
+                f"more than {WINDOW_TOLERANCE:.0%}: the largest repetition rate that fits is "
+                f"{1e3 / window:.4g} MHz"
             )
+
+    @property
+    def note(self) -> str:
+        """Why the instrument was taken as it was (empty when nothing needed saying)."""
+        excess = self.n_channels * self.dt_ns / self.period_ns - 1
+        if excess > 1e-9:
+            return (
+                f"the histogram window is {100 * excess:.3g}% longer than the stated period "
+                f"({self.period_ns:g} ns); within {WINDOW_TOLERANCE:.0%}, it is taken as one period"
+            )
+        return ""
 
     @classmethod
     def from_channels(
@@ -334,12 +355,14 @@ def fit_decay(
         def resid(p):
             return _deviance_residuals(d, curve(p))
     else:
-        w = 1 / np.sqrt(np.maximum(d, 1.0))
+        w = 1 / np.sqrt(np.maximum(d, 1.0)) if statistic == "least_squares" else 1.0
 
         def resid(p):
             return (d - curve(p)) * w
 
-    mini = lmfit.Minimizer(resid, params, scale_covar=False, nan_policy="raise")
+    # with no noise model the residual sets the scale of the errors (unweighted only)
+    scale = statistic == "unweighted"
+    mini = lmfit.Minimizer(resid, params, scale_covar=scale, nan_policy="raise")
     res = mini.minimize(method="leastsq")
     return DecayFit(res, n_components, statistic, curve(res.params), d, inst)
 
