@@ -148,7 +148,7 @@ def test_parameters_change_the_hash_and_are_recorded(fx):
     results = json.loads(proj.results_file.read_text())
     assert results["figures"]["ok"]["parameters"]["scale"] == 3.0
     assert results["figures"]["ok"]["paper_defaults"] is False
-    assert results["schema_version"] == 2
+    assert results["schema_version"] == 3
     assert results["figures"]["ok"]["results"]["scaled"]["value"] == 9.0
 
 
@@ -197,3 +197,33 @@ def test_claims_command_exit_status(fx, capsys):
         assert "| fixture-scaled |" in capsys.readouterr().out
     finally:
         proj.claims_file.write_text(text)
+
+
+def test_results_are_byte_identical_across_checkouts_apart_from_the_run_stamp(tmp_path):
+    """Two checkouts at different paths, same inputs: the same results.json but for timings."""
+    texts = []
+    for name in ("a", "b"):
+        root = tmp_path / name / "project"
+        shutil.copytree(FIXTURE, root)
+        (root / "notebooks" / "bad.ipynb").unlink()
+        runner.run(runner.Project(root), progress=False)
+        data = json.loads((root / "build" / "results.json").read_text())
+        assert set(data["run_stamp"]) == {"runtime_s"}
+        data.pop("run_stamp")
+        texts.append(json.dumps(data, indent=1))
+    assert texts[0] == texts[1]
+    assert str(tmp_path) not in texts[0]
+
+
+def test_run_stamp_shows_versions_that_differ_from_the_lock(fx):
+    from iece.report.render import lock_differences
+
+    proj, _ = fx
+    lock = proj.root / "constraints.txt"
+    lock.write_text("# pinned\nnumpy==0.0.1\n")
+    try:
+        assert lock_differences(proj, {"numpy": "2.0", "scipy": "1.0"}) == [
+            "numpy 2.0 (lock 0.0.1)"
+        ]
+    finally:
+        lock.unlink()

@@ -1,10 +1,11 @@
 """The format of ``build/results.json``: the one place it is defined, used by the writer
 (:mod:`iece.pipeline.runner`) and the readers (:mod:`iece.pipeline.ledger`, the report).
 
-Schema version 2::
+Schema version 3::
 
     {
-      "schema_version": 2,
+      "schema_version": 3,
+      "run_stamp": {"runtime_s": {"fig2eg": 3.2, ...}},   # the only part that varies
       "figures": {
         "<figure id>": {
           "title": "Fig. 2e-g, ...",
@@ -13,7 +14,6 @@ Schema version 2::
           "paper_defaults": true,                       # all paper parameters at their defaults
           "status": "ok",                               # "ok" | "failed"
           "error": "",
-          "runtime_s": 3.2,
           "hash": "<sha256 of the run's inputs>",
           "results": {
             "<name>": {"value": 0.97, "unit": "1", "stderr": null,
@@ -27,9 +27,11 @@ Schema version 2::
       }
     }
 
-``unit`` is always present: ``"1"`` for a dimensionless number, ``""`` for a string or a
-yes/no value. ``value`` is a number, a bool, a string, a list or ``null`` (NaN is stored as
-``null``). ``provenance`` is one of :data:`PROVENANCES`. Paths are relative to the project.
+Two runs with the same inputs, in any checkout, write byte-identical files apart from
+``run_stamp`` (timings). ``unit`` is always present: ``"1"`` for a dimensionless number,
+``""`` for a string or a yes/no value. ``value`` is a number, a bool, a string, a list or
+``null`` (NaN is stored as ``null``). ``provenance`` is one of :data:`PROVENANCES`. Paths are
+relative to the project.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Where a number comes from (``user``: the user's own data file; never enters the ledger).
 PROVENANCES = ("computed", "simulated", "quoted", "literature", "user")
 
@@ -107,7 +109,6 @@ class FigureRun:
     paper_defaults: bool
     status: str
     error: str = ""
-    runtime_s: float = 0.0
     hash: str = ""
     results: dict[str, Record] = field(default_factory=dict)
     figures: list[FigureFile] = field(default_factory=list)
@@ -134,9 +135,11 @@ class Results:
     """The content of ``build/results.json``: one :class:`FigureRun` per figure id."""
 
     figures: dict[str, FigureRun] = field(default_factory=dict)
+    #: What may differ between two runs with the same inputs: ``{"runtime_s": {id: s}}``.
+    run_stamp: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
-        body = {"schema_version": SCHEMA_VERSION}
+        body = {"schema_version": SCHEMA_VERSION, "run_stamp": self.run_stamp}
         body["figures"] = {k: v.to_dict() for k, v in self.figures.items()}
         return json.dumps(body, indent=1)
 
@@ -152,7 +155,8 @@ class Results:
                 f"{where} has schema_version {version!r}, this iece writes {SCHEMA_VERSION};"
                 " rerun `iece run --force`"
             )
-        return cls({k: FigureRun.from_dict(k, v) for k, v in data["figures"].items()})
+        figures = {k: FigureRun.from_dict(k, v) for k, v in data["figures"].items()}
+        return cls(figures, data.get("run_stamp", {}))
 
     @classmethod
     def load(cls, path) -> Results:

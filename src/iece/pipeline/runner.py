@@ -277,7 +277,6 @@ def _execute(job: Job) -> Outcome:
         paper_defaults=job.paper_defaults,
         status=status,
         error=error,
-        runtime_s=round(runtime, 3),
         hash=job.hash,
         results=results,
         figures=figures,
@@ -394,12 +393,16 @@ def run(
                 pool.shutdown()
 
     results = previous
+    runtimes = results.run_stamp.setdefault("runtime_s", {})
     for fig, _, _ in planned:
         o = outcomes[fig.id]
         results.figures[fig.id] = o.entry
+        if o.status != "cached":
+            runtimes[fig.id] = round(o.runtime_s, 3)
         if o.status == "ok":
             atomic_write_text(cache_dir / f"{fig.id}.json", json.dumps({"hash": o.entry.hash}))
     known = discover(project)
     results.figures = {k: results.figures[k] for k in known if k in results.figures}
+    results.run_stamp["runtime_s"] = {k: runtimes[k] for k in known if k in runtimes}
     atomic_write_text(project.results_file, results.to_json())
     return {fig.id: outcomes[fig.id] for fig, _, _ in planned}

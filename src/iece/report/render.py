@@ -119,6 +119,24 @@ def _git(root: Path, *args: str) -> str:
         return ""
 
 
+def lock_differences(project, found: dict) -> list[str]:
+    """Installed versions that differ from the project's ``constraints.txt`` (the pinned
+    environment), as ``name installed (lock pinned)``."""
+    lock = project.root / "constraints.txt"
+    if not lock.is_file():
+        return []
+    pins = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.strip().partition("==")
+        if sep and not name.startswith("#"):
+            pins[name.lower().replace("_", "-")] = version
+    return [
+        f"{k} {v} (lock {pins[k.lower()]})"
+        for k, v in found.items()
+        if k.lower() in pins and pins[k.lower()] != v
+    ]
+
+
 def run_stamp(project) -> dict:
     commit = _git(project.root, "rev-parse", "--short", "HEAD") or "unknown"
     dirty = bool(_git(project.root, "status", "--porcelain", "--untracked-files=no"))
@@ -126,7 +144,8 @@ def run_stamp(project) -> dict:
         "commit": commit,
         "dirty": dirty,
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "versions": versions(),
+        "versions": (found := versions()),
+        "lock_differences": lock_differences(project, found),
     }
 
 
@@ -184,6 +203,7 @@ def render_index(project, results) -> Path:
         gallery=gallery,
         stamp=run_stamp(project),
         results=results.figures,
+        runtimes=results.run_stamp.get("runtime_s", {}),
         mismatches=summary.get("mismatches", 0),
         summary=summary,
         headline=headline,
