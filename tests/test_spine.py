@@ -141,15 +141,27 @@ def test_cache_hit_then_miss_when_package_changes(fx, monkeypatch, tmp_path):
     assert runner.run(proj, ["ok"], progress=False)["ok"].status == "ok"
 
 
-def test_parameters_change_the_hash_and_are_recorded(fx):
+def test_user_run_is_kept_apart(fx, capsys):
+    """A run with other than the paper's parameters writes under build/runs and report/runs;
+    the paper's results, the claims and the dashboard stay as they were."""
     proj, _ = fx
-    out = runner.run(proj, ["ok"], {"scale": "3"}, progress=False)
+    build(proj, ["ok"], progress=False)
+    paper_before = proj.results_file.read_bytes()
+    out = build(proj, ["ok"], {"scale": "3"}, progress=False)
     assert out["ok"].status == "ok"
-    results = json.loads(proj.results_file.read_text())
-    assert results["figures"]["ok"]["parameters"]["scale"] == 3.0
-    assert results["figures"]["ok"]["paper_defaults"] is False
+    assert proj.results_file.read_bytes() == paper_before  # the paper's run is untouched
+    (run_dir,) = (proj.build / "runs").iterdir()
+    assert run_dir.name.startswith("ok-")
+    results = json.loads((run_dir / "results.json").read_text())
     assert results["schema_version"] == 3
-    assert results["figures"]["ok"]["results"]["scaled"]["value"] == 9.0
+    entry = results["figures"]["ok"]
+    assert entry["parameters"]["scale"] == 3.0 and entry["paper_defaults"] is False
+    assert entry["results"]["scaled"]["value"] == 9.0
+    assert (proj.report / "runs" / f"{run_dir.name}.html").is_file()
+    index = (proj.report / "index.html").read_text()
+    assert 'id="user-runs"' in index and "scale=3.0" in index
+    assert cli.main(["--root", str(proj.root), "claims"]) == 0
+    capsys.readouterr()
 
 
 def test_fast_flag_reaches_notebook(fx):

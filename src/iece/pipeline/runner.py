@@ -35,6 +35,7 @@ from tqdm.auto import tqdm
 from ..io import atomic_write_text
 from . import params as _params
 from . import results as _results
+from .results import Results
 
 DEPENDENCIES = (
     "numpy",
@@ -80,6 +81,50 @@ class Project:
     @property
     def claims_file(self) -> Path:
         return self.root / "data" / "claims.toml"
+
+    def place(self, figure_id: str, paper: bool, input_hash: str) -> Place:
+        """Where a run's outputs go. A paper run (the paper's parameters) updates
+        ``build/results.json``, ``figures/`` and ``report/<id>.html``; any other run is a user
+        run and writes only under ``build/runs/<id>-<hash>/`` and ``report/runs/``, so it never
+        replaces the paper's results."""
+        if paper:
+            return Place(
+                figure_id,
+                self.results_file,
+                self.build / "executed" / f"{figure_id}.ipynb",
+                self.figures,
+                self.report / f"{figure_id}.html",
+                self.build / "cache" / f"{figure_id}.json",
+            )
+        run_id = f"{figure_id}-{input_hash[:8]}"
+        base = self.build / "runs" / run_id
+        return Place(
+            run_id,
+            base / "results.json",
+            base / "executed.ipynb",
+            base / "figures",
+            self.report / "runs" / f"{run_id}.html",
+            base / "cache.json",
+        )
+
+    def user_runs(self) -> dict[str, Results]:
+        """The user runs on disk, by run id."""
+        return {
+            p.parent.name: Results.load(p)
+            for p in sorted((self.build / "runs").glob("*/results.json"))
+        }
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one run's outputs go (see :meth:`Project.place`)."""
+
+    run_id: str
+    results: Path
+    executed: Path
+    figures: Path
+    page: Path
+    cache: Path
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -199,6 +244,7 @@ class Job:
     hash: str
     kernel: str
     project: Project
+    place: Place
     on_page: Callable | None = None
 
 
@@ -234,16 +280,16 @@ def _execute(job: Job) -> Outcome:
     """Run one notebook (in a worker process) and hand the executed notebook to ``on_page``."""
     import papermill as pm
 
-    fig, proj = job.figure, job.project
+    fig, proj, place = job.figure, job.project, job.place
     t0 = time.perf_counter()
-    executed = proj.build / "executed" / f"{fig.id}.ipynb"
+    executed = place.executed
     executed.parent.mkdir(parents=True, exist_ok=True)
-    tmp_nb = executed.with_name(f".{fig.id}.{os.getpid()}.ipynb")
-    rec_file = proj.build / "records" / f"{fig.id}.{os.getpid()}.jsonl"
+    tmp_nb = executed.with_name(f".{executed.stem}.{os.getpid()}.ipynb")
+    rec_file = proj.build / "records" / f"{place.run_id}.{os.getpid()}.jsonl"
     rec_file.parent.mkdir(parents=True, exist_ok=True)
     rec_file.unlink(missing_ok=True)
     os.environ["IECE_RECORDS_FILE"] = str(rec_file)
-    os.environ["IECE_FIGURES_DIR"] = str(proj.figures)
+    os.environ["IECE_FIGURES_DIR"] = str(place.figures)
     os.environ["IECE_FIGURE_ID"] = fig.id
     # the kernel must draw figures inline into the page, whatever the runner itself uses
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -284,9 +330,10 @@ def _execute(job: Job) -> Outcome:
     try:
         if tmp_nb.is_file():
             if job.on_page is not None:
-                job.on_page(tmp_nb, proj.report / f"{fig.id}.html", fig, entry)
-            target = executed if status == "ok" else executed.with_name(f"{fig.id}.failed.ipynb")
-            os.replace(tmp_nb, target)
+                place.page.parent.mkdir(parents=True, exist_ok=True)
+                job.on_page(tmp_nb, place.page, fig, entry)
+            failed = executed.with_name(f"{executed.stem}.failed.ipynb")
+            os.replace(tmp_nb, executed if status == "ok" else failed)
     except Exception:  # noqa: BLE001
         entry.status = status = "failed"
         entry.error = error = error or traceback.format_exc()
@@ -350,26 +397,24 @@ def run(
     Returns each figure's :class:`Outcome`."""
     planned = plan(project, figure_ids, overrides or {}, fast)
     kernel = ensure_kernel(project)
-    cache_dir = project.build / "cache"
-    previous = load_results(project)
     outcomes: dict[str, Outcome] = {}
     todo: list[Job] = []
+    places = {}
     for fig, values, paper in planned:
         h = input_hash(project, fig, values)
-        cache = cache_dir / f"{fig.id}.json"
-        cached = json.loads(cache.read_text()) if cache.is_file() else {}
-        page = project.report / f"{fig.id}.html"
-        last = previous.figures.get(fig.id)
+        place = places[fig.id] = project.place(fig.id, paper, h)
+        cached = json.loads(place.cache.read_text()) if place.cache.is_file() else {}
+        last = Results.load(place.results).figures.get(fig.id)
         if (
             not force
             and cached.get("hash") == h
             and last
             and last.status == "ok"
-            and (page.is_file() or on_page is None)
+            and (place.page.is_file() or on_page is None)
         ):
             outcomes[fig.id] = Outcome(fig.id, "cached", last)
         else:
-            todo.append(Job(fig, values, paper, h, kernel, project, on_page))
+            todo.append(Job(fig, values, paper, h, kernel, project, place, on_page))
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
@@ -392,17 +437,20 @@ def run(
             if pool is not None:
                 pool.shutdown()
 
-    results = previous
-    runtimes = results.run_stamp.setdefault("runtime_s", {})
-    for fig, _, _ in planned:
-        o = outcomes[fig.id]
-        results.figures[fig.id] = o.entry
-        if o.status != "cached":
-            runtimes[fig.id] = round(o.runtime_s, 3)
-        if o.status == "ok":
-            atomic_write_text(cache_dir / f"{fig.id}.json", json.dumps({"hash": o.entry.hash}))
     known = discover(project)
-    results.figures = {k: results.figures[k] for k in known if k in results.figures}
-    results.run_stamp["runtime_s"] = {k: runtimes[k] for k in known if k in runtimes}
-    atomic_write_text(project.results_file, results.to_json())
+    for target in sorted({p.results for p in places.values()}):
+        results = Results.load(target)
+        runtimes = results.run_stamp.setdefault("runtime_s", {})
+        for fig, _, _ in planned:
+            o, place = outcomes[fig.id], places[fig.id]
+            if place.results != target:
+                continue
+            results.figures[fig.id] = o.entry
+            if o.status != "cached":
+                runtimes[fig.id] = round(o.runtime_s, 3)
+            if o.status == "ok":
+                atomic_write_text(place.cache, json.dumps({"hash": o.entry.hash}))
+        results.figures = {k: results.figures[k] for k in known if k in results.figures}
+        results.run_stamp["runtime_s"] = {k: runtimes[k] for k in known if k in runtimes}
+        atomic_write_text(target, results.to_json())
     return {fig.id: outcomes[fig.id] for fig, _, _ in planned}

@@ -206,7 +206,11 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
             out.append(Evaluated(c, "not checkable", explanation=text))
             continue
         if fig is None or fig.status != "ok":
-            why = "not run" if fig is None else f"its last run {fig.status}: {fig.error}"
+            why = (
+                f"not run with the paper's parameters yet: `iece run {c.figure}`"
+                if fig is None
+                else f"its last run {fig.status}: {fig.error}"
+            )
             out.append(Evaluated(c, "missing", problems=[f"{c.figure}: {why}"]))
             continue
         if not fig.paper_defaults:

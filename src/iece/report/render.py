@@ -165,6 +165,13 @@ def render_index(project, results) -> Path:
         summary = verdicts.summary(evaluated)
         headline = verdicts.headline(summary)
     figs = discover(project)
+    user_runs = []
+    for run_id, rr in project.user_runs().items():
+        for fid, entry in rr.figures.items():
+            fig = figs.get(fid)
+            defaults = fig.parameters.defaults() if fig else {}
+            changed = {k: v for k, v in entry.parameters.items() if defaults.get(k, v) != v}
+            user_runs.append({"run_id": run_id, "figure": fid, "entry": entry, "changed": changed})
     gallery = []
     for fid, fig in figs.items():
         entry = results.figures.get(fid)
@@ -204,6 +211,7 @@ def render_index(project, results) -> Path:
         stamp=run_stamp(project),
         results=results.figures,
         runtimes=results.run_stamp.get("runtime_s", {}),
+        user_runs=user_runs,
         mismatches=summary.get("mismatches", 0),
         summary=summary,
         headline=headline,
