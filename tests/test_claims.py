@@ -371,3 +371,8 @@ def test_report_dashboard_lists_claims(figure_run):
     assert "independent checks:" in html and 'id="diagnostics"' in html
     for c in ENTRIES:
         assert f'id="claim-{c.id}"' in html
+    quotes = re.findall(r'<span class="quote">(.*?)</span><br>', html, re.S)
+    assert len(quotes) == len(CLAIMS)
+    for q in quotes:  # rendered: no raw TeX or markdown reaches the reader
+        text = re.sub(r"<math.*?</math>", "", q, flags=re.S)
+        assert not re.search(r"\$|\\sim|\*\*|_\{|\^\{", text), text

@@ -17,6 +17,7 @@ import subprocess
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from ..io import atomic_write_text
 from ..paper import choices
@@ -74,6 +75,38 @@ def latex_to_mathml(text: str) -> str:
     render natively and offline."""
     text = _BLOCK.sub(lambda m: _tex(m.group(1), "block"), text)
     return _INLINE.sub(lambda m: _tex(m.group(1)), text)
+
+
+#: Bare TeX macros that appear in the paper's text outside $...$, and what a reader should see.
+_MACROS = {"\\sim": "∼ ", "\\geq": "≥ ", "\\leq": "≤ ", "\\times": "× ", "\\%": "%"}
+_SUBSUP = re.compile(r"([_^])(\{([^{}]*)\}|([A-Za-z0-9]))")
+
+
+def render_quote(text: str) -> Markup:
+    """The paper's raw text (as the ledger keeps it for verification) as reader-friendly HTML:
+    ``$...$`` to MathML, ``**bold**`` and ``*italic*``, bare macros such as ``\\sim`` to
+    symbols, and ``_x``, ``_{1-x}``, ``^{2+}`` to sub- and superscripts."""
+    parts = re.split(r"(\$[^$]+\$)", text)
+    out = []
+    for part in parts:
+        if len(part) > 2 and part.startswith("$") and part.endswith("$"):
+            out.append(_tex(part[1:-1]))
+            continue
+        h = html.escape(part)
+        for macro, symbol in _MACROS.items():
+            tail = r"(?![A-Za-z]) ?" if macro[-1].isalpha() else ""
+            h = re.sub(re.escape(macro) + tail, symbol, h)
+        h = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", h)
+        h = re.sub(r"\*(.+?)\*", r"<em>\1</em>", h)
+        h = _SUBSUP.sub(
+            lambda m: (
+                f"<{'sub' if m.group(1) == '_' else 'sup'}>{m.group(3) or m.group(4)}"
+                f"</{'sub' if m.group(1) == '_' else 'sup'}>"
+            ),
+            h,
+        )
+        out.append(h)
+    return Markup("".join(out))
 
 
 def badges(provenance: str) -> str:
@@ -199,6 +232,7 @@ def render_index(project, results) -> Path:
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
     env.filters["fmt"] = ledger.fmt_value
+    env.filters["quote"] = render_quote
     page = env.get_template("index.html.j2").render(
         claims=claims,
         by_figure=by_figure,
