@@ -376,3 +376,13 @@ def test_report_dashboard_lists_claims(figure_run):
     for q in quotes:  # rendered: no raw TeX or markdown reaches the reader
         text = re.sub(r"<math.*?</math>", "", q, flags=re.S)
         assert not re.search(r"\$|\\sim|\*\*|_\{|\^\{", text), text
+
+
+def test_pages_carry_no_warning_or_stderr_text(figure_run):
+    """No stderr stream or Python warning reaches a page (issue 14, item 4)."""
+    proj, _, _ = figure_run
+    for page in sorted(proj.report.glob("*.html")):
+        html = page.read_text()
+        assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html, page.name
+        assert not re.search(r"\w+Warning:", html), page.name
+        assert str(ROOT) not in html and "site-packages" not in html, page.name
