@@ -18,6 +18,7 @@ from .paper.base import ParameterError
 from .physics import ema
 from .pipeline import ledger, verdicts
 from .pipeline.results import ResultsError
+from .pipeline.runner import BusyError
 
 
 def _project(args):
@@ -56,6 +57,12 @@ def cmd_run(args) -> int:
             progress=not args.quiet,
         )
     except ParameterError as exc:
+        print(f"iece run: {exc}", file=sys.stderr)
+        return 2
+    except BusyError as exc:
+        print(f"iece run: {exc}", file=sys.stderr)
+        return 3
+    except (ledger.LedgerError, ResultsError) as exc:
         print(f"iece run: {exc}", file=sys.stderr)
         return 2
     failed = [o for o in outcomes.values() if o.status == "failed"]
@@ -285,7 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(
+            "\niece: interrupted; finished notebooks kept their outputs, the rest run next time",
+            file=sys.stderr,
+        )
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,13 +12,31 @@ the arrays the plots draw.
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Where a number comes from; see :mod:`iece.pipeline.results`.
 PROVENANCES = ("computed", "simulated", "quoted", "literature", "user")
 KINDS = ("int", "float", "bool", "str", "path", "int?", "float?")
+
+
+def md_escape(text) -> str:
+    """``text`` from a user file or path, safe in Markdown: HTML escaped, pipes and backticks
+    neutral, so it can neither inject markup nor break out of a table cell or code span."""
+    return html.escape(str(text)).replace("|", "&#124;").replace("`", "&#96;")
+
+
+def md_code(text) -> str:
+    """``text`` (a user's file name) as a Markdown code span whose fence is longer than any
+    run of backticks inside it (CommonMark), so the name cannot close it; markup inside a
+    code span is shown, never interpreted."""
+    text = str(text).replace("\n", " ")
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if longest else f"{fence}{text}{fence}"
 
 
 class ParameterError(ValueError):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import io
 from . import choices, literature, quoted
-from .base import FAST, FigureResult, ParameterError, Params, number, path
+from .base import FAST, FigureResult, ParameterError, Params, md_code, number, path
 
 #: The default comparison set, relative to the project root.
 DATASET = Path("data/literature/ir_nanocrystals.csv")
@@ -85,7 +85,8 @@ def compute(root=".", **params) -> FigureResult:
         source=source.name if user else str(DATASET),
     )
     res.notes["dataset"] = (
-        f"**{len(rows)} rows** from `{res.data['source']}`. Coverage: {cov['with_values']} of the "
+        f"**{len(rows)} rows** from {md_code(res.data['source'])}. Coverage: "
+        f"{cov['with_values']} of the "
         f"{cov['cited']} references the paper cites for Fig. 5f-g have a public value here."
     )
     return res

@@ -164,4 +164,6 @@ class Results:
         path = Path(path)
         if not path.is_file():
             return cls()
-        return cls.from_json(path.read_text(encoding="utf-8"), where=str(path.name))
+        return cls.from_json(
+            path.read_text(encoding="utf-8"), where=f"{path.parent.name}/{path.name}"
+        )

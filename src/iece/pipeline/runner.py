@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import filelock
 from tqdm.auto import tqdm
 
 from ..io import atomic_write_text
 from . import params as _params
 from . import results as _results
-from .results import Results
+from .results import Results, ResultsError
 
 DEPENDENCIES = (
     "numpy",
@@ -110,8 +111,9 @@ class Project:
     def user_runs(self) -> dict[str, Results]:
         """The user runs on disk, by run id."""
         return {
-            p.parent.name: Results.load(p)
+            p.parent.name: results
             for p in sorted((self.build / "runs").glob("*/results.json"))
+            if (results := _generated(p)) is not None
         }
 
 
@@ -376,6 +378,33 @@ def plan(
     return out
 
 
+class BusyError(RuntimeError):
+    """Another ``iece run`` holds the project's build folder."""
+
+
+def _generated(path: Path) -> Results | None:
+    """A results file this package wrote, or None if it is damaged or from another schema
+    (it is regenerated, never trusted)."""
+    try:
+        return Results.load(path)
+    except (ResultsError, OSError, UnicodeDecodeError, KeyError, AttributeError):
+        return None
+
+
+def _outputs_exist(place: Place, entry, on_page) -> bool:
+    """Every output the cache entry claims is on disk: executed notebook, page, figure files."""
+    files = [place.executed] + [place.figures / f for item in entry.figures for f in item.files]
+    if on_page is not None:
+        files.append(place.page)
+    return all(f.is_file() for f in files)
+
+
+def lock(project: Project, timeout_s: float = 0) -> filelock.FileLock:
+    """The build folder's lock: one ``iece run`` at a time per project."""
+    project.build.mkdir(parents=True, exist_ok=True)
+    return filelock.FileLock(str(project.build / ".lock"), timeout=timeout_s)
+
+
 def load_results(project: Project) -> _results.Results:
     """The typed content of ``build/results.json`` (empty if there is none)."""
     return _results.Results.load(project.results_file)
@@ -396,6 +425,17 @@ def run(
     ``on_page(executed_notebook, page_path, figure, entry)`` renders each executed notebook.
     Returns each figure's :class:`Outcome`."""
     planned = plan(project, figure_ids, overrides or {}, fast)
+    try:
+        with lock(project):
+            return _run(project, planned, jobs, force, progress, on_page)
+    except filelock.Timeout:
+        raise BusyError(
+            f"another `iece run` is using {project.build.name}/ (lock file "
+            f"{project.build.name}/.lock); wait for it to finish, then run again"
+        ) from None
+
+
+def _run(project, planned, jobs, force, progress, on_page) -> dict[str, Outcome]:
     kernel = ensure_kernel(project)
     outcomes: dict[str, Outcome] = {}
     todo: list[Job] = []
@@ -403,14 +443,19 @@ def run(
     for fig, values, paper in planned:
         h = input_hash(project, fig, values)
         place = places[fig.id] = project.place(fig.id, paper, h)
-        cached = json.loads(place.cache.read_text()) if place.cache.is_file() else {}
-        last = Results.load(place.results).figures.get(fig.id)
+        try:
+            cached = json.loads(place.cache.read_text()) if place.cache.is_file() else {}
+        except (OSError, ValueError):
+            cached = {}  # a damaged cache file: run again
+        last = (_generated(place.results) or Results()).figures.get(fig.id)
         if (
             not force
+            and isinstance(cached, dict)
             and cached.get("hash") == h
             and last
             and last.status == "ok"
-            and (place.page.is_file() or on_page is None)
+            and last.hash == h
+            and _outputs_exist(place, last, on_page)
         ):
             outcomes[fig.id] = Outcome(fig.id, "cached", last)
         else:
@@ -439,7 +484,7 @@ def run(
 
     known = discover(project)
     for target in sorted({p.results for p in places.values()}):
-        results = Results.load(target)
+        results = _generated(target) or Results()  # a damaged file is rebuilt
         runtimes = results.run_stamp.setdefault("runtime_s", {})
         for fig, _, _ in planned:
             o, place = outcomes[fig.id], places[fig.id]

@@ -182,6 +182,22 @@ def _across(c: Claim, fig: FigureRun):
     return worst, None, None, problems
 
 
+class _NotRun(dict):
+    """Explanation values for a figure without a run: a record name reads as ``placeholder``."""
+
+    def __init__(self, values, placeholder):
+        super().__init__(values)
+        self.placeholder = placeholder
+
+    def __missing__(self, key):
+        return _Placeholder(self.placeholder)
+
+
+class _Placeholder(str):
+    def __format__(self, spec):  # a number's format spec does not apply to the placeholder
+        return str(self)
+
+
 def explain(c: Claim, fig: FigureRun | None) -> str:
     """The claim's explanation (or reason) with ``{name}`` (a record), ``{NAME}`` (a quoted
     value) and ``{_threshold}``, ``{_tolerance}``, ``{_paper}`` (the claim's check) filled in."""
@@ -190,6 +206,8 @@ def explain(c: Claim, fig: FigureRun | None) -> str:
     values |= {"_threshold": c.threshold, "_tolerance": c.tolerance, "_paper": c.paper_value}
     if fig is not None:
         values |= {k: r.value for k, r in fig.results.items()}
+    else:  # the figure has not run: its numbers are named, not invented
+        values = _NotRun(values, f"(`iece run {c.figure}` computes it)")
     try:
         return string.Formatter().vformat(text, (), values)
     except (KeyError, IndexError, ValueError, TypeError) as exc:

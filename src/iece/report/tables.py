@@ -5,16 +5,11 @@ Every cell that comes from a user file is escaped with :func:`md_escape`.
 
 from __future__ import annotations
 
-import html
 import math
 
 from ..paper import fig2eg
+from ..paper.base import md_escape
 from ..paper.fig2j import PAPER_DECAYS
-
-
-def md_escape(text) -> str:
-    """``text`` safe inside a Markdown table cell: HTML escaped, pipes and backticks neutral."""
-    return html.escape(str(text)).replace("|", "&#124;").replace("`", "&#96;")
 
 
 def _fmt(v) -> str:
