@@ -13,9 +13,9 @@ import shutil
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from iece import cli
-from iece.paper import fig5fg
-from iece.paper.base import md_code, md_escape
+from iece import cli, io
+from iece.paper import fig2j, fig5fg
+from iece.paper.base import ParameterError, md_code, md_escape
 from iece.pipeline import ledger, runner, verdicts
 from iece.pipeline.results import Results
 from iece.report import build
@@ -115,3 +115,119 @@ def test_claims_without_any_run_are_explained_not_crashed():
     texts = [e.explanation for e in evaluated if e.verdict == "not checkable"]
     assert any("computes it)" in t for t in texts)
     assert json.dumps([e.as_dict() for e in evaluated])
+
+
+# --- readers: every bad file gets a message that names it (and the line) -----------------------
+
+
+def _two(tmp_path, text: str | bytes, name="d.txt"):
+    f = tmp_path / name
+    (f.write_bytes if isinstance(text, bytes) else f.write_text)(text)
+    return f
+
+
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        (b"1 2\n3 4\n5 \xe96\n", "line 3: not UTF-8 text"),
+        ("1,5;2,5\n3,5;4,5\n5,5;6,5\n", "decimal commas"),
+        ("1 2\n3 0\n5 6\n", "line 2: both columns must be positive"),
+        ("1 2\n-3 4\n5 6\n", "line 2: both columns must be positive"),
+    ],
+)
+def test_two_column_reader_names_the_line(tmp_path, content, needle):
+    with pytest.raises(io.DataFileError, match=needle):
+        io.read_two_columns(_two(tmp_path, content), what="sizing_path", positive=True)
+
+
+def test_utf16_and_excel_quoted_files_are_read(tmp_path):
+    text = '"d","E"\n"2.0","2.1"\n"3.0","1.9"\n"4.0","1.8"\n'
+    f = _two(tmp_path, text.encode("utf-16"))
+    x, y = io.read_two_columns(f, what="sizing_path")
+    assert x.tolist() == [2.0, 3.0, 4.0] and y.tolist() == [2.1, 1.9, 1.8]
+
+
+def test_folders_devices_links_and_huge_files_are_named(tmp_path, monkeypatch):
+    loop = tmp_path / "loop"
+    loop.symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(loop)
+    for path, needle in (
+        (tmp_path, "is a folder"),
+        ("/dev/null", "not a regular file"),
+        (loop, "cannot be opened"),
+        (tmp_path / "none.txt", "does not exist"),
+    ):
+        with pytest.raises(io.DataFileError, match=needle):
+            io.read_text(path, "decay_path")
+    monkeypatch.setattr(io, "MAX_FILE_MB", 1e-5)
+    with pytest.raises(io.DataFileError, match="MB are refused"):
+        io.read_text(_two(tmp_path, "1 2\n" * 10), "decay_path")
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_composition_accepts_the_usual_separators(tmp_path, sep):
+    rows = ["time_min", "x"], ["0", "0"], ["30", "0.5"], ["60", "0.8"]
+    f = _two(tmp_path, "\n".join(sep.join(r) for r in rows) + "\n", "c.csv")
+    t_s, x = io.read_composition(f)
+    assert t_s.tolist() == [0, 1800, 3600] and x.tolist() == [0, 0.5, 0.8]
+
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("time_min,x\n0,0\n30,0\n60,0\n", "x is 0 at every time"),
+        ("time_min,x\n0,0\n30,0.5\n", "at least 3 data rows"),
+    ],
+)
+def test_composition_that_cannot_be_fitted_is_refused(tmp_path, text, needle):
+    with pytest.raises(io.DataFileError, match=needle):
+        io.read_composition(_two(tmp_path, text, "c.csv"))
+
+
+def test_literature_table_without_this_work_values_is_named(tmp_path):
+    lines = (ROOT / fig5fg.DATASET).read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    only_lit = [ln for ln in lines if not ln.startswith("this work")]
+    f = _two(tmp_path, "\n".join(only_lit) + "\n", "lit.csv")
+    with pytest.raises(io.DataFileError, match="no 'this work' core/shell row"):
+        fig5fg.compute(root=ROOT, literature_path=str(f))
+    with pytest.raises(io.DataFileError, match="no 'this work' core/shell row"):
+        fig5fg.compute(root=ROOT, literature_path=str(_two(tmp_path, lines[0] + "\n", "e.csv")))
+    rows = list(csv.reader(lines))
+    ours = next(i for i, r in enumerate(rows) if r[0] == "this work" and r[6] == "core/shell")
+    rows[ours][header.index("qy_low_percent")] = rows[ours][header.index("qy_high_percent")] = ""
+    g = tmp_path / "noqy.csv"
+    with g.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    with pytest.raises(io.DataFileError, match=rf"line {ours + 1}: .* needs qy_low_percent"):
+        fig5fg.compute(root=ROOT, literature_path=str(g))
+
+
+# --- parameters and the command line ------------------------------------------------------------
+
+
+def test_irf_without_decay_is_refused():
+    with pytest.raises(ParameterError, match="irf_path is used only with decay_path"):
+        fig2j.PARAMS.resolve({"irf_path": str(fig5fg.DATASET)}, "fig2j")
+
+
+def test_missing_root_is_refused_not_created(tmp_path, capsys):
+    missing = tmp_path / "nothing"
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--root", str(missing), "run"])
+    assert exc.value.code == 2 and not missing.exists()
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_relative_paths_mean_from_the_current_folder(fx, tmp_path, monkeypatch):
+    data = tmp_path / "mine.txt"
+    data.write_text("1\n")
+    monkeypatch.chdir(tmp_path)
+    ((_, values, paper),) = runner.plan(fx, ["ok"], {"data_path": "mine.txt"})
+    assert values["data_path"] == str(data) and not paper
+
+
+def test_a_cell_past_the_time_limit_fails_its_notebook_clearly(fx):
+    out = runner.run(fx, ["ok"], {"mode": "slow"}, progress=False, timeout_s=1)["ok"]
+    assert out.status == "failed" and "ran longer than 1 s" in out.error
+    assert runner.run(fx, progress=False)["ok"].status == "cached"  # the paper run untouched

@@ -87,6 +87,20 @@ def test_exact_solver_matches_finite_volumes(preset, k):
     assert abs(reference_fd.overlap_fd(s, preset) - float(res.overlap)) < 1e-4
 
 
+@pytest.mark.parametrize("diameter_nm", ema.DIAMETER_RANGE_NM)
+@pytest.mark.parametrize("x", [0.1, 0.9])
+def test_solver_valid_at_the_range_edges(diameter_nm, x):
+    s = ema.core_shell(diameter_nm, x)
+    res = ema.solve(s, "reference")
+    assert abs(reference_fd.overlap_fd(s, "reference") - float(res.overlap)) < 1e-3
+
+
+@pytest.mark.parametrize("diameter_nm", [0.1, 0.99, 31.0, 50.0, float("nan")])
+def test_diameters_outside_the_validated_range_are_refused(diameter_nm):
+    with pytest.raises(ValueError, match=r"diameter_nm must be in \[1, 30\] nm"):
+        ema.core_shell(diameter_nm, 0.3)
+
+
 @pytest.mark.parametrize("l", [1, 2])
 def test_higher_l_matches_finite_volumes(l):
     s = ema.core_shell(5.0, 0.3)
@@ -118,7 +132,7 @@ def test_wavefunctions_normalized():
 
 def test_bulk_limit_gap():
     """A large NC approaches the bulk gap minus nothing but small confinement."""
-    res = ema.solve(ema.alloy(40.0, 0.5), "infinite")
+    res = ema.solve(ema.alloy(ema.DIAMETER_RANGE_NM[1], 0.5), "infinite")
     assert float(res.energy_eV) == pytest.approx(mat.bulk_gap_eV(0.5), abs=0.03)
 
 
@@ -180,9 +194,11 @@ def test_bad_input(call, match):
 
 
 def test_no_bound_state_is_an_error():
+    # a 0.3 nm sphere, built directly: alloy() refuses diameters below the validated range
+    tiny = ema.Structure(np.array([[0.15], [1.5]]), np.zeros((2, 1)), "alloy")
     with pytest.raises(ema.NoBoundState, match="no bound"):
-        ema.solve(ema.alloy(0.3, 0.0))
-    res = ema.solve(ema.alloy([0.3, 3.0], 0.0), allow_unbound=True)
+        ema.solve(ema.Structure(tiny.radius_nm[:1], tiny.x[:1], "alloy"))
+    res = ema.solve(tiny, allow_unbound=True)
     assert np.isnan(res.energy_eV[0]) and np.isfinite(res.energy_eV[1])
 
 

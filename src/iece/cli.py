@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,18 @@ def _project(args):
     from .pipeline.runner import Project, find_root
 
     root = Path(args.root) if args.root else find_root()
-    return Project(root, notebooks=args.notebooks, build=args.build_dir)
+    if not root.is_dir():
+        print(f"iece: --root {str(root)!r} is not a folder", file=sys.stderr)
+        raise SystemExit(2)
+    proj = Project(root, notebooks=args.notebooks, build=args.build_dir)
+    if not proj.notebooks.is_dir():
+        print(
+            f"iece: no notebooks folder at {str(proj.notebooks)!r}; is {str(root)!r} an iece "
+            "project?",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return proj
 
 
 def cmd_list(args) -> int:
@@ -45,6 +57,11 @@ def cmd_run(args) -> int:
     from .report import build
 
     proj = _project(args)
+    if not args.timeout >= 0:
+        print(
+            f"iece run: --timeout must be >= 0 s (0: none), got {args.timeout:g}", file=sys.stderr
+        )
+        return 2
     overrides = dict(args.param or [])
     try:
         outcomes = build(
@@ -55,6 +72,7 @@ def cmd_run(args) -> int:
             force=args.force,
             fast=args.fast,
             progress=not args.quiet,
+            timeout_s=args.timeout,
         )
     except ParameterError as exc:
         print(f"iece run: {exc}", file=sys.stderr)
@@ -239,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="rerun even when nothing changed")
     r.add_argument("--fast", action="store_true", help="cheap settings (for tests)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument(
+        "--timeout",
+        type=float,
+        default=300,
+        metavar="SECONDS",
+        help="limit on one notebook cell; a cell that runs longer fails its notebook (0: none)",
+    )
     r.set_defaults(func=cmd_run)
 
     c = sub.add_parser("claims", help="the claims ledger with the latest verdicts")
@@ -246,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_claims)
 
     p = sub.add_parser("ema", help="1S-1S energy, overlap and surface fraction of one NC")
-    p.add_argument("--diameter-nm", type=float, required=True, help="NC diameter (nm), > 0")
+    p.add_argument("--diameter-nm", type=float, required=True, help="NC diameter (nm), in [1, 30]")
     p.add_argument("--x", type=float, required=True, help="total Hg fraction, 0 <= x <= 1")
     p.add_argument("--structure", choices=("alloy", "core-shell"), default="alloy")
     p.add_argument(
@@ -294,6 +319,9 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # `iece list | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(
             "\niece: interrupted; finished notebooks kept their outputs, the rest run next time",

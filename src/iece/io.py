@@ -14,6 +14,7 @@ return plain arrays or rows; turning them into model objects is the paper layer'
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
 import re
@@ -31,8 +32,55 @@ class DataFileError(ValueError):
     """A user data file that cannot be read; the message names the file and line."""
 
 
+#: A user data file larger than this is refused before it is read (a spectrum, decay or table
+#: is kilobytes; a TCSPC histogram of 65536 channels is about 1 MB).
+MAX_FILE_MB = 20
+
+
+def read_text(path, what: str) -> str:
+    """The text of the user file ``path`` (parameter ``what``), or a :class:`DataFileError` that
+    names it: missing, a directory or device, unreadable, too large, or not UTF-8/UTF-16 text."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise DataFileError(f"{what} {str(path)!r} does not exist") from None
+    except OSError as exc:  # a symlink loop, a name too long
+        raise DataFileError(f"{what} {str(path)!r} cannot be opened: {exc.strerror}") from None
+    if path.is_dir():
+        raise DataFileError(f"{what} {str(path)!r} is a folder; give the data file inside it")
+    if not path.is_file():
+        raise DataFileError(f"{what} {str(path)!r} is not a regular file")
+    if st.st_size > MAX_FILE_MB * 1e6:
+        raise DataFileError(
+            f"{what} {path.name} is {st.st_size / 1e6:.0f} MB; data files above {MAX_FILE_MB} MB "
+            "are refused (bin or trim it first)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # PermissionError and friends
+        raise DataFileError(f"{what} {path.name} cannot be read: {exc.strerror}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        lineno = data[: exc.start].count(b"\n") + 1
+        raise DataFileError(
+            f"{what} {path.name}, line {lineno}: not UTF-8 text (byte {data[exc.start]:#04x}); "
+            "save the file as UTF-8 (in Excel: CSV UTF-8)"
+        ) from None
+
+
+def _hint(raw: str) -> str:
+    """A hint for the two usual spreadsheet habits: decimal commas and quoted cells."""
+    if re.search(r"\d,\d", raw) and ";" in raw or re.fullmatch(r"\s*-?\d+,\d+\s+-?\d+,\d+\s*", raw):
+        return " (decimal commas? use points: 1.5, not 1,5)"
+    return ""
+
+
 def _parse(line: str) -> list[float] | None:
-    parts = [p for p in _SPLIT.split(line.strip()) if p]
+    parts = [p.strip("\"'") for p in _SPLIT.split(line.strip()) if p]  # Excel quotes cells
     try:
         return [float(p) for p in parts]
     except ValueError:
@@ -40,21 +88,26 @@ def _parse(line: str) -> list[float] | None:
 
 
 def read_two_columns(
-    path, *, what: str = "data file", monotonic: bool = False, y_min: float | None = None
+    path,
+    *,
+    what: str = "data file",
+    monotonic: bool = False,
+    y_min: float | None = None,
+    positive: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Read ``path`` into two float arrays ``(x, y)``.
 
     Blank lines and lines starting with ``#`` are skipped anywhere; other non-numeric lines are
     allowed only before the data (headers). With ``monotonic=True`` the first column must be
     strictly increasing or strictly decreasing; the error names the first line that breaks it.
-    With ``y_min`` every second-column value must be >= ``y_min``.
+    With ``y_min`` every second-column value must be >= ``y_min``; with ``positive`` both
+    columns must be > 0 (diameters, energies).
     """
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(f"{what} {str(path)!r} does not exist")
+    text = read_text(path, what)
     rows: list[list[float]] = []
     linenos: list[int] = []
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -63,12 +116,13 @@ def read_two_columns(
             if rows:
                 raise DataFileError(
                     f"{what} {path.name}, line {lineno}: expected two numbers, got {raw!r}"
+                    + _hint(raw)
                 )
             continue  # header line
         if len(values) != 2:
             raise DataFileError(
                 f"{what} {path.name}, line {lineno}: expected 2 columns, found {len(values)}"
-                f" in {raw!r}"
+                f" in {raw!r}" + _hint(raw)
             )
         if not all(np.isfinite(values)):
             raise DataFileError(f"{what} {path.name}, line {lineno}: non-finite value in {raw!r}")
@@ -76,6 +130,10 @@ def read_two_columns(
             raise DataFileError(
                 f"{what} {path.name}, line {lineno}: second column must be >= {y_min:g},"
                 f" got {values[1]:g}"
+            )
+        if positive and min(values) <= 0:
+            raise DataFileError(
+                f"{what} {path.name}, line {lineno}: both columns must be positive, got {raw!r}"
             )
         rows.append(values)
         linenos.append(lineno)
@@ -100,13 +158,12 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
     """Read a user time course: CSV with columns ``time_min,x`` (header required); returns
     (time in s, x). Errors name the line."""
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(f"composition_path {str(path)!r} does not exist")
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = read_text(path, "composition_path").splitlines()
     rows = [(i, ln) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")]
     if not rows:
         raise DataFileError(f"composition_path {path.name}: empty file")
-    header = [h.strip().lower() for h in rows[0][1].split(",")]
+    sep = next((c for c in (",", ";", "\t") if c in rows[0][1]), ",")
+    header = [h.strip().strip("\"'").lower() for h in rows[0][1].split(sep)]
     if "time_min" not in header or "x" not in header:
         raise DataFileError(
             f"composition_path {path.name}, line {rows[0][0]}: needs a header with columns "
@@ -115,13 +172,13 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
     it, ix = header.index("time_min"), header.index("x")
     t, x = [], []
     for lineno, ln in rows[1:]:
-        parts = [p.strip() for p in ln.split(",")]
+        parts = [p.strip().strip("\"'") for p in ln.split(sep)]
         try:
             tv, xv = float(parts[it]), float(parts[ix])
         except (ValueError, IndexError):
             raise DataFileError(
                 f"composition_path {path.name}, line {lineno}: expected numbers in columns "
-                f"time_min and x, got {ln!r}"
+                f"time_min and x, got {ln!r}" + _hint(ln)
             ) from None
         if not np.isfinite(tv) or tv < 0:
             raise DataFileError(
@@ -131,8 +188,12 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
             raise DataFileError(f"composition_path {path.name}, line {lineno}: x must be in [0, 1]")
         t.append(tv * 60.0)
         x.append(xv)
-    if len(t) < 2:
-        raise DataFileError(f"composition_path {path.name}: needs at least 2 data rows")
+    if len(t) < 3:  # the two-parameter model needs a degree of freedom
+        raise DataFileError(f"composition_path {path.name}: needs at least 3 data rows")
+    if max(x) == 0:
+        raise DataFileError(
+            f"composition_path {path.name}: x is 0 at every time, so there is no exchange to fit"
+        )
     return np.asarray(t), np.asarray(x)
 
 
@@ -314,69 +375,61 @@ def _fwhm_from_nm(rec: dict, nums: dict, lineno: int, name: str) -> None:
 def read_literature_table(path) -> list[Row]:
     """Read and validate the dataset; a bad row raises :class:`DataFileError` naming its line."""
     path = Path(path)
-    if not path.is_file():
-        raise DataFileError(f"literature_path {str(path)!r} does not exist")
+    text = read_text(path, "literature_path")
     name = path.name
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None:
-            raise DataFileError(f"{name}: empty file")
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")
-        rows, seen = [], {}
-        for values in reader:
-            lineno = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                raise DataFileError(
-                    f"{name}, line {lineno}: {len(values)} fields, the header has {len(header)}"
-                )
-            rec = dict(zip(header, values))
-            nums = {c: _num(rec[c], c, lineno, name) for c in NUMERIC}
-            _fwhm_from_nm(rec, nums, lineno, name)
-            for lo, hi in (
-                ("pl_low_nm", "pl_high_nm"),
-                ("fwhm_low_meV", "fwhm_high_meV"),
-                ("qy_low_percent", "qy_high_percent"),
-            ):
-                if math.isnan(nums[lo]) != math.isnan(nums[hi]) and lo != "qy_low_percent":
-                    raise DataFileError(
-                        f"{name}, line {lineno}: give both {lo} and {hi}, or neither"
-                    )
-                if nums[lo] > nums[hi]:
-                    raise DataFileError(f"{name}, line {lineno}: {lo} > {hi}")
-            for col, allowed in (
-                ("structure", STRUCTURES),
-                ("provenance", PROVENANCES),
-                ("confidence", CONFIDENCE),
-            ):
-                if rec[col] not in allowed:
-                    raise DataFileError(
-                        f"{name}, line {lineno}: {col} must be one of {allowed}, got {rec[col]!r}"
-                    )
-            if rec["doi"] and not DOI.match(rec["doi"]):
-                raise DataFileError(f"{name}, line {lineno}: malformed DOI {rec['doi']!r}")
-            if not (rec["source_url"] and rec["snippet"]):
-                raise DataFileError(
-                    f"{name}, line {lineno}: every row needs source_url and snippet"
-                )
-            if all(math.isnan(v) for v in nums.values()):
-                raise DataFileError(f"{name}, line {lineno}: the row holds no value")
-            key = (
-                rec["ref"],
-                rec["material"],
-                rec["structure"],
-                *(round(v, 6) if not math.isnan(v) else None for v in nums.values()),
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise DataFileError(f"{name}: empty file")
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")
+    rows, seen = [], {}
+    for values in reader:
+        lineno = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise DataFileError(
+                f"{name}, line {lineno}: {len(values)} fields, the header has {len(header)}"
             )
-            if key in seen:
-                raise DataFileError(f"{name}, line {lineno}: duplicate of line {seen[key]}")
-            seen[key] = lineno
-            rows.append(
-                Row(line=lineno, **{c: rec[c] for c in COLUMNS if c not in NUMERIC}, **nums)
-            )
+        rec = dict(zip(header, values))
+        nums = {c: _num(rec[c], c, lineno, name) for c in NUMERIC}
+        _fwhm_from_nm(rec, nums, lineno, name)
+        for lo, hi in (
+            ("pl_low_nm", "pl_high_nm"),
+            ("fwhm_low_meV", "fwhm_high_meV"),
+            ("qy_low_percent", "qy_high_percent"),
+        ):
+            if math.isnan(nums[lo]) != math.isnan(nums[hi]) and lo != "qy_low_percent":
+                raise DataFileError(f"{name}, line {lineno}: give both {lo} and {hi}, or neither")
+            if nums[lo] > nums[hi]:
+                raise DataFileError(f"{name}, line {lineno}: {lo} > {hi}")
+        for col, allowed in (
+            ("structure", STRUCTURES),
+            ("provenance", PROVENANCES),
+            ("confidence", CONFIDENCE),
+        ):
+            if rec[col] not in allowed:
+                raise DataFileError(
+                    f"{name}, line {lineno}: {col} must be one of {allowed}, got {rec[col]!r}"
+                )
+        if rec["doi"] and not DOI.match(rec["doi"]):
+            raise DataFileError(f"{name}, line {lineno}: malformed DOI {rec['doi']!r}")
+        if not (rec["source_url"] and rec["snippet"]):
+            raise DataFileError(f"{name}, line {lineno}: every row needs source_url and snippet")
+        if all(math.isnan(v) for v in nums.values()):
+            raise DataFileError(f"{name}, line {lineno}: the row holds no value")
+        key = (
+            rec["ref"],
+            rec["material"],
+            rec["structure"],
+            *(round(v, 6) if not math.isnan(v) else None for v in nums.values()),
+        )
+        if key in seen:
+            raise DataFileError(f"{name}, line {lineno}: duplicate of line {seen[key]}")
+        seen[key] = lineno
+        rows.append(Row(line=lineno, **{c: rec[c] for c in COLUMNS if c not in NUMERIC}, **nums))
     return rows
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,17 @@ class Param:
         if self.choices and value not in self.choices:
             raise bad
         if kind == "path" and not Path(value).is_file():
-            raise ParameterError(f"{where}parameter {self.name!r}: file {value!r} does not exist")
+            try:
+                what = "is a folder" if Path(value).is_dir() else "is not a regular file"
+                if not Path(value).exists():
+                    what = (
+                        "is a broken or looping link"
+                        if os.path.lexists(value)
+                        else "does not exist"
+                    )
+            except OSError as exc:  # a symlink loop
+                what = f"cannot be opened ({exc.strerror})"
+            raise ParameterError(f"{where}parameter {self.name!r}: file {value!r} {what}")
         return value
 
 
@@ -159,8 +170,10 @@ FAST = flag("fast", False, "cheaper settings (tests); no claim number depends on
 class Params:
     """The declared parameters of one figure, in order."""
 
-    def __init__(self, *params: Param):
+    def __init__(self, *params: Param, requires: dict[str, str] | None = None):
         self.by_name = {p.name: p for p in params}
+        #: name -> the parameter it needs (``irf_path`` means nothing without ``decay_path``).
+        self.requires = requires or {}
 
     def __iter__(self):
         return iter(self.by_name.values())
@@ -186,7 +199,12 @@ class Params:
 
     def resolve(self, given: dict, figure: str = "") -> dict:
         """Defaults updated with the validated ``given`` values."""
-        return self.defaults() | self.validate(given, figure)
+        values = self.defaults() | self.validate(given, figure)
+        for name, needed in self.requires.items():
+            if values[name] is not None and values[needed] is None:
+                where = f"{figure}: " if figure else ""
+                raise ParameterError(f"{where}{name} is used only with {needed}; give {needed} too")
+        return values
 
     def is_paper_run(self, values: dict) -> bool:
         """True when every paper parameter (all but execution settings) has its default."""

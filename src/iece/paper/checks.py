@@ -229,7 +229,7 @@ def compute(**params) -> FigureResult:
         c.name: (d := np.linspace(*c.valid_nm, 61), c.energy_eV(d)) for c in sizing.CURVES.values()
     }
     if p["sizing_path"] is not None:
-        ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path")
+        ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path", positive=True)
         rms = np.sqrt(
             np.mean((sizing.jasieniak_energy_eV(np.clip(ud, *sizing.VALID_NM)) - ue) ** 2)
         )

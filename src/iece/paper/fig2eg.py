@@ -178,7 +178,7 @@ def compute(**params) -> FigureResult:
         note="RMS distance of the literal reading from the Jasieniak curve, 2-5 nm",
     )
     if p["sizing_path"] is not None:
-        ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path")
+        ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path", positive=True)
         pred = ema.solve(ema.alloy(ud, 0.0), m["outside"]).energy_eV
         res.add(
             "user_sizing_rms_eV", float(np.sqrt(np.mean((pred - ue) ** 2))), "eV", provenance="user"

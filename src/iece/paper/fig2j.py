@@ -39,6 +39,7 @@ PARAMS = Params(
     integer("n_boot", 100, "bootstrap resamples for the rate intervals", 0, 10000),
     integer("seed", 2024, "seed of the simulation and the bootstrap", 0, 2**32 - 1),
     FAST,
+    requires={"irf_path": "decay_path"},
 )
 
 

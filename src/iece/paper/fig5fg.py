@@ -8,6 +8,7 @@ the number of points it rests on; with no point it is "not checkable".
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from .. import io
@@ -53,7 +54,18 @@ def compute(root=".", **params) -> FigureResult:
     res.add("coverage_cited_refs_with_values", cov["with_values"], "1", provenance=prov)
     ours = [r for r in rows if r.this_work and r.structure == "core/shell"]
     if not ours:
-        raise ValueError(f"{source.name}: the table has no 'this work' core/shell row")
+        raise io.DataFileError(
+            f"literature_path {source.name}: no 'this work' core/shell row (ref = this work), "
+            "so there is nothing to compare the literature with"
+        )
+    needed = ("qy_low_percent", "qy_high_percent", "fwhm_low_meV", "fwhm_high_meV")
+    for r in ours:
+        empty = [c for c in needed if math.isnan(getattr(r, c))]
+        if empty:
+            raise io.DataFileError(
+                f"literature_path {source.name}, line {r.line}: the 'this work' core/shell row "
+                f"needs {', '.join(empty)}"
+            )
     here = "user" if user else "quoted"
     res.add("this_work_qy_low_percent", max(r.qy_low_percent for r in ours), "%", provenance=here)
     res.add("this_work_qy_high_percent", max(r.qy_high_percent for r in ours), "%", provenance=here)

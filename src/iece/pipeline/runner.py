@@ -20,6 +20,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import sys
@@ -248,6 +249,12 @@ class Job:
     project: Project
     place: Place
     on_page: Callable | None = None
+    timeout_s: float = 0
+
+
+#: Default limit on one notebook cell (s): a parameter choice that asks for more work than a
+#: page can do fails that notebook with a message instead of hanging the run.
+CELL_TIMEOUT_S = 300
 
 
 @dataclass
@@ -307,11 +314,18 @@ def _execute(job: Job) -> Outcome:
                 progress_bar=False,
                 log_output=False,
                 report_mode=False,
+                execution_timeout=math.ceil(job.timeout_s) or None,  # whole seconds
             )
             status, error = "ok", ""
             break
         except Exception as exc:  # noqa: BLE001 - any failure is reported, others go on
             status, error = "failed", f"{type(exc).__name__}: {exc}"
+            if "timed out" in str(exc):
+                error = (
+                    f"a cell ran longer than {job.timeout_s:g} s (iece run --timeout); these "
+                    "parameters ask for more work than the page is meant for: try less "
+                    "demanding values or a longer --timeout"
+                )
             # kernels started side by side can pick the same free port; nothing ran yet
             if "Kernel died before replying" not in error:
                 break
@@ -373,7 +387,25 @@ def plan(
         given = {k: v for k, v in overrides.items() if k in ps}
         if fast and "fast" in ps and "fast" not in given:
             given["fast"] = True
+        for k, v in given.items():  # a relative path means from here, not from the project
+            if (
+                ps.by_name[k].kind == "path"
+                and isinstance(v, str)
+                and v.strip().lower()
+                not in (
+                    "",
+                    "none",
+                )
+            ):
+                given[k] = os.path.abspath(Path(v.strip()).expanduser())
         values = ps.resolve(given, fig.id)
+        for k, v in values.items():  # inside the project: recorded relative to it (portable)
+            if (
+                ps.by_name[k].kind == "path"
+                and v is not None
+                and Path(v).is_relative_to(project.root)
+            ):
+                values[k] = Path(v).relative_to(project.root).as_posix()
         out.append((fig, values, ps.is_paper_run(values)))
     return out
 
@@ -420,6 +452,7 @@ def run(
     fast: bool = False,
     progress: bool = True,
     on_page: Callable | None = None,
+    timeout_s: float = CELL_TIMEOUT_S,
 ) -> dict[str, Outcome]:
     """Execute the selected notebooks (cached ones skipped) and update ``build/results.json``.
     ``on_page(executed_notebook, page_path, figure, entry)`` renders each executed notebook.
@@ -427,7 +460,7 @@ def run(
     planned = plan(project, figure_ids, overrides or {}, fast)
     try:
         with lock(project):
-            return _run(project, planned, jobs, force, progress, on_page)
+            return _run(project, planned, jobs, force, progress, on_page, timeout_s)
     except filelock.Timeout:
         raise BusyError(
             f"another `iece run` is using {project.build.name}/ (lock file "
@@ -435,7 +468,7 @@ def run(
         ) from None
 
 
-def _run(project, planned, jobs, force, progress, on_page) -> dict[str, Outcome]:
+def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[str, Outcome]:
     kernel = ensure_kernel(project)
     outcomes: dict[str, Outcome] = {}
     todo: list[Job] = []
@@ -459,7 +492,7 @@ def _run(project, planned, jobs, force, progress, on_page) -> dict[str, Outcome]
         ):
             outcomes[fig.id] = Outcome(fig.id, "cached", last)
         else:
-            todo.append(Job(fig, values, paper, h, kernel, project, place, on_page))
+            todo.append(Job(fig, values, paper, h, kernel, project, place, on_page, timeout_s))
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:

@@ -37,9 +37,10 @@ from .solver import (
     levels,
     solve,
 )
-from .structures import GEOMETRIES, Structure, alloy, core_shell, graded
+from .structures import DIAMETER_RANGE_NM, GEOMETRIES, Structure, alloy, core_shell, graded
 
 __all__ = [
+    "DIAMETER_RANGE_NM",
     "BRUS_COEFFICIENT",
     "COULOMB_EV_NM",
     "COULOMB_KERNELS",

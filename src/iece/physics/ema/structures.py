@@ -51,10 +51,20 @@ class Structure:
         return (vol * self.x).sum(-1) / r3[..., -1]
 
 
+#: Diameters (nm) where the exact solver is validated against the finite-volume reference
+#: (tests/test_ema.py::test_solver_valid_at_the_range_edges). Beyond 30 nm the levels crowd
+#: below the root finder's bracket spacing; below 1 nm the EMA itself has no meaning.
+DIAMETER_RANGE_NM = (1.0, 30.0)
+
+
 def _diameter(diameter_nm) -> np.ndarray:
     d = np.asarray(diameter_nm, float)
-    if np.any(~np.isfinite(d)) or np.any(d <= 0):
-        raise ValueError(f"diameter_nm must be positive, got {diameter_nm!r}")
+    lo, hi = DIAMETER_RANGE_NM
+    if np.any(~np.isfinite(d)) or np.any(d < lo) or np.any(d > hi):
+        raise ValueError(
+            f"diameter_nm must be in [{lo:g}, {hi:g}] nm, where the solver is validated; "
+            f"got {diameter_nm!r}"
+        )
     return d
 
 
