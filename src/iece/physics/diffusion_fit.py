@@ -7,9 +7,13 @@ chi-square and AIC/BIC, so "fits well" and "fits poorly" are numbers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # lmfit is imported where a fit runs: reading PARAMS stays fast
+    import lmfit
+
 from dataclasses import dataclass
 
-import lmfit
 import numpy as np
 
 from .diffusion import (
@@ -73,6 +77,8 @@ def fit(
     """Fit x(t) with lmfit (parameters log10 D in m^2/s and log10 k in m/s); ``sigma`` is the
     standard deviation of each x (a number or an array), so reduced chi-square near 1 means a
     good fit."""
+    import lmfit
+
     if model not in MODELS:
         raise ValueError(f"model must be one of {MODELS}, got {model!r}")
     t = _check(t_s, 1.0, radius_nm)

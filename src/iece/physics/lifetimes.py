@@ -26,9 +26,13 @@ and ``k_nr = (1 - QY) / tau_amp``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # lmfit is imported where a fit runs: reading PARAMS stays fast
+    import lmfit
+
 from dataclasses import dataclass
 
-import lmfit
 import numpy as np
 from scipy import fft
 
@@ -274,6 +278,8 @@ def _deviance_residuals(d, m):
 def _params(
     n: int, counts: np.ndarray, inst: Instrument, init_taus, fit_shift: bool, fit_background: bool
 ) -> lmfit.Parameters:
+    import lmfit
+
     p = lmfit.Parameters()
     taus = np.sort(np.asarray(init_taus, float))
     p.add("tau1", value=taus[0], min=inst.dt_ns / 4, max=10 * inst.period_ns)
@@ -331,6 +337,8 @@ def fit_decay(
 ) -> DecayFit:
     """Fit a multi-exponential reconvolution model to a TCSPC histogram. ``start`` (the
     parameters of an earlier fit of similar data) sets every starting value."""
+    import lmfit
+
     if statistic not in STATISTICS:
         raise ValueError(f"statistic must be one of {STATISTICS}, got {statistic!r}")
     if n_components not in (1, 2, 3):

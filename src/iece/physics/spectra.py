@@ -20,9 +20,13 @@ point (``E = hc / lambda``) with no Jacobian: absorbance is not a spectral densi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # lmfit is imported where a fit runs: reading PARAMS stays fast
+    import lmfit
+
 from dataclasses import dataclass, field
 
-import lmfit
 import numpy as np
 from scipy.signal import find_peaks, savgol_filter
 
@@ -183,6 +187,8 @@ class Deconvolution:
 
 
 def _model(n: int, guesses, Eg: float, dR0: float, baseline: bool, areas0, bounded: bool):
+    import lmfit
+
     model = None
     params = lmfit.Parameters()
     for i in range(n):
