@@ -132,6 +132,35 @@ def runner_overhead():
 
 
 @bench
+def project_run():
+    """Issue 14's targets: a cold `iece run --force` of every figure (into a temporary build),
+    a cached rerun through the CLI, and the test command (`pytest -q`)."""
+    import subprocess
+
+    from iece.pipeline import runner
+    from iece.report import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        proj = runner.Project(ROOT, build=out / "b", figures=out / "f", report=out / "r")
+        t = time.perf_counter()
+        build(proj, force=True, progress=False)
+        cold = time.perf_counter() - t
+        args = ["--build-dir", str(out / "b"), "run", "--quiet"]
+        cmd = [sys.executable, "-m", "iece", *args]
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)  # figures/ and report/
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        cached = time.perf_counter() - t
+    t = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q"], check=True, capture_output=True, cwd=ROOT
+    )
+    tests = time.perf_counter() - t
+    return {"cold_run_force_s": cold, "cached_cli_rerun_s": cached, "tests_s": tests}
+
+
+@bench
 def kinetics():
     """A fit of D to 50 points, and the full Fig. 1c computation (IE-CE course, CE calibration)."""
     from iece.physics import diffusion as K
