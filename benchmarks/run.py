@@ -85,6 +85,8 @@ def readings_search():
 @bench
 def runner_overhead():
     """`iece run --force` beyond the notebooks' own execution, and a rerun with nothing changed."""
+    if str(ROOT) not in sys.path:  # the fixture's parameter module is tests.fixtures.project
+        sys.path.insert(0, str(ROOT))
     from iece.pipeline import runner
     from iece.report import build
 
