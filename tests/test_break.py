@@ -231,3 +231,17 @@ def test_a_cell_past_the_time_limit_fails_its_notebook_clearly(fx):
     out = runner.run(fx, ["ok"], {"mode": "slow"}, progress=False, timeout_s=1)["ok"]
     assert out.status == "failed" and "ran longer than 1 s" in out.error
     assert runner.run(fx, progress=False)["ok"].status == "cached"  # the paper run untouched
+
+
+def test_a_killed_runs_litter_is_swept_by_the_next_run(fx):
+    litter = [
+        fx.figures / ".fixture_ok.svg.4242.tmp",
+        fx.build / "executed" / ".ok.4242.ipynb",
+        fx.build / "records" / "ok.4242.jsonl",
+        fx.report / ".index.html.4242.tmp",
+    ]
+    for p in litter:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("half")
+    assert runner.run(fx, progress=False)["ok"].status == "cached"
+    assert not [p for p in litter if p.exists()]

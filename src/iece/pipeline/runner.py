@@ -468,7 +468,33 @@ def run(
         ) from None
 
 
+def _sweep_litter(project: Project) -> list[Path]:
+    """Delete what a killed run left behind: half-written ``.*.tmp`` files, temporary executed
+    notebooks and records files. Called under the build lock, so no other run owns them."""
+    found = [
+        *(p for d in (project.build, project.figures, project.report) for p in d.rglob(".*.tmp")),
+        *project.build.glob("executed/.*.ipynb"),
+        *project.build.glob("runs/*/.*.ipynb"),
+        *project.build.glob("records/*.jsonl"),
+    ]
+    for p in found:
+        p.unlink(missing_ok=True)
+    return found
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: on Linux, a worker gets SIGTERM when the run that started it dies,
+    even by SIGKILL (its kernel then exits through ipykernel's parent poller)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[str, Outcome]:
+    _sweep_litter(project)
     kernel = ensure_kernel(project)
     outcomes: dict[str, Outcome] = {}
     todo: list[Job] = []
@@ -502,7 +528,9 @@ def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[st
             pool = None
         else:
             ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-            pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            pool = cf.ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_die_with_parent
+            )
             done = (f.result() for f in cf.as_completed([pool.submit(_execute, j) for j in todo]))
         try:
             bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
