@@ -245,3 +245,18 @@ def test_a_killed_runs_litter_is_swept_by_the_next_run(fx):
         p.write_text("half")
     assert runner.run(fx, progress=False)["ok"].status == "cached"
     assert not [p for p in litter if p.exists()]
+
+
+def test_a_data_file_inside_the_project_is_hashed_wherever_iece_runs(fx, tmp_path, monkeypatch):
+    data = fx.root / "mine.txt"
+    data.write_text("1 2\n")
+    monkeypatch.chdir(tmp_path)  # elsewhere: the value is recorded relative to the project
+    ((fig, values, _),) = runner.plan(fx, ["ok"], {"data_path": str(data)})
+    assert values["data_path"] == "mine.txt"
+    before = runner.input_hash(fx, fig, values)
+    data.write_text("1 3\n")
+    assert runner.input_hash(fx, fig, values) != before
+    monkeypatch.setattr(runner, "MAX_FILE_MB", 1e-6)
+    with pytest.raises(ParameterError, match="larger than"):
+        runner.input_hash(fx, fig, values)
+    data.unlink()

@@ -34,7 +34,7 @@ from pathlib import Path
 import filelock
 from tqdm.auto import tqdm
 
-from ..io import atomic_write_text
+from ..io import MAX_FILE_MB, atomic_write_text
 from . import params as _params
 from . import results as _results
 from .results import Results, ResultsError
@@ -231,9 +231,20 @@ def input_hash(project: Project, fig: Figure, parameters: dict) -> str:
     h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     _hash_tree(h, PACKAGE_DIR, PACKAGE_DIR.parent)
     _hash_tree(h, project.root / "data", project.root)
-    for value in parameters.values():
-        if isinstance(value, str) and Path(value).is_file():
-            h.update(Path(value).read_bytes())
+    for name, value in parameters.items():
+        file = project.root / value if isinstance(value, str) else None  # absolute stays so
+        if file is None or not file.is_file():
+            continue
+        if file.stat().st_size > MAX_FILE_MB * 1e6:
+            raise _params.ParameterError(
+                f"parameter {name!r}: {file.name} is larger than {MAX_FILE_MB} MB; bin or trim it"
+            )
+        try:
+            h.update(file.read_bytes())
+        except OSError as exc:
+            raise _params.ParameterError(
+                f"parameter {name!r}: {file.name} cannot be read ({exc.strerror})"
+            ) from None
     h.update(json.dumps(versions(), sort_keys=True).encode())
     return h.hexdigest()
 
