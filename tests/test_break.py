@@ -260,3 +260,12 @@ def test_a_data_file_inside_the_project_is_hashed_wherever_iece_runs(fx, tmp_pat
     with pytest.raises(ParameterError, match="larger than"):
         runner.input_hash(fx, fig, values)
     data.unlink()
+
+
+def test_a_user_table_run_labels_its_figure_user():
+    paper = fig5fg.compute(root=ROOT, fast=True)
+    assert paper.figure_provenance("literature+quoted", user_replaces=True) == "literature+quoted"
+    user = fig5fg.compute(root=ROOT, literature_path=str(ROOT / fig5fg.DATASET), fast=True)
+    assert user.figure_provenance("literature+quoted", user_replaces=True) == "user"
+    assert user.figure_provenance("literature+quoted") == "literature+quoted+user"
+    assert all(n.provenance == "user" for k, n in user.numbers.items() if k.startswith("this_"))

@@ -253,3 +253,11 @@ class FigureResult:
 
     def __getitem__(self, name: str):
         return self.numbers[name].value
+
+    def figure_provenance(self, base: str, *, user_replaces: bool = False) -> str:
+        """The provenance badge of a figure drawn from ``base`` sources: ``base+user`` when the
+        run read a user file (a ``*_path`` parameter), or ``user`` alone when that file
+        replaces the sources (fig5fg's own literature table)."""
+        if not any(k.endswith("_path") and v is not None for k, v in self.params.items()):
+            return base
+        return "user" if user_replaces else f"{base}+user"
