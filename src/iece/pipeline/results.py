@@ -155,8 +155,15 @@ class Results:
                 f"{where} has schema_version {version!r}, this iece writes {SCHEMA_VERSION};"
                 " rerun `iece run --force`"
             )
-        figures = {k: FigureRun.from_dict(k, v) for k, v in data["figures"].items()}
-        return cls(figures, data.get("run_stamp", {}))
+        raw, stamp = data.get("figures"), data.get("run_stamp", {})
+        if not isinstance(raw, dict) or not isinstance(stamp, dict):
+            raise ResultsError(
+                f"{where}: 'figures' and 'run_stamp' must be objects; rerun `iece run`"
+            )
+        bad = [k for k, v in raw.items() if not isinstance(v, dict)]
+        if bad:
+            raise ResultsError(f"{where}: figure {bad[0]!r} is not an object; rerun `iece run`")
+        return cls({k: FigureRun.from_dict(k, v) for k, v in raw.items()}, stamp)
 
     @classmethod
     def load(cls, path) -> Results:
@@ -164,6 +171,9 @@ class Results:
         path = Path(path)
         if not path.is_file():
             return cls()
-        return cls.from_json(
-            path.read_text(encoding="utf-8"), where=f"{path.parent.name}/{path.name}"
-        )
+        where = f"{path.parent.name}/{path.name}"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ResultsError(f"{where} cannot be read ({exc}); rerun `iece run`") from None
+        return cls.from_json(text, where=where)

@@ -430,7 +430,7 @@ def _generated(path: Path) -> Results | None:
     (it is regenerated, never trusted)."""
     try:
         return Results.load(path)
-    except (ResultsError, OSError, UnicodeDecodeError, KeyError, AttributeError):
+    except ResultsError:
         return None
 
 
