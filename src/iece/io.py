@@ -37,20 +37,31 @@ class DataFileError(ValueError):
 MAX_FILE_MB = 20
 
 
+def file_problem(path) -> str | None:
+    """Why ``path`` is not a readable data file ("does not exist", "is a folder", ...), or None."""
+    path = Path(path)
+    try:
+        if path.is_file():
+            return None
+        if path.is_dir():
+            return "is a folder; give the data file inside it"
+        if path.exists():
+            return "is not a regular file"
+        if os.path.lexists(path):
+            return "cannot be opened: it is a broken or looping link"
+        return "does not exist"
+    except OSError as exc:  # a name too long, a permission on a parent folder
+        return f"cannot be opened: {exc.strerror}"
+
+
 def read_text(path, what: str) -> str:
     """The text of the user file ``path`` (parameter ``what``), or a :class:`DataFileError` that
     names it: missing, a directory or device, unreadable, too large, or not UTF-8/UTF-16 text."""
     path = Path(path)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise DataFileError(f"{what} {str(path)!r} does not exist") from None
-    except OSError as exc:  # a symlink loop, a name too long
-        raise DataFileError(f"{what} {str(path)!r} cannot be opened: {exc.strerror}") from None
-    if path.is_dir():
-        raise DataFileError(f"{what} {str(path)!r} is a folder; give the data file inside it")
-    if not path.is_file():
-        raise DataFileError(f"{what} {str(path)!r} is not a regular file")
+    problem = file_problem(path)
+    if problem:
+        raise DataFileError(f"{what} {str(path)!r} {problem}")
+    st = path.stat()
     if st.st_size > MAX_FILE_MB * 1e6:
         raise DataFileError(
             f"{what} {path.name} is {st.st_size / 1e6:.0f} MB; data files above {MAX_FILE_MB} MB "

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from ..io import file_problem
 
 #: Where a number comes from; see :mod:`iece.pipeline.results`.
 PROVENANCES = ("computed", "simulated", "quoted", "literature", "user")
@@ -124,18 +124,8 @@ class Param:
                 raise bad
         if self.choices and value not in self.choices:
             raise bad
-        if kind == "path" and not Path(value).is_file():
-            try:
-                what = "is a folder" if Path(value).is_dir() else "is not a regular file"
-                if not Path(value).exists():
-                    what = (
-                        "is a broken or looping link"
-                        if os.path.lexists(value)
-                        else "does not exist"
-                    )
-            except OSError as exc:  # a symlink loop
-                what = f"cannot be opened ({exc.strerror})"
-            raise ParameterError(f"{where}parameter {self.name!r}: file {value!r} {what}")
+        if kind == "path" and (problem := file_problem(value)):
+            raise ParameterError(f"{where}parameter {self.name!r}: file {value!r} {problem}")
         return value
 
 
