@@ -34,6 +34,10 @@ from . import ema
 from . import materials as mat
 
 CENTER_WINDOW_EV = 0.050
+#: Most centroid guesses a fit starts from (the most prominent minima are kept). The Methods
+#: give no number; without a cap a noisy or broad spectrum offers 30-80 minima and backward
+#: elimination then runs for many minutes.
+MAX_GUESSES = 10
 
 
 # ----------------------------------------------------------------------------- lineshapes
@@ -88,13 +92,19 @@ def uniform(E, A, step_eV: float | None = None):
 
 
 def second_derivative_minima(
-    E, A, *, smooth_eV: float = 0.1, prominence: float = 0.05, floor: float = 0.02
+    E,
+    A,
+    *,
+    smooth_eV: float = 0.1,
+    prominence: float = 0.05,
+    floor: float = 0.02,
+    max_n: int | None = MAX_GUESSES,
 ):
-    """Centroid guesses: minima of the Savitzky-Golay second derivative of A(E) (eV).
+    """Centroid guesses: minima of the Savitzky-Golay second derivative of A(E) (eV), sorted.
 
     ``smooth_eV`` is the filter window; ``prominence`` is relative to the deepest minimum;
     minima where the smoothed absorbance is below ``floor`` times its maximum are noise and are
-    dropped."""
+    dropped. Of the rest, the ``max_n`` most prominent are kept (``None``: all)."""
     grid, Au = uniform(E, A)
     step = grid[1] - grid[0]
     win = max(5, int(round(smooth_eV / step)) | 1)
@@ -102,7 +112,10 @@ def second_derivative_minima(
     d2 = savgol_filter(Au, win, 3, deriv=2, delta=step)
     keep = smooth > floor * smooth.max()
     depth = np.where(keep, -d2, np.min(-d2))
-    peaks, _ = find_peaks(depth, prominence=prominence * np.max(depth[keep]))
+    peaks, props = find_peaks(depth, prominence=prominence * np.max(depth[keep]))
+    if max_n is not None and peaks.size > max_n:
+        strongest = np.argsort(props["prominences"], kind="stable")[::-1][:max_n]
+        peaks = np.sort(peaks[strongest])
     return grid[peaks]
 
 
@@ -137,6 +150,13 @@ class Deconvolution:
                 }
             )
         return sorted(rows, key=lambda r: r["center_eV"])
+
+    @property
+    def errors_determined(self) -> bool:
+        """Whether the fit's covariance is positive on its diagonal, so every standard error is a
+        number. False when the transitions overlap more than the data resolve."""
+        covar = self.result.covar
+        return covar is not None and bool(np.all(np.diag(covar) > 0))
 
     @property
     def dR(self) -> tuple[float, float]:
@@ -218,14 +238,18 @@ def _fit_once(E, A, Eg, centers, dR0, baseline, weights, bounded=True):
     model, params = _model(len(centers), centers, Eg, dR0, baseline, areas0, bounded)
     # native bounds (trust-region reflective): leastsq's bound transform loses the error bars
     # of a parameter that starts at the middle of its bounds, as every centroid does
-    return model.fit(
-        A,
-        params,
-        E=E,
-        weights=weights,
-        method="least_squares",
-        max_nfev=200 * (2 * len(centers) + 2),
-    )
+    # transitions broader than their spacing give an indefinite covariance: lmfit then takes the
+    # square root of a negative variance. Those errors are undetermined (NaN, see
+    # Deconvolution.errors_determined), which is the answer, not a numerical accident
+    with np.errstate(invalid="ignore"):
+        return model.fit(
+            A,
+            params,
+            E=E,
+            weights=weights,
+            method="least_squares",
+            max_nfev=200 * (2 * len(centers) + 2),
+        )
 
 
 def fit(
@@ -243,7 +267,7 @@ def fit(
     """Fit Eq. 1 to ``A(E)``.
 
     With ``n_transitions=None`` the number is chosen by BIC with backward elimination: start from
-    every second-derivative minimum, then repeatedly drop the weakest transition while that
+    the (at most MAX_GUESSES most prominent) second-derivative minima, then repeatedly drop the weakest transition while that
     lowers the BIC. With a number, the ``n_transitions`` strongest minima are used. ``guesses``
     overrides the centroid guesses; ``sigma`` (per point, or one value) weights the residuals.
     ``bounded=False`` is the Methods' reading: areas ``a_i`` unbounded (negative allowed) and no

@@ -59,6 +59,11 @@ def deconvolution(d) -> str:
             f"{t['area']:.4g} ± {t['area_stderr']:.1g} |"
         )
     flag = f" Parameters on a bound: {', '.join(d.at_bounds)}." if d.at_bounds else ""
+    if not d.errors_determined:
+        flag += (
+            f" Some errors are undetermined (nan): the {d.n} transitions overlap more than the"
+            " data resolve; try fewer (`n_transitions`) or a narrower window."
+        )
     return (
         "\n".join(lines) + f"\n\ndR = {d.dR[0]:.4f} ± {d.dR[1]:.1g}; BIC by n: {d.bic_by_n}.{flag}"
     )
