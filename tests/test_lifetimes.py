@@ -20,7 +20,7 @@ def test_periodic_decay_integrates_to_tau():
 
 def test_model_normalization_and_background():
     inst = L.Instrument(n_channels=512, dt_ns=0.5, rep_rate_MHz=1e3 / 256)
-    m = L.model_counts(512, 0.5, inst.period_ns, inst.irf_period(), [5.0], [1.0], 2.0, 0.25)
+    m = L.model_counts(inst, [5.0], [1.0], 2.0, 0.25)
     assert m.sum() == pytest.approx(2.0 * 5.0 + 0.25 * 512, rel=1e-9)
 
 
@@ -91,6 +91,35 @@ def test_wrap_around_at_20_MHz():
     assert abs(naive.value("tau1") - 67.8) > 10 * fit.stderr("tau1")
 
 
+@pytest.mark.parametrize("irf", ["gaussian", "measured"])
+@pytest.mark.parametrize("shift_channels", [0, 3, -2])
+def test_compact_grid_equals_the_full_period_summed_directly(irf, shift_channels):
+    """At 0.3 MHz the period is 52 windows long and the model runs on a compact grid; it equals
+    the circular convolution over the whole period, summed channel by channel (no FFT). A
+    whole-channel shift is a plain rotation of the IRF; the negative one wraps to the period's
+    end."""
+    n, dt, taus, amps = 256, 0.25, [3.8, 14.2], [0.8, 0.2]
+    shape = {
+        "gaussian": dict(irf_fwhm_ns=0.6, irf_center_ns=3.0),
+        "measured": dict(irf=tuple(np.exp(-np.abs(np.arange(n) - 12) / 2.0))),
+    }[irf]
+    inst = L.Instrument(n_channels=n, dt_ns=dt, rep_rate_MHz=0.3, **shape)
+    assert inst.grid_channels is not None and inst.grid_channels.size < inst.n_period / 20
+    N = inst.n_period
+    if irf == "gaussian":
+        full_irf = L.gaussian_irf(N, dt, 0.6, 3.0)
+    else:
+        full_irf = np.zeros(N)
+        full_irf[:n] = shape["irf"]
+        full_irf /= full_irf.sum()
+    full_irf = np.roll(full_irf, shift_channels)
+    h = L.periodic_decay(N, dt, taus, amps, inst.period_ns)
+    lags = (np.arange(n)[:, None] - np.arange(N)[None, :]) % N
+    direct = (h[lags] * full_irf[None, :]).sum(axis=1)
+    model = L.model_counts(inst, taus, amps, 1.0, 0.0, shift_channels * dt)
+    assert np.abs(model - direct).max() < 1e-12 * direct.max()
+
+
 def test_bootstrap_intervals_bracket_estimate():
     inst = L.Instrument()
     fit = L.fit_decay(L.simulate(inst, *CS, total_counts=1e5, seed=11), inst)
@@ -106,7 +135,7 @@ def test_user_files(tmp_path):
     p = tmp_path / "decay.csv"
     p.write_text("time_ns,counts\n" + "".join(f"{t},{c}\n" for t, c in zip(inst.t_ns, data)))
     irf = tmp_path / "irf.txt"
-    irf.write_text("".join(f"{t} {c}\n" for t, c in zip(inst.t_ns, inst.irf_period()[:256] * 1e4)))
+    irf.write_text("".join(f"{t} {c}\n" for t, c in zip(inst.t_ns, inst.irf_grid()[:256] * 1e4)))
     t, counts, irf_counts = io.read_decay(p, irf)
     inst2 = L.Instrument.from_channels(t, counts, rep_rate_MHz=10.0, irf=irf_counts)
     fit = L.fit_decay(counts, inst2, n_components=1)

@@ -12,6 +12,13 @@ instrument response (measured, or Gaussian of given FWHM), shifted by ``s`` ns w
 phase (sub-channel); ``b`` is a constant background per channel; amplitude fractions
 ``a_k`` sum to 1 (the paper's A1, A2).
 
+A period much longer than the histogram (a low repetition rate) would make that convolution
+run over up to 10^6 channels per model evaluation. Only lags between minus and plus the window
+(and the IRF's reach) enter channels inside the window, so the convolution then runs on a
+compact grid of about twice the window: the window plus a margin, followed by the last
+channels of the period (:attr:`Instrument.grid_channels`). It equals the full-period result
+wherever the IRF is confined to the window plus the margin.
+
 Fit (lmfit, Levenberg-Marquardt): Poisson maximum likelihood by default, through deviance
 residuals ``sign(d - m) sqrt(2 (m - d + d ln(d/m)))``, whose sum of squares is the Poisson
 deviance, so the least-squares minimum is the maximum-likelihood estimate and ``J^T J`` is the
@@ -44,26 +51,42 @@ STATISTICS = ("poisson", "least_squares", "unweighted")
 #: A histogram window may exceed the laser period by this fraction (rep rates are quoted to 2-3
 #: digits); it is then treated as one period.
 WINDOW_TOLERANCE = 0.01
+#: A Gaussian IRF is taken to end this many standard deviations from its centre (exp(-32)).
+IRF_REACH_SIGMA = 8.0
+
+
+def max_shift_ns(dt_ns: float) -> float:
+    """Largest IRF shift (either sign, ns) a fit may use: 20 channels plus 2 ns."""
+    return 20 * dt_ns + 2.0
 
 
 # ----------------------------------------------------------------------------- model
-def periodic_decay(n_period: int, dt_ns: float, taus_ns, amps, period_ns: float) -> np.ndarray:
-    """Channel-integrated periodic multi-exponential over one period (``n_period`` channels)."""
+def periodic_decay(
+    n_period: int, dt_ns: float, taus_ns, amps, period_ns: float, channels=None
+) -> np.ndarray:
+    """Channel-integrated periodic multi-exponential ``h_i`` (module docstring) on the period's
+    ``channels`` (default: all ``n_period`` of them)."""
     taus = np.atleast_1d(np.asarray(taus_ns, float))
     amps = np.atleast_1d(np.asarray(amps, float))
     if np.any(taus <= 0):
         raise ValueError(f"lifetimes must be positive, got {taus}")
-    edges = np.arange(n_period + 1) * dt_ns
-    e = np.exp(-edges[:, None] / taus[None, :])
-    per = taus * (e[:-1] - e[1:]) / (1 - np.exp(-period_ns / taus))
+    if channels is None:
+        edges = np.arange(n_period + 1) * dt_ns
+        e = np.exp(-edges[:, None] / taus[None, :])
+        lo, hi = e[:-1], e[1:]
+    else:
+        i = np.asarray(channels)[:, None]
+        lo, hi = np.exp(-i * dt_ns / taus), np.exp(-(i + 1) * dt_ns / taus)
+    per = taus * (lo - hi) / (1 - np.exp(-period_ns / taus))
     return per @ amps
 
 
-def gaussian_irf(n: int, dt_ns: float, fwhm_ns: float, center_ns: float) -> np.ndarray:
-    """Gaussian instrument response binned on ``n`` channels, normalized to unit sum."""
+def gaussian_irf(n: int, dt_ns: float, fwhm_ns: float, center_ns: float, channels=None):
+    """Gaussian instrument response binned on ``n`` channels (or on the given ``channels`` of
+    the period), normalized to unit sum."""
     if fwhm_ns <= 0:
         raise ValueError(f"irf_fwhm_ns must be > 0, got {fwhm_ns}")
-    t = (np.arange(n) + 0.5) * dt_ns
+    t = ((np.arange(n) if channels is None else np.asarray(channels)) + 0.5) * dt_ns
     sigma = fwhm_ns / (2 * np.sqrt(2 * np.log(2)))
     g = np.exp(-0.5 * ((t - center_ns) / sigma) ** 2)
     return g / g.sum()
@@ -85,20 +108,21 @@ def _convolve(h: np.ndarray, irf_spectrum: np.ndarray, shift_ns: float, dt_ns: f
 
 
 def model_counts(
-    n_channels: int,
-    dt_ns: float,
-    period_ns: float,
-    irf_period: np.ndarray,
+    instrument: Instrument,
     taus_ns,
     amps,
     amplitude: float,
     background: float,
     shift_ns: float = 0.0,
+    irf_spectrum: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Expected counts per channel (see module docstring); ``irf_period`` spans one period."""
-    h = periodic_decay(irf_period.size, dt_ns, taus_ns, amps, period_ns)
-    conv = _convolve(h, fft.rfft(irf_period), shift_ns, dt_ns)
-    return amplitude * conv[:n_channels] + background
+    """Expected counts in each of the instrument's channels (module docstring);
+    ``irf_spectrum`` is the rFFT of :meth:`Instrument.irf_grid`, if already computed."""
+    inst = instrument
+    spec = fft.rfft(inst.irf_grid()) if irf_spectrum is None else irf_spectrum
+    h = periodic_decay(inst.n_period, inst.dt_ns, taus_ns, amps, inst.period_ns, inst.grid_channels)
+    conv = _convolve(h, spec, shift_ns, inst.dt_ns)
+    return amplitude * conv[: inst.n_channels] + background
 
 
 def derived(taus_ns, amps) -> dict:
@@ -185,13 +209,34 @@ class Instrument:
     def t_ns(self) -> np.ndarray:
         return (np.arange(self.n_channels) + 0.5) * self.dt_ns
 
-    def irf_period(self) -> np.ndarray:
-        """IRF on one full period (zero-padded measured IRF, or the Gaussian)."""
+    @property
+    def grid_channels(self) -> np.ndarray | None:
+        """Period channels of the compact convolution grid (module docstring), or ``None`` for
+        the whole period. Compact: channels ``0 .. W+P-1`` and the last ``M - (W+P)`` of the
+        period, ``W`` the window, ``P`` the reach of the shifted IRF beyond it, ``M >= 2(W+P)``
+        a fast FFT length; used only when ``M`` is shorter than the period and the Gaussian
+        IRF's centre lies in the window."""
+        reach_ns = max_shift_ns(self.dt_ns)
+        if self.irf is None:
+            if not 0 <= self.irf_center_ns <= self.n_channels * self.dt_ns:
+                return None
+            reach_ns += IRF_REACH_SIGMA * self.irf_fwhm_ns / (2 * np.sqrt(2 * np.log(2)))
+        head = self.n_channels + int(np.ceil(reach_ns / self.dt_ns)) + 1
+        m = fft.next_fast_len(2 * head, real=True)
+        if m >= self.n_period:
+            return None
+        return np.r_[np.arange(m - head), np.arange(self.n_period - head, self.n_period)]
+
+    def irf_grid(self) -> np.ndarray:
+        """The IRF on the convolution grid (zero-padded measured IRF, or the Gaussian),
+        normalized to unit sum: one full period, or the compact grid."""
+        ch = self.grid_channels
+        n = self.n_period if ch is None else ch.size
         if self.irf is not None:
-            irf = np.zeros(self.n_period)
+            irf = np.zeros(n)
             irf[: len(self.irf)] = np.clip(np.asarray(self.irf, float), 0, None)
             return irf / irf.sum()
-        return gaussian_irf(self.n_period, self.dt_ns, self.irf_fwhm_ns, self.irf_center_ns)
+        return gaussian_irf(n, self.dt_ns, self.irf_fwhm_ns, self.irf_center_ns, ch)
 
 
 def simulate(
@@ -208,17 +253,7 @@ def simulate(
     constant background of ``background_fraction`` of them spread over all channels."""
     if total_counts <= 0:
         raise ValueError(f"total_counts must be > 0, got {total_counts}")
-    shape = model_counts(
-        instrument.n_channels,
-        instrument.dt_ns,
-        instrument.period_ns,
-        instrument.irf_period(),
-        taus_ns,
-        amps,
-        1.0,
-        0.0,
-        shift_ns,
-    )
+    shape = model_counts(instrument, taus_ns, amps, 1.0, 0.0, shift_ns)
     amp = total_counts / shape.sum()
     bg = background_fraction * total_counts / instrument.n_channels
     rng = np.random.default_rng(seed)
@@ -301,7 +336,8 @@ def _params(
     # unbounded: a background pinned at a bound would leave no error bars (the model is kept
     # positive in the residual instead)
     p.add("background", value=bg0 * 0.5, vary=fit_background)
-    p.add("shift", value=0.0, min=-20 * inst.dt_ns - 2.0, max=20 * inst.dt_ns + 2.0, vary=fit_shift)
+    reach = max_shift_ns(inst.dt_ns)
+    p.add("shift", value=0.0, min=-reach, max=reach, vary=fit_shift)
     p.add("tau_amp", expr=" + ".join(f"a{k} * tau{k}" for k in range(1, n + 1)))
     p.add(
         "tau_int",
@@ -349,7 +385,7 @@ def fit_decay(
     if np.any(d < 0) or d.sum() <= 0:
         raise ValueError("counts must be non-negative with a positive total")
     inst = instrument
-    irf_spec = fft.rfft(inst.irf_period())
+    irf_spec = fft.rfft(inst.irf_grid())
     init = _initial_taus(inst.t_ns, d, n_components) if init_taus_ns is None else init_taus_ns
     params = _params(n_components, d, inst, init, fit_shift, fit_background)
     if start is not None:
@@ -360,9 +396,9 @@ def fit_decay(
     def curve(p):
         taus = [p[f"tau{k}"].value for k in range(1, n_components + 1)]
         amps = [p[f"a{k}"].value for k in range(1, n_components + 1)]
-        h = periodic_decay(inst.n_period, inst.dt_ns, taus, amps, inst.period_ns)
-        conv = _convolve(h, irf_spec, p["shift"].value, inst.dt_ns)[: inst.n_channels]
-        return np.maximum(p["amplitude"].value * conv + p["background"].value, 1e-9)
+        amplitude, background = p["amplitude"].value, p["background"].value
+        m = model_counts(inst, taus, amps, amplitude, background, p["shift"].value, irf_spec)
+        return np.maximum(m, 1e-9)
 
     if statistic == "poisson":
 

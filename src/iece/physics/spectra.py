@@ -267,9 +267,10 @@ def fit(
     """Fit Eq. 1 to ``A(E)``.
 
     With ``n_transitions=None`` the number is chosen by BIC with backward elimination: start from
-    the (at most MAX_GUESSES most prominent) second-derivative minima, then repeatedly drop the weakest transition while that
-    lowers the BIC. With a number, the ``n_transitions`` strongest minima are used. ``guesses``
-    overrides the centroid guesses; ``sigma`` (per point, or one value) weights the residuals.
+    the second-derivative minima (the ``MAX_GUESSES`` most prominent), then repeatedly drop the
+    weakest transition while that lowers the BIC. With a number, the ``n_transitions``
+    strongest minima are used. ``guesses`` overrides the centroid guesses; ``sigma`` (per point,
+    or one value) weights the residuals.
     ``bounded=False`` is the Methods' reading: areas ``a_i`` unbounded (negative allowed) and no
     upper bound on ``dR``; centroids stay within +/-50 meV either way."""
     E = np.asarray(E, float)
