@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -240,12 +241,32 @@ def test_a_killed_runs_litter_is_swept_by_the_next_run(fx):
         fx.build / "executed" / ".ok.4242.ipynb",
         fx.build / "records" / "ok.4242.jsonl",
         fx.report / ".index.html.4242.tmp",
+        fx.build / "tmp" / "4242" / "tmpab12cd.json",  # a killed kernel's connection file
     ]
     for p in litter:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("half")
     assert runner.run(fx, progress=False)["ok"].status == "cached"
     assert not [p for p in litter if p.exists()]
+
+
+def test_kernel_connection_files_stay_in_the_build_folder(fx, monkeypatch):
+    """They had been left in the system temp folder by killed kernels; now they are written
+    under build/tmp (swept by the next run) and removed when the notebook ends."""
+    import jupyter_client.connect
+
+    made = []
+    real = jupyter_client.connect.tempfile.mkstemp
+
+    def spy(*args, **kwargs):
+        fd, name = real(*args, **kwargs)
+        made.append(name)
+        return fd, name
+
+    monkeypatch.setattr(jupyter_client.connect.tempfile, "mkstemp", spy)
+    assert runner.run(fx, force=True, jobs=1, progress=False)["ok"].status == "ok"
+    assert made and all(Path(m).is_relative_to(fx.build / "tmp") for m in made), made
+    assert not any(Path(m).exists() for m in made) and not any((fx.build / "tmp").iterdir())
 
 
 def test_a_data_file_inside_the_project_is_hashed_wherever_iece_runs(fx, tmp_path, monkeypatch):

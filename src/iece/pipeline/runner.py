@@ -23,7 +23,9 @@ import json
 import math
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -296,10 +298,41 @@ def _relative(path: Path, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else path.name
 
 
-def _execute(job: Job) -> Outcome:
-    """Run one notebook (in a worker process) and hand the executed notebook to ``on_page``."""
+def _papermill(job: Job, out: Path) -> tuple[str, str]:
+    """Execute the job's notebook into ``out``; returns (status, error). A kernel that died
+    before replying (kernels started side by side can pick the same free port) is tried again."""
     import papermill as pm
 
+    status, error = "failed", ""
+    for _ in range(KERNEL_START_ATTEMPTS):
+        try:
+            pm.execute_notebook(
+                str(job.figure.path),
+                str(out),
+                parameters=job.parameters,
+                kernel_name=job.kernel,
+                cwd=str(job.project.root),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+                execution_timeout=math.ceil(job.timeout_s) or None,  # whole seconds
+            )
+            return "ok", ""
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, others go on
+            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            if "timed out" in str(exc):
+                error = (
+                    f"a cell ran longer than {job.timeout_s:g} s (iece run --timeout); these "
+                    "parameters ask for more work than the page is meant for: try less "
+                    "demanding values or a longer --timeout"
+                )
+            if "Kernel died before replying" not in error:  # nothing ran yet: try again
+                break
+    return status, error
+
+
+def _execute(job: Job) -> Outcome:
+    """Run one notebook (in a worker process) and hand the executed notebook to ``on_page``."""
     fig, proj, place = job.figure, job.project, job.place
     t0 = time.perf_counter()
     executed = place.executed
@@ -313,33 +346,16 @@ def _execute(job: Job) -> Outcome:
     os.environ["IECE_FIGURE_ID"] = fig.id
     # the kernel must draw figures inline into the page, whatever the runner itself uses
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    error = ""
-    for _ in range(KERNEL_START_ATTEMPTS):
-        try:
-            pm.execute_notebook(
-                str(fig.path),
-                str(tmp_nb),
-                parameters=job.parameters,
-                kernel_name=job.kernel,
-                cwd=str(proj.root),
-                progress_bar=False,
-                log_output=False,
-                report_mode=False,
-                execution_timeout=math.ceil(job.timeout_s) or None,  # whole seconds
-            )
-            status, error = "ok", ""
-            break
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, others go on
-            status, error = "failed", f"{type(exc).__name__}: {exc}"
-            if "timed out" in str(exc):
-                error = (
-                    f"a cell ran longer than {job.timeout_s:g} s (iece run --timeout); these "
-                    "parameters ask for more work than the page is meant for: try less "
-                    "demanding values or a longer --timeout"
-                )
-            # kernels started side by side can pick the same free port; nothing ran yet
-            if "Kernel died before replying" not in error:
-                break
+    # jupyter_client writes the kernel's connection file with tempfile.mkstemp: keep it in the
+    # build folder, where the next run sweeps what a killed kernel left behind
+    scratch = proj.build / "tmp" / str(os.getpid())
+    scratch.mkdir(parents=True, exist_ok=True)
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(scratch)
+    try:
+        status, error = _papermill(job, tmp_nb)
+    finally:
+        tempfile.tempdir = saved_tempdir
+        shutil.rmtree(scratch, ignore_errors=True)
     runtime = time.perf_counter() - t0
     results, figures = _read_records(rec_file)
     rec_file.unlink(missing_ok=True)
@@ -481,7 +497,8 @@ def run(
 
 def _sweep_litter(project: Project) -> list[Path]:
     """Delete what a killed run left behind: half-written ``.*.tmp`` files, temporary executed
-    notebooks and records files. Called under the build lock, so no other run owns them."""
+    notebooks, records files and kernel connection files (``build/tmp/``). Called under the
+    build lock, so no other run owns them."""
     found = [
         *(p for d in (project.build, project.figures, project.report) for p in d.rglob(".*.tmp")),
         *project.build.glob("executed/.*.ipynb"),
@@ -490,7 +507,13 @@ def _sweep_litter(project: Project) -> list[Path]:
     ]
     for p in found:
         p.unlink(missing_ok=True)
-    return found
+    scratch = sorted(project.build.glob("tmp/*"))  # kernel connection files of killed runs
+    for p in scratch:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    return found + scratch
 
 
 def _die_with_parent() -> None:
