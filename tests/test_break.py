@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -253,17 +254,15 @@ def test_a_killed_runs_litter_is_swept_by_the_next_run(fx):
 def test_kernel_connection_files_stay_in_the_build_folder(fx, monkeypatch):
     """They had been left in the system temp folder by killed kernels; now they are written
     under build/tmp (swept by the next run) and removed when the notebook ends."""
-    import jupyter_client.connect
-
     made = []
-    real = jupyter_client.connect.tempfile.mkstemp
+    real = tempfile.mkstemp  # what jupyter_client.connect.write_connection_file calls
 
     def spy(*args, **kwargs):
         fd, name = real(*args, **kwargs)
         made.append(name)
         return fd, name
 
-    monkeypatch.setattr(jupyter_client.connect.tempfile, "mkstemp", spy)
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
     assert runner.run(fx, force=True, jobs=1, progress=False)["ok"].status == "ok"
     assert made and all(Path(m).is_relative_to(fx.build / "tmp") for m in made), made
     assert not any(Path(m).exists() for m in made) and not any((fx.build / "tmp").iterdir())

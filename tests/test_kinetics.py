@@ -43,6 +43,24 @@ def test_short_time_form_joins_the_series():
     assert abs(below - above) < 1e-8
 
 
+@pytest.mark.parametrize("D_m2_per_s", [1e-33, 1e-22, 1e-18])
+def test_time_to_fraction_matches_the_analytic_limits(D_m2_per_s):
+    """Late: 1 - x ~ (6/pi^2) exp(-pi^2 tau) (next term e^{-4 pi^2 tau}/4 ~ 1e-5 at 95 %).
+    Early: x = 6 sqrt(tau/pi) - 3 tau solved as a quadratic in sqrt(tau). Any D: the D that had
+    left room-temperature t95 unbracketed (1e-18 and 1e-33 m^2/s) included."""
+    a2_over_D = (A_NM * 1e-9) ** 2 / D_m2_per_s
+    late = np.log(6 / (np.pi**2 * 0.05)) / np.pi**2
+    t95 = K.time_to_fraction_constant_surface(0.95, D_m2_per_s, A_NM)
+    assert t95 == pytest.approx(late * a2_over_D, rel=1e-4)
+    f = 0.01  # 3 s^2 - (6/sqrt(pi)) s + f = 0, the smaller root
+    s = (6 / np.sqrt(np.pi) - np.sqrt(36 / np.pi - 12 * f)) / 6
+    assert K.time_to_fraction_constant_surface(f, D_m2_per_s, A_NM) == pytest.approx(
+        s**2 * a2_over_D, rel=1e-9
+    )
+    with pytest.raises(ValueError, match="fraction must be in"):
+        K.time_to_fraction_constant_surface(1.0, D_m2_per_s, A_NM)
+
+
 def test_large_L_is_constant_surface():
     k = 1e5 * D / (A_NM * 1e-9)
     np.testing.assert_allclose(

@@ -163,12 +163,9 @@ def compute(**params) -> FigureResult:
     x_rt_ag = diffusion.fraction_constant_surface(t_rt, D_rt, a_nm)
     x_rt = diffusion.fraction_constant_surface(t_rt, D_rt / p["ag_factor"], a_nm)
     res.add("x_rt_Ag_end", float(x_rt_ag[-1]), "1", note=f"after {p['rt_hours']:g} h")
-    t95_rt = brentq(
-        lambda lt: diffusion.fraction_constant_surface(10**lt, D_rt, a_nm) - 0.95, 0.0, 12.0
-    )
     res.add(
         "t95_rt_Ag_days",
-        10**t95_rt / 86400,
+        diffusion.time_to_fraction_constant_surface(0.95, D_rt, a_nm) / 86400,
         "d",
         note=f"time to 95% exchange at room temperature with Ag (D = {D_rt:.1e} m^2/s)",
     )

@@ -36,7 +36,9 @@ PARAMS = Params(
         "matched_energy_eV", 1.5, "1S-1S energy where alloy and core/shell are compared", 0.7, 2.2
     ),
     choice("outside", "reference", "EMA outside medium", choices.OUTSIDE_MEDIA),
-    integer("n_boot", 100, "bootstrap resamples for the rate intervals", 0, 10000),
+    integer(
+        "n_boot", 100, "bootstrap resamples for the rate intervals (about 30 s per 1000)", 0, 1000
+    ),
     integer("seed", 2024, "seed of the simulation and the bootstrap", 0, 2**32 - 1),
     FAST,
     requires={"irf_path": "decay_path"},

@@ -70,6 +70,26 @@ def fraction_constant_surface(t_s, D_m2_per_s: float, radius_nm: float) -> np.nd
     return np.where(th < 1e-3, short, series)
 
 
+def time_to_fraction_constant_surface(
+    fraction: float, D_m2_per_s: float, radius_nm: float
+) -> float:
+    """Time (s) at which :func:`fraction_constant_surface` reaches ``fraction`` (0 < f < 1):
+    ``t = tau_f a^2 / D``, with ``tau_f`` solved once in dimensionless time, so any D works."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be in (0, 1), got {fraction}")
+    _check(0.0, D_m2_per_s, radius_nm)
+    a = radius_nm * 1e-9
+    # x(tau) rises from 0 to 1 - 6/pi^2 exp(-pi^2 10) over tau in [1e-16, 10]
+    tau_f = brentq(
+        lambda th: float(fraction_constant_surface(th * a**2, 1.0, radius_nm)) - fraction,
+        1e-16,
+        10.0,
+        xtol=1e-15,
+        rtol=1e-12,
+    )
+    return tau_f * a**2 / D_m2_per_s
+
+
 def profile_constant_surface(r_nm, t_s, D_m2_per_s: float, radius_nm: float) -> np.ndarray:
     """C(r, t) for a constant surface concentration (Crank 6.18); shape t.shape + r.shape."""
     t = _check(t_s, D_m2_per_s, radius_nm)
