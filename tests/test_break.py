@@ -167,6 +167,29 @@ def test_folders_devices_links_and_huge_files_are_named(tmp_path, monkeypatch):
         io.read_text(_two(tmp_path, "1 2\n" * 10), "decay_path")
 
 
+def _unreadable(monkeypatch, name: str):
+    """Make the file called ``name`` unreadable. chmod 000 cannot do it: the tests may run as
+    root, which reads any file."""
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+def test_an_unreadable_file_is_named_by_reader_and_parameter_check(fx, tmp_path, monkeypatch):
+    data = _two(tmp_path, "1 2\n3 4\n5 6\n", name="locked.txt")
+    _unreadable(monkeypatch, "locked.txt")
+    with pytest.raises(io.DataFileError, match="locked.txt cannot be read: Permission denied"):
+        io.read_text(data, "decay_path")
+    ((fig, values, _),) = runner.plan(fx, ["ok"], {"data_path": str(data)})
+    with pytest.raises(ParameterError, match="'data_path': locked.txt cannot be read"):
+        runner.input_hash(fx, fig, values)
+
+
 @pytest.mark.parametrize("sep", [",", ";", "\t"])
 def test_composition_accepts_the_usual_separators(tmp_path, sep):
     rows = ["time_min", "x"], ["0", "0"], ["30", "0.5"], ["60", "0.8"]
