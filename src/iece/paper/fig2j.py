@@ -21,7 +21,7 @@ PARAMS = Params(
     path("irf_path", "optional measured IRF on the same time channels"),
     choice("statistic", "poisson", "fit statistic", lifetimes.STATISTICS),
     integer("n_components", 2, "exponential components", 1, 3),
-    number("rep_rate_MHz", 2.5, "laser repetition rate (not stated in the paper)", 0.01, 1000),
+    number("rep_rate_MHz", 2.5, "laser repetition rate (not stated in the paper)", 0.01, 100),
     number("irf_fwhm_ns", 0.3, "Gaussian IRF width (simulations; user data without IRF)", 1e-3, 10),
     integer("total_counts", 1_000_000, "signal counts per simulated histogram", 1000, 10**9),
     number("qy", 0.175, "PL QY of the alloy (paper: 15-20 %) or of your sample", 0, 1),
