@@ -216,6 +216,24 @@ def lifetimes():
     }
 
 
+@bench
+def worst_allowed():
+    """Issue 15: the allowed parameter values that had hung, as `compute` calls (no kernel).
+    Before: fig2bd dR 0.2 / noise 0.1 (fast) > 590 s; fig2j rep_rate_MHz 0.01 272 s."""
+    from iece.paper import fig1c, fig2bd, fig2j
+
+    cases = {
+        "fig2bd_fast_dR_0.2_s": lambda: fig2bd.compute(fast=True, dR=0.2),
+        "fig2bd_fast_noise_0.1_s": lambda: fig2bd.compute(fast=True, noise=0.1),
+        "fig2bd_dR_0.2_s": lambda: fig2bd.compute(dR=0.2),
+        "fig2j_fast_rep_0.01_MHz_s": lambda: fig2j.compute(fast=True, rep_rate_MHz=0.01),
+        "fig2j_rep_100_MHz_s": lambda: fig2j.compute(rep_rate_MHz=100),
+        "fig2j_n_boot_1000_s": lambda: fig2j.compute(n_boot=1000),
+        "fig1c_D_1e-30_s": lambda: fig1c.compute(D_m2_per_s=1e-30),
+    }
+    return {k: best(f, repeat=1) for k, f in cases.items()}
+
+
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHES)
     for name in names:

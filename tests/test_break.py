@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -167,6 +171,14 @@ def test_folders_devices_links_and_huge_files_are_named(tmp_path, monkeypatch):
         io.read_text(_two(tmp_path, "1 2\n" * 10), "decay_path")
 
 
+def test_a_spectrum_without_absorbance_is_named(tmp_path):
+    from iece.paper import fig2bd
+
+    flat = _two(tmp_path, "".join(f"{400 + 50 * i} 0\n" for i in range(12)), name="zero.txt")
+    with pytest.raises(io.DataFileError, match="zero.txt: the absorbance is zero or negative"):
+        fig2bd.compute(spectrum_path=str(flat), fast=True)
+
+
 def _unreadable(monkeypatch, name: str):
     """Make the file called ``name`` unreadable. chmod 000 cannot do it: the tests may run as
     root, which reads any file."""
@@ -237,6 +249,23 @@ def test_irf_without_decay_is_refused():
         fig2j.PARAMS.resolve({"irf_path": str(fig5fg.DATASET)}, "fig2j")
 
 
+def test_ctrl_c_prints_one_line_not_a_traceback(fx, monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run", interrupted)
+    assert cli.main(["--root", str(fx.root), "run", "--quiet"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`iece list | head` had ended in BrokenPipeError; `true` leaves before iece writes."""
+    cmd = f"{shlex.quote(sys.executable)} -m iece.cli --root {shlex.quote(str(ROOT))} list | true"
+    out = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60)
+    assert out.stderr == ""
+
+
 def test_missing_root_is_refused_not_created(tmp_path, capsys):
     missing = tmp_path / "nothing"
     with pytest.raises(SystemExit) as exc:
@@ -289,6 +318,51 @@ def test_kernel_connection_files_stay_in_the_build_folder(fx, monkeypatch):
     assert runner.run(fx, force=True, jobs=1, progress=False)["ok"].status == "ok"
     assert made and all(Path(m).is_relative_to(fx.build / "tmp") for m in made), made
     assert not any(Path(m).exists() for m in made) and not any((fx.build / "tmp").iterdir())
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc)."""
+    kids: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        kids.setdefault(ppid, []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        for child in kids.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""  # exited (a zombie has an empty cmdline too)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_run_leaves_no_workers_or_kernels(tmp_path):
+    """SIGKILL of `iece run` had left two workers running for more than 70 s."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    cmd = [sys.executable, "-m", "iece.cli", "--root", str(root), "run", "--quiet", "--jobs", "2"]
+    proc = subprocess.Popen([*cmd, "-p", "mode", "hang"])  # ok hangs, bad fails: 2 workers
+    deadline = time.monotonic() + 60
+    below: list[int] = []
+    while time.monotonic() < deadline and not any("ipykernel" in _cmdline(p) for p in below):
+        time.sleep(0.2)
+        below = _descendants(proc.pid)
+    assert any("ipykernel" in _cmdline(p) for p in below), "no kernel started"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_cmdline(p) for p in below):
+        time.sleep(0.2)
+    assert not [_cmdline(p) for p in below if _cmdline(p)]
 
 
 def test_a_data_file_inside_the_project_is_hashed_wherever_iece_runs(fx, tmp_path, monkeypatch):

@@ -3,6 +3,7 @@ notebooks' parameter cells."""
 
 import json
 
+import papermill
 import pytest
 
 from iece.paper import choices
@@ -102,6 +103,9 @@ def test_every_notebook_cell_matches_its_declaration(fid):
     fig = discover(Project(ROOT))[fid]
     ps = read_parameters(fig.path)  # raises if the cell and the module disagree
     assert "fast" in ps and not ps.by_name["fast"].paper
+    # papermill reads the same names ("Unable to parse line 7" and "Passed unknown parameter"
+    # had been printed for fig2bd when it did not)
+    assert set(papermill.inspect_notebook(str(fig.path))) == set(ps.by_name)
 
 
 def test_drift_between_cell_and_module_is_an_error(tmp_path):

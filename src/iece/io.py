@@ -223,6 +223,11 @@ def read_spectrum(path, axis: str = "auto") -> tuple[np.ndarray, np.ndarray]:
         axis = "wavelength_nm" if np.nanmax(x) > 20 else "energy_eV"
     if np.any(x <= 0):
         raise DataFileError(f"spectrum_path {Path(path).name}: the {axis} column must be positive")
+    if not np.nanmax(A) > 0:
+        raise DataFileError(
+            f"spectrum_path {Path(path).name}: the absorbance is zero or negative everywhere; "
+            "there is nothing to deconvolve (is the second column the absorbance?)"
+        )
     E = HC_EV_NM / x if axis == "wavelength_nm" else x
     order = np.argsort(E)
     return E[order], A[order]
