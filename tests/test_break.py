@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-import shlex
+import os
 import shutil
 import subprocess
 import sys
@@ -260,10 +260,21 @@ def test_ctrl_c_prints_one_line_not_a_traceback(fx, monkeypatch, capsys):
 
 
 def test_a_reader_that_leaves_early_gets_no_traceback():
-    """`iece list | head` had ended in BrokenPipeError; `true` leaves before iece writes."""
-    cmd = f"{shlex.quote(sys.executable)} -m iece.cli --root {shlex.quote(str(ROOT))} list | true"
-    out = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60)
-    assert out.stderr == ""
+    """`iece list | head` had ended in BrokenPipeError: here the reader has left before iece
+    writes anything (a pipe whose read end is closed)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "iece.cli", "--root", str(ROOT), "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert out.stderr == "" and out.returncode == 0
 
 
 def test_missing_root_is_refused_not_created(tmp_path, capsys):
