@@ -46,7 +46,6 @@ DEPENDENCIES = (
     "scipy",
     "lmfit",
     "matplotlib",
-    "seaborn",
     "papermill",
     "nbconvert",
     "nbformat",

@@ -434,13 +434,18 @@ def fig5fg_literature(res):
         ax.axvspan(*window, color="0.9", zorder=-1)
         ax.axvline(1790, color="0.6", lw=0.8, ls=":")
         ax.set(xlabel="PL peak wavelength (nm)", ylabel=label, xlim=(650, 1900))
+        y_lo, y_hi = ax.get_ylim()
+        ax.set_ylim(y_lo, y_hi + 0.15 * (y_hi - y_lo))  # headroom: the label covers no point
         ax.text(strip_x, ax.get_ylim()[1], "peak not\nreported", ha="center", va="top", fontsize=7)
     axes[0].set_title("(f) linewidth")
     axes[1].set_title("(g) quantum yield")
     for name in materials:
         axes[1].plot([], [], marker=markers[name], color=colors[name], ls="none", label=name)
     axes[1].plot([], [], marker="*", color="k", ms=10, ls="none", label="this work (quoted)")
-    axes[1].legend(frameon=False, fontsize=7, loc="lower left")
+    for fill, label in (("0.3", "filled: core/shell"), ("white", "open: not core/shell")):
+        axes[1].plot([], [], marker="o", color="0.3", mfc=fill, ls="none", label=label)
+    # beside the panels, where it hides no point
+    axes[1].legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     fig.tight_layout()
     return fig
 

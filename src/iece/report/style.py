@@ -1,13 +1,15 @@
 """One place for figure style: fonts, sizes, grayscale-safe colours, markers and line styles.
 
 Every notebook calls :func:`use` once. Series are told apart by line style and marker as well as
-colour, so figures stay readable in grayscale.
+colour, so figures stay readable in grayscale. Plain matplotlib settings (a "ticks" look: white
+axes, outward ticks, no grid), so a notebook's kernel starts without importing a plotting
+layer on top of matplotlib.
 """
 
 from __future__ import annotations
 
 import matplotlib as mpl
-import seaborn as sns
+import numpy as np
 
 #: Colour-blind safe palette with distinct luminance (readable in grayscale).
 PALETTE = {
@@ -23,33 +25,75 @@ PALETTE = {
 LINESTYLES = {"core/shell": "--", "alloy": "-", "CdSe": ":", "HgSe": "-."}
 MARKERS = {"core/shell": "s", "alloy": "o", "CdSe": "^", "HgSe": "D", "quoted": "*"}
 
+#: Ten colour-blind safe colours for categories (seaborn's "colorblind" palette).
+COLORBLIND = (
+    "#0173b2",
+    "#de8f05",
+    "#029e73",
+    "#d55e00",
+    "#cc78bc",
+    "#ca9161",
+    "#fbafe4",
+    "#949494",
+    "#ece133",
+    "#56b4e9",
+)
+#: Sequential colour map with monotonic luminance (grayscale-safe), light to dark.
+RAMP = "magma_r"
+
+INK = "0.15"  # near-black for axes, ticks and text
 RC = {
     "figure.dpi": 100,
+    "figure.facecolor": "white",
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "sans-serif"],
     "font.size": 9,
     "axes.titlesize": 9,
     "axes.labelsize": 9,
     "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
     "lines.linewidth": 1.5,
+    "lines.markersize": 5,
+    "lines.solid_capstyle": "round",
     "svg.hashsalt": "iece",
     "svg.fonttype": "none",
+    "axes.facecolor": "white",
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "axes.linewidth": 1.0,
+    "axes.grid": False,
+    "axes.axisbelow": True,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=COLORBLIND),
+    "text.color": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "xtick.direction": "out",
+    "ytick.direction": "out",
+    "xtick.major.size": 4.8,
+    "ytick.major.size": 4.8,
+    "xtick.minor.size": 3.2,
+    "ytick.minor.size": 3.2,
+    "image.cmap": RAMP,
 }
 
 
 def use() -> None:
     """Apply the project style (idempotent)."""
-    sns.set_theme(context="paper", style="ticks", rc=RC)
     mpl.rcParams.update(RC)
 
 
-def ramp(n: int, name: str = "rocket_r"):
-    """``n`` sequential colours with monotonic luminance (grayscale-safe), light to dark."""
-    return sns.color_palette(name, n)
+def ramp(n: int, name: str = RAMP) -> list[tuple]:
+    """``n`` sequential colours with monotonic luminance (grayscale-safe), light to dark; the
+    palest and darkest ends of the map are left out so every colour shows on white."""
+    return [tuple(c) for c in mpl.colormaps[name](np.linspace(0.15, 0.9, n))]
 
 
-def categorical(n: int):
-    """``n`` colour-blind safe colours for categories (pair them with distinct markers)."""
-    return sns.color_palette("colorblind", n)
+def categorical(n: int) -> list[str]:
+    """``n`` colour-blind safe colours for categories (pair them with distinct markers); the
+    ten colours repeat beyond ten."""
+    return [COLORBLIND[i % len(COLORBLIND)] for i in range(n)]
