@@ -46,9 +46,15 @@ def test_failing_notebook_does_not_stop_others(fx):
     assert (proj.report / "ok.html").is_file() and (proj.report / "index.html").is_file()
 
 
-def test_cli_exit_code_nonzero_on_failure(fx):
+def test_cli_exit_code_nonzero_on_failure(fx, capsys):
+    """One line per failed notebook: what its cell raised and where the traceback is (the
+    whole papermill traceback had been printed)."""
     proj, _ = fx
     assert cli.main(["--root", str(proj.root), "run", "bad", "--quiet"]) == 1
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith("bad ")]
+    assert "deliberate failure in fixture" in line and "(cell [" in line
+    assert line.endswith("the traceback is on report/bad.html")
+    assert "Traceback" not in line and "---" not in line
 
 
 def test_kernel_runs_the_runner_python(fx):

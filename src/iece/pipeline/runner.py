@@ -297,6 +297,14 @@ def _relative(path: Path, root: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else path.name
 
 
+def _one_line(exc: Exception) -> str:
+    """A failed notebook in one line: the exception its cell raised, name and message (the
+    traceback stays on the figure's page), or the execution error itself."""
+    if getattr(exc, "ename", None):  # PapermillExecutionError: what the cell raised
+        return f"{exc.ename}: {exc.evalue} (cell [{exc.exec_count}])"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _papermill(job: Job, out: Path) -> tuple[str, str]:
     """Execute the job's notebook into ``out``; returns (status, error). A kernel that died
     before replying (kernels started side by side can pick the same free port) is tried again."""
@@ -318,7 +326,7 @@ def _papermill(job: Job, out: Path) -> tuple[str, str]:
             )
             return "ok", ""
         except Exception as exc:  # noqa: BLE001 - any failure is reported, others go on
-            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            status, error = "failed", _one_line(exc)
             if "timed out" in str(exc):
                 error = (
                     f"a cell ran longer than {job.timeout_s:g} s (iece run --timeout); these "
@@ -369,16 +377,20 @@ def _execute(job: Job) -> Outcome:
         results=results,
         figures=figures,
     )
+    page_written = False
     try:
         if tmp_nb.is_file():
             if job.on_page is not None:
                 place.page.parent.mkdir(parents=True, exist_ok=True)
                 job.on_page(tmp_nb, place.page, fig, entry)
+                page_written = True
             failed = executed.with_name(f"{executed.stem}.failed.ipynb")
             os.replace(tmp_nb, executed if status == "ok" else failed)
     except Exception:  # noqa: BLE001
         entry.status = status = "failed"
         entry.error = error = error or traceback.format_exc()
+    if status == "failed" and page_written:
+        entry.error = error = f"{error}; the traceback is on {_relative(place.page, proj.root)}"
     return Outcome(fig.id, status, entry, runtime, error)
 
 
