@@ -277,6 +277,13 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
     assert out.stderr == "" and out.returncode == 0
 
 
+def test_negative_jobs_are_refused_and_integer_ranges_read_as_integers(fx, capsys):
+    assert cli.main(["--root", str(fx.root), "run", "--jobs", "-3", "--quiet"]) == 2
+    assert "--jobs must be >= 0" in capsys.readouterr().err
+    seed = fig2j.PARAMS.by_name["seed"]
+    assert seed.allowed() == "int in [0, 4294967295]"  # had read 4.29497e+09
+
+
 def test_missing_root_is_refused_not_created(tmp_path, capsys):
     missing = tmp_path / "nothing"
     with pytest.raises(SystemExit) as exc:

@@ -57,6 +57,9 @@ def cmd_run(args) -> int:
     from .report import build
 
     proj = _project(args)
+    if args.jobs is not None and args.jobs < 0:
+        print(f"iece run: --jobs must be >= 0 (0: one per core), got {args.jobs}", file=sys.stderr)
+        return 2
     if not args.timeout >= 0:
         print(
             f"iece run: --timeout must be >= 0 s (0: none), got {args.timeout:g}", file=sys.stderr
@@ -253,7 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("NAME", "VALUE"),
         help="set a notebook parameter (repeatable)",
     )
-    r.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: cores)")
+    r.add_argument(
+        "--jobs", type=int, default=None, help="notebooks at once (0 or absent: one per core)"
+    )
     r.add_argument("--force", action="store_true", help="rerun even when nothing changed")
     r.add_argument("--fast", action="store_true", help="cheap settings (for tests)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -69,7 +69,8 @@ class Param:
             return "one of " + ", ".join(self.choices)
         if self.bounds:
             kind = self.kind.rstrip("?") + (" or None" if self.kind.endswith("?") else "")
-            return f"{kind} in [{self.bounds[0]:g}, {self.bounds[1]:g}]"
+            lo, hi = (f"{int(b):d}" if kind.startswith("int") else f"{b:g}" for b in self.bounds)
+            return f"{kind} in [{lo}, {hi}]"
         return {"path": "a file path or None"}.get(self.kind, self.kind)
 
     def convert(self, value, figure: str = ""):
