@@ -284,6 +284,23 @@ def test_negative_jobs_are_refused_and_integer_ranges_read_as_integers(fx, capsy
     assert seed.allowed() == "int in [0, 4294967295]"  # had read 4.29497e+09
 
 
+def test_a_damaged_ledger_or_build_folder_is_named_not_a_traceback(tmp_path, capsys):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    ledger_file = root / "data" / "claims.toml"
+    good = ledger_file.read_text()
+    ledger_file.write_text(good + '\nid = "unclosed\n')
+    assert cli.main(["--root", str(root), "claims"]) == 2
+    err = capsys.readouterr().err
+    assert "claims.toml is not valid TOML" in err and "line" in err and "Traceback" not in err
+    ledger_file.write_text(good)
+    (root / "build").mkdir()
+    (root / "build" / "cache").write_text("a file where a folder belongs")
+    assert cli.main(["--root", str(root), "run", "ok", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "build/cache" in err and "delete what is damaged" in err and "Traceback" not in err
+
+
 def test_missing_root_is_refused_not_created(tmp_path, capsys):
     missing = tmp_path / "nothing"
     with pytest.raises(SystemExit) as exc:

@@ -329,6 +329,15 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # `iece list | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a damaged or unwritable build/, report/ or figures/ folder
+        where = exc.filename or ""
+        print(
+            f"iece: {exc.strerror or exc}: {where}\n"
+            "build/, report/ and the files in figures/ are generated: delete what is damaged "
+            "and run again",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         print(
             "\niece: interrupted; finished notebooks kept their outputs, the rest run next time",

@@ -235,7 +235,10 @@ def _validate(c: Claim) -> None:
 def load(path) -> list[Claim]:
     """Read and validate the ledger file (claims first, then diagnostics); errors name the
     claim."""
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:  # its message gives the line and column
+        raise LedgerError(f"{Path(path).name} is not valid TOML: {exc}") from None
     unknown_top = set(data) - set(REQUIRED)
     if unknown_top:
         raise LedgerError(f"unknown top-level key(s) {', '.join(sorted(unknown_top))}")
