@@ -171,6 +171,12 @@ def test_folders_devices_links_and_huge_files_are_named(tmp_path, monkeypatch):
         io.read_text(_two(tmp_path, "1 2\n" * 10), "decay_path")
 
 
+def test_a_decay_too_short_to_fit_is_named(tmp_path):
+    short = _two(tmp_path, "0 1\n1 2\n2 3\n3 4\n4 5\n", name="short.txt")  # had been a raw
+    with pytest.raises(io.DataFileError, match="short.txt: 5 time channels; a decay needs at"):
+        io.read_decay(short)
+
+
 def test_a_spectrum_without_absorbance_is_named(tmp_path):
     from iece.paper import fig2bd
 
@@ -214,7 +220,8 @@ def test_composition_accepts_the_usual_separators(tmp_path, sep):
     "text, needle",
     [
         ("time_min,x\n0,0\n30,0\n60,0\n", "x is 0 at every time"),
-        ("time_min,x\n0,0\n30,0.5\n", "at least 3 data rows"),
+        ("time_min,x\n0,0\n30,0.5\n", "at least 3 different times, found 2"),
+        ("time_min,x\n10,0.1\n10,0.2\n10,0.3\n", "found 1 in 3 data rows"),  # was a brentq error
     ],
 )
 def test_composition_that_cannot_be_fitted_is_refused(tmp_path, text, needle):
@@ -456,3 +463,28 @@ def test_transitions_the_data_cannot_resolve_give_undetermined_errors_not_warnin
     assert not d.errors_determined
     assert "undetermined" in deconvolution(d)
     assert spectra.fit(E, A, 1.74, guesses=[2.2], n_transitions=1).errors_determined
+
+
+# --- fits whose numbers are set by a bound or undetermined are said to be --------------------
+
+
+def test_a_fit_parameter_on_its_bound_is_flagged(tmp_path):
+    """A one-exponential decay fitted with two components had shown tau1 = 0.025 ns (the
+    bound dt/4) as an ordinary result."""
+    from iece.report.tables import decay_fit
+
+    t = np.arange(200) * 0.1
+    decay = _two(tmp_path, "".join(f"{ti:.1f} {1e6 * np.exp(-ti / 5):.0f}\n" for ti in t))
+    res = fig2j.compute(decay_path=str(decay), rep_rate_MHz=10, n_boot=0, fast=True)
+    fit = res.data["user"][2]
+    assert "tau1" in fit.at_bounds
+    assert "On a bound: tau1" in decay_fit(fit)
+
+
+def test_a_time_course_that_does_not_constrain_D_says_so(tmp_path):
+    """x = 1 at every time had given 'D = 1.438e-20 ± nan' and nothing more."""
+    from iece.paper import fig1c
+
+    done = _two(tmp_path, "time_min,x\n10,1\n20,1\n30,1\n", name="done.csv")
+    res = fig1c.compute(composition_path=str(done), fast=True)
+    assert "error of D is undetermined" in res.notes["user"]

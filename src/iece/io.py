@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .physics.constants import HC_EV_NM, fwhm_nm_to_meV
+from .physics.lifetimes import MIN_CHANNELS
 
 _SPLIT = re.compile(r"[,;\s]+")
 
@@ -199,8 +200,11 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
             raise DataFileError(f"composition_path {path.name}, line {lineno}: x must be in [0, 1]")
         t.append(tv * 60.0)
         x.append(xv)
-    if len(t) < 3:  # the two-parameter model needs a degree of freedom
-        raise DataFileError(f"composition_path {path.name}: needs at least 3 data rows")
+    if len(set(t)) < 3:  # the two-parameter model needs a degree of freedom
+        raise DataFileError(
+            f"composition_path {path.name}: needs at least 3 different times, found "
+            f"{len(set(t))} in {len(t)} data rows"
+        )
     if max(x) == 0:
         raise DataFileError(
             f"composition_path {path.name}: x is 0 at every time, so there is no exchange to fit"
@@ -248,6 +252,10 @@ def read_decay(path, irf_path=None) -> tuple[np.ndarray, np.ndarray, np.ndarray 
         raise DataFileError(f"decay_path {name}: channels must be evenly spaced in time")
     if counts.sum() <= 0:
         raise DataFileError(f"decay_path {name}: all counts are zero")
+    if t.size < MIN_CHANNELS:
+        raise DataFileError(
+            f"decay_path {name}: {t.size} time channels; a decay needs at least {MIN_CHANNELS}"
+        )
     irf = None
     if irf_path is not None:
         iname = Path(irf_path).name

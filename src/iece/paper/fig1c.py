@@ -207,6 +207,15 @@ def compute(**params) -> FigureResult:
         res.notes["user"] = (
             f"Your data: D = {Du:.3e} ± {Du_err:.1e} m²/s (single D); best model by AIC: {best}."
         )
+        if fits["constant_surface"].at_bounds:
+            res.notes["user"] += (
+                " **log10 D ended on its bound**: the value is set by the bound, not by your data."
+            )
+        elif not np.isfinite(Du_err):
+            res.notes["user"] += (
+                " **The error of D is undetermined**: your data do not constrain D (for example, "
+                "x is already complete, or constant, at every time)."
+            )
 
     # the same predictions under every other outside medium
     sens = {}

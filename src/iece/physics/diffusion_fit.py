@@ -22,6 +22,7 @@ from .diffusion import (
     fraction_surface_rate,
     two_regime,
 )
+from .fitting import at_bounds
 
 MODELS = ("constant_surface", "surface_rate", "two_regime")
 
@@ -36,6 +37,11 @@ class KineticFit:
         p = self.result.params["log10D"]
         D = 10**p.value
         return D, (np.log(10) * D * p.stderr if p.stderr is not None else float("nan"))
+
+    @property
+    def at_bounds(self) -> list[str]:
+        """Parameters that ended on a bound (:func:`iece.physics.fitting.at_bounds`)."""
+        return at_bounds(self.result.params)
 
     @property
     def stats(self) -> dict:

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import fft
 
+from .fitting import at_bounds
+
 #: Fit statistics. ``poisson``: maximum likelihood (deviance residuals), right for photon counts
 #: at any level; ``least_squares``: Pearson-weighted by the counts, close to Poisson only at
 #: high counts (biased low at few counts); ``unweighted``: plain least squares with the
@@ -51,6 +53,8 @@ STATISTICS = ("poisson", "least_squares", "unweighted")
 #: A histogram window may exceed the laser period by this fraction (rep rates are quoted to 2-3
 #: digits); it is then treated as one period.
 WINDOW_TOLERANCE = 0.01
+#: Fewest time channels of a histogram (a decay, its rise and a background need some).
+MIN_CHANNELS = 16
 #: A Gaussian IRF is taken to end this many standard deviations from its centre (exp(-32)).
 IRF_REACH_SIGMA = 8.0
 
@@ -154,8 +158,8 @@ class Instrument:
     irf: tuple | None = None
 
     def __post_init__(self):
-        if self.n_channels < 16:
-            raise ValueError(f"n_channels must be >= 16, got {self.n_channels}")
+        if self.n_channels < MIN_CHANNELS:
+            raise ValueError(f"n_channels must be >= {MIN_CHANNELS}, got {self.n_channels}")
         if self.dt_ns <= 0:
             raise ValueError(f"dt_ns must be > 0, got {self.dt_ns}")
         if not 0.01 <= self.rep_rate_MHz <= 1000:
@@ -286,6 +290,11 @@ class DecayFit:
     @property
     def amps(self) -> list[float]:
         return [self.value(f"a{k}") for k in range(1, self.n_components + 1)]
+
+    @property
+    def at_bounds(self) -> list[str]:
+        """Parameters that ended on a bound (:func:`iece.physics.fitting.at_bounds`)."""
+        return at_bounds(self.result.params)
 
     @property
     def residuals(self) -> np.ndarray:

@@ -32,6 +32,7 @@ from scipy.signal import find_peaks, savgol_filter
 
 from . import ema
 from . import materials as mat
+from .fitting import at_bounds
 
 CENTER_WINDOW_EV = 0.050
 #: Most centroid guesses a fit starts from (the most prominent minima are kept). The Methods
@@ -164,17 +165,8 @@ class Deconvolution:
 
     @property
     def at_bounds(self) -> list[str]:
-        """Parameters that ended on (within 1e-6 of the span of) a bound."""
-        out = []
-        for name, p in self.result.params.items():
-            if not p.vary:
-                continue
-            span = (p.max - p.min) if np.isfinite(p.max - p.min) else max(abs(p.value), 1.0)
-            if (np.isfinite(p.min) and p.value - p.min < 1e-6 * span) or (
-                np.isfinite(p.max) and p.max - p.value < 1e-6 * span
-            ):
-                out.append(name)
-        return out
+        """Parameters that ended on a bound (:func:`iece.physics.fitting.at_bounds`)."""
+        return at_bounds(self.result.params)
 
     def band_1s(
         self,

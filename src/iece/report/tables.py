@@ -58,7 +58,7 @@ def deconvolution(d) -> str:
             f"| {i + 1} | {t['center_eV']:.4f} ± {t['center_stderr']:.1g} | "
             f"{t['area']:.4g} ± {t['area_stderr']:.1g} |"
         )
-    flag = f" Parameters on a bound: {', '.join(d.at_bounds)}." if d.at_bounds else ""
+    flag = bound_note(d.at_bounds)
     if not d.errors_determined:
         flag += (
             f" Some errors are undetermined (nan): the {d.n} transitions overlap more than the"
@@ -110,7 +110,21 @@ def decay_fit(fit, truth: dict | None = None) -> str:
         if truth:
             row += f" {truth.get(name, float('nan')):.4g} |"
         lines.append(row)
-    return "\n".join(lines) + f"\n\nReduced Poisson deviance {fit.reduced_deviance:.3f}."
+    return (
+        "\n".join(lines)
+        + f"\n\nReduced Poisson deviance {fit.reduced_deviance:.3f}."
+        + bound_note(fit.at_bounds)
+    )
+
+
+def bound_note(names: list[str]) -> str:
+    """A sentence for fitted parameters that ended on a bound (empty when none did)."""
+    if not names:
+        return ""
+    return (
+        f" **On a bound: {', '.join(names)}.** A value there is set by the bound, not by the "
+        "data: try fewer components or parameters, or check the file."
+    )
 
 
 def fig2j_fits(res) -> str:
