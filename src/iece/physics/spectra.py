@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # lmfit is imported where a fit runs: reading PARAMS stays fa
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import find_peaks, savgol_filter
 
 from . import ema
 from . import materials as mat
@@ -106,6 +105,8 @@ def second_derivative_minima(
     ``smooth_eV`` is the filter window; ``prominence`` is relative to the deepest minimum;
     minima where the smoothed absorbance is below ``floor`` times its maximum are noise and are
     dropped. Of the rest, the ``max_n`` most prominent are kept (``None``: all)."""
+    from scipy.signal import find_peaks, savgol_filter  # here: it costs every page 0.35 s
+
     grid, Au = uniform(E, A)
     step = grid[1] - grid[0]
     win = max(5, int(round(smooth_eV / step)) | 1)
