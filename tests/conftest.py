@@ -45,3 +45,14 @@ def figure_run(tmp_path_factory):
         pytest.skip("no figure notebooks yet")
     outcomes = build(proj, fast=True, jobs=2, progress=False)
     return proj, outcomes, load_results(proj)
+
+
+#: Test files that run notebooks, longest first. xdist hands files out in this order (``--dist
+#: loadfile --no-loadscope-reorder``; by default it would start with the files that have the
+#: most tests), so the two longest run side by side and the quick files fill in after.
+SLOW_FIRST = ("test_spine.py", "test_claims.py", "test_break.py", "test_outputs.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order within
