@@ -378,6 +378,19 @@ def test_report_dashboard_lists_claims(figure_run):
         assert not re.search(r"\$|\\sim|\*\*|_\{|\^\{", text), text
 
 
+def test_dashboard_counts_add_up_and_say_which_depend_on_a_choice(figure_run):
+    """The chips had read "reproduced 11" beside a headline of "6 reproduced, 8 depend on a
+    choice", with nothing to reconcile them."""
+    proj, _, results = figure_run
+    html = (proj.report / "index.html").read_text()
+    counts = html[html.index('<p class="counts">') : html.index('<div class="filter">')]
+    chips = [int(n) for n in re.findall(r"</span> (\d+)", counts)]
+    evaluated = [e for e in verdicts.evaluate(ENTRIES, results) if e.claim.kind == "claim"]
+    assert sum(chips) == len(evaluated) == len(CLAIMS)
+    dependent = [int(n) for n in re.findall(r"\((\d+) of them depends? on a choice\)", counts)]
+    assert sum(dependent) == sum(e.robustness.startswith("depends") for e in evaluated) > 0
+
+
 def test_pages_carry_no_warning_or_stderr_text(figure_run):
     """No stderr stream or Python warning reaches a page (issue 14, item 4)."""
     proj, _, _ = figure_run

@@ -223,6 +223,11 @@ def render_index(project, results) -> Path:
     diagnostics = [c for c in claims if c["kind"] == "diagnostic"]
     claims = [c for c in claims if c["kind"] == "claim"]
     counts = {v: sum(c["verdict"] == v for c in claims) for v in (*ledger.VERDICTS, "missing")}
+    # of each count, the claims whose verdict changes with an open choice (headline: default)
+    by_choice = {
+        v: sum(c["verdict"] == v and c["robustness"].startswith("depends") for c in claims)
+        for v in counts
+    }
     order = {fid: i for i, fid in enumerate(figs)}
     by_figure: dict[str, list] = {}
     for c in sorted(claims, key=lambda c: order.get(c["figure"], len(order))):
@@ -238,6 +243,7 @@ def render_index(project, results) -> Path:
         by_figure=by_figure,
         titles={fid: f.title for fid, f in figs.items()},
         counts=counts,
+        counts_by_choice=by_choice,
         verdicts=list(ledger.VERDICTS) + ["missing"],
         verdict_colours=VERDICT_COLOURS,
         badge_colours=BADGE_COLOURS,
