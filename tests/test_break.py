@@ -44,6 +44,26 @@ def test_file_name_cannot_close_its_code_span(name):
     assert html.count("<code>") == 1 and html.count("</code>") == 1
 
 
+def test_tex_in_a_heading_anchor_stays_an_attribute():
+    """A heading with TeX ('Hg$_x$Cd...') gets that TeX in its id; MathML put there had broken
+    the tag open and printed markup above the fig2j and checks pages."""
+    from html.parser import HTMLParser
+
+    from iece.report.render import latex_to_mathml
+
+    html = markdown2html_mistune("# Decays of Hg$_x$Cd$_{1-x}$Se NCs")
+    tags = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, dict(attrs)))
+
+    Tags().feed(latex_to_mathml(html))
+    h1 = next(attrs for tag, attrs in tags if tag == "h1")
+    assert set(h1) == {"id"} and "<" not in h1["id"]
+    assert sum(tag == "math" for tag, _ in tags) == 2
+
+
 def test_table_cell_cannot_inject_markup():
     html = markdown2html_mistune(f"| a | b |\n|---|---|\n| {md_escape(INJECT + ' | x')} | y |")
     assert "<img" not in html and html.count("<td>") == 2

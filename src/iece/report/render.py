@@ -26,6 +26,7 @@ from ..pipeline.runner import discover, versions
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _BLOCK = re.compile(r"\$\$(.+?)\$\$", re.S)
+_TAG = re.compile(r"(<[^>]*>)")
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
 
 BADGE_COLOURS = {
@@ -72,9 +73,13 @@ def _tex(tex: str, display: str = "inline") -> str:
 
 def latex_to_mathml(text: str) -> str:
     """Replace ``$$...$$`` and ``$...$`` in rendered Markdown HTML with MathML, which browsers
-    render natively and offline."""
-    text = _BLOCK.sub(lambda m: _tex(m.group(1), "block"), text)
-    return _INLINE.sub(lambda m: _tex(m.group(1)), text)
+    render natively and offline. Only text between tags is touched: a heading's ``id`` holds
+    its TeX too, and MathML there had broken the tag open."""
+    parts = _TAG.split(text)
+    for i in range(0, len(parts), 2):  # even items are text, odd ones tags
+        parts[i] = _BLOCK.sub(lambda m: _tex(m.group(1), "block"), parts[i])
+        parts[i] = _INLINE.sub(lambda m: _tex(m.group(1)), parts[i])
+    return "".join(parts)
 
 
 #: Bare TeX macros that appear in the paper's text outside $...$, and what a reader should see.
