@@ -132,3 +132,13 @@ def test_notebook_without_parameters_cell(tmp_path):
     p.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     with pytest.raises(ParameterError, match="no cell tagged"):
         read_parameters(p)
+
+
+def test_a_notebook_passes_every_declared_parameter_through_pick():
+    from iece.paper import fig2eg
+
+    values = fig2eg.PARAMS.defaults() | {"unrelated": 1}
+    assert fig2eg.PARAMS.pick(values) == fig2eg.PARAMS.defaults()
+    del values["x_points"]
+    with pytest.raises(ParameterError, match="not defined in the notebook: x_points"):
+        fig2eg.PARAMS.pick(values)

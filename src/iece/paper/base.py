@@ -175,6 +175,14 @@ class Params:
     def defaults(self) -> dict:
         return {p.name: p.default for p in self}
 
+    def pick(self, namespace: dict) -> dict:
+        """The declared parameters' values from ``namespace``: a notebook passes
+        ``PARAMS.pick(globals())`` after its parameters cell, so none can be left out."""
+        missing = [name for name in self.by_name if name not in namespace]
+        if missing:
+            raise ParameterError(f"not defined in the notebook: {', '.join(missing)}")
+        return {name: namespace[name] for name in self.by_name}
+
     def validate(self, given: dict, figure: str = "") -> dict:
         """Converted values of ``given`` (name -> string or value); every name must exist."""
         out = {}
