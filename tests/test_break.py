@@ -125,6 +125,28 @@ def test_second_run_refuses_while_the_build_is_locked(fx, capsys):
     assert runner.run(fx, progress=False)["ok"].status == "cached"  # the lock is released
 
 
+def test_the_index_is_written_under_the_build_lock(fx, monkeypatch):
+    """It had been written after the lock was released, so two runs could interleave."""
+    import filelock
+
+    from iece.report import render
+
+    held = []
+    real = render.render_index
+
+    def spy(project, results):
+        try:
+            with runner.lock(project):
+                held.append(False)
+        except filelock.Timeout:
+            held.append(True)
+        return real(project, results)
+
+    monkeypatch.setattr(render, "render_index", spy)
+    build(fx, progress=False)
+    assert held == [True]
+
+
 def test_a_damaged_user_run_does_not_break_the_dashboard(fx):
     bad = fx.build / "runs" / "ok-deadbeef"
     bad.mkdir(parents=True)

@@ -490,15 +490,20 @@ def run(
     fast: bool = False,
     progress: bool = True,
     on_page: Callable | None = None,
+    after: Callable | None = None,
     timeout_s: float = CELL_TIMEOUT_S,
 ) -> dict[str, Outcome]:
     """Execute the selected notebooks (cached ones skipped) and update ``build/results.json``.
-    ``on_page(executed_notebook, page_path, figure, entry)`` renders each executed notebook.
+    ``on_page(executed_notebook, page_path, figure, entry)`` renders each executed notebook;
+    ``after()`` runs once at the end, still under the build lock (the report's index).
     Returns each figure's :class:`Outcome`."""
     planned = plan(project, figure_ids, overrides or {}, fast)
     try:
         with lock(project):
-            return _run(project, planned, jobs, force, progress, on_page, timeout_s)
+            outcomes = _run(project, planned, jobs, force, progress, on_page, timeout_s)
+            if after is not None:
+                after()
+            return outcomes
     except filelock.Timeout:
         raise BusyError(
             f"another `iece run` is using {project.build.name}/ (lock file "

@@ -13,6 +13,7 @@ def build(project, figure_ids=None, overrides=None, **kw) -> dict:
     from ..pipeline.runner import load_results, run
     from .render import render_index, render_page
 
-    outcomes = run(project, figure_ids, overrides, on_page=render_page, **kw)
-    render_index(project, load_results(project))
-    return outcomes
+    def index():  # under the build lock: two runs cannot interleave their index writes
+        render_index(project, load_results(project))
+
+    return run(project, figure_ids, overrides, on_page=render_page, after=index, **kw)
