@@ -320,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+#: Folders iece writes and may delete (``figures/`` holds only generated files).
+GENERATED = ("build/", "report/", "figures/")
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -330,13 +334,15 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:  # a damaged or unwritable build/, report/ or figures/ folder
-        where = exc.filename or ""
-        print(
-            f"iece: {exc.strerror or exc}: {where}\n"
-            "build/, report/ and the files in figures/ are generated: delete what is damaged "
-            "and run again",
-            file=sys.stderr,
+        where = str(exc.filename or "")
+        generated = any(f"/{d}" in where.replace(os.sep, "/") for d in GENERATED)
+        hint = (
+            "\nbuild/, report/ and the files in figures/ are generated: delete what is damaged "
+            "and run again"
+            if generated
+            else ""
         )
+        print(f"iece: {exc.strerror or exc}: {where}{hint}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(
