@@ -216,10 +216,10 @@ class Instrument:
     @property
     def grid_channels(self) -> np.ndarray | None:
         """Period channels of the compact convolution grid (module docstring), or ``None`` for
-        the whole period. Compact: channels ``0 .. W+P-1`` and the last ``M - (W+P)`` of the
-        period, ``W`` the window, ``P`` the reach of the shifted IRF beyond it, ``M >= 2(W+P)``
-        a fast FFT length; used only when ``M`` is shorter than the period and the Gaussian
-        IRF's centre lies in the window."""
+        the whole period. Compact: channels ``0 .. M-H-1`` and the last ``H`` of the period,
+        ``H = W + P`` (``W`` the window, ``P`` the reach of the shifted IRF beyond it) and
+        ``M >= 2H`` a fast FFT length; used only when ``M`` is shorter than the period and a
+        Gaussian IRF's centre lies in the window."""
         reach_ns = max_shift_ns(self.dt_ns)
         if self.irf is None:
             if not 0 <= self.irf_center_ns <= self.n_channels * self.dt_ns:
