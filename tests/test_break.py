@@ -105,6 +105,20 @@ def test_deleted_outputs_are_rebuilt_not_called_cached(fx):
     assert runner.run(fx, progress=False)["ok"].status == "cached"
 
 
+def test_outputs_rewritten_since_are_rebuilt_not_called_cached(fx):
+    """A --fast run into another build folder had rewritten report/ and figures/; the next
+    plain run said "cached" and left its pages there."""
+    assert runner.run(fx, progress=False)["ok"].status == "cached"
+    page = fx.report / "ok.html"
+    page.write_text(page.read_text() + "<!-- another run's page -->")
+    assert build(fx, progress=False)["ok"].status == "ok"
+    assert "another run's page" not in page.read_text()
+    svg = next(fx.figures.glob("*.svg"))
+    svg.write_bytes(svg.read_bytes() + b"\n")
+    assert runner.run(fx, progress=False)["ok"].status == "ok"
+    assert runner.run(fx, progress=False)["ok"].status == "cached"
+
+
 def test_damaged_results_and_cache_files_are_rebuilt(fx, capsys):
     fx.results_file.write_text("{not json")
     assert cli.main(["--root", str(fx.root), "claims"]) == 2

@@ -461,12 +461,30 @@ def _generated(path: Path) -> Results | None:
         return None
 
 
-def _outputs_exist(place: Place, entry, on_page) -> bool:
-    """Every output the cache entry claims is on disk: executed notebook, page, figure files."""
+def _outputs(project: Project, place: Place, entry, on_page) -> list[str]:
+    """A run's outputs by path from the project root: executed notebook, figure files and, when
+    pages are rendered, the page."""
     files = [place.executed] + [place.figures / f for item in entry.figures for f in item.files]
     if on_page is not None:
         files.append(place.page)
-    return all(f.is_file() for f in files)
+    return [_relative(f, project.root) for f in files]
+
+
+def _digest(project: Project, name: str) -> str | None:
+    try:
+        return hashlib.sha256((project.root / name).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _outputs_unchanged(project: Project, cached: dict, needed: list[str]) -> bool:
+    """Every output the cache entry recorded is on disk with the same SHA-256, and it recorded
+    every output ``needed`` now. An output deleted or rewritten since (by a run into another
+    build folder, say) means the figure is run again, not called cached."""
+    recorded = cached.get("outputs")
+    if not isinstance(recorded, dict) or not set(needed) <= set(recorded):
+        return False
+    return all(sha is not None and _digest(project, name) == sha for name, sha in recorded.items())
 
 
 def lock(project: Project, timeout_s: float = 0) -> filelock.FileLock:
@@ -564,7 +582,7 @@ def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[st
             and last
             and last.status == "ok"
             and last.hash == h
-            and _outputs_exist(place, last, on_page)
+            and _outputs_unchanged(project, cached, _outputs(project, place, last, on_page))
         ):
             outcomes[fig.id] = Outcome(fig.id, "cached", last)
         else:
@@ -605,7 +623,10 @@ def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[st
             if o.status != "cached":
                 runtimes[fig.id] = round(o.runtime_s, 3)
             if o.status == "ok":
-                atomic_write_text(place.cache, json.dumps({"hash": o.entry.hash}))
+                names = _outputs(project, place, o.entry, on_page)
+                outputs = {name: _digest(project, name) for name in names}
+                entry = {"hash": o.entry.hash, "outputs": outputs}
+                atomic_write_text(place.cache, json.dumps(entry, indent=1, sort_keys=True))
         results.figures = {k: results.figures[k] for k in known if k in results.figures}
         results.run_stamp["runtime_s"] = {k: runtimes[k] for k in known if k in runtimes}
         atomic_write_text(target, results.to_json())
