@@ -307,6 +307,19 @@ def test_literature_table_without_this_work_values_is_named(tmp_path):
 # --- parameters and the command line ------------------------------------------------------------
 
 
+def test_a_window_upside_down_is_refused_before_any_notebook_runs():
+    """fig5fg had refused it inside its kernel, fig2bd not at all (without a spectrum)."""
+    from iece.pipeline.runner import Project
+
+    root = Project(ROOT)
+    for fig, given in (
+        ("fig2bd", {"e_min_eV": "3", "e_max_eV": "2"}),
+        ("fig5fg", {"window_low_nm": "1700", "window_high_nm": "1000"}),
+    ):
+        with pytest.raises(ParameterError, match="must be below"):
+            runner.plan(root, [fig], given)
+
+
 def test_irf_without_decay_is_refused():
     with pytest.raises(ParameterError, match="irf_path is used only with decay_path"):
         fig2j.PARAMS.resolve({"irf_path": str(fig5fg.DATASET)}, "fig2j")

@@ -161,10 +161,17 @@ FAST = flag("fast", False, "cheaper settings (tests); no claim number depends on
 class Params:
     """The declared parameters of one figure, in order."""
 
-    def __init__(self, *params: Param, requires: dict[str, str] | None = None):
+    def __init__(
+        self,
+        *params: Param,
+        requires: dict[str, str] | None = None,
+        below: dict[str, str] | None = None,
+    ):
         self.by_name = {p.name: p for p in params}
         #: name -> the parameter it needs (``irf_path`` means nothing without ``decay_path``).
         self.requires = requires or {}
+        #: name -> the parameter it must stay below when both are set (a window's two ends).
+        self.below = below or {}
 
     def __iter__(self):
         return iter(self.by_name.values())
@@ -203,6 +210,12 @@ class Params:
             if values[name] is not None and values[needed] is None:
                 where = f"{figure}: " if figure else ""
                 raise ParameterError(f"{where}{name} is used only with {needed}; give {needed} too")
+        for low, high in self.below.items():
+            if values[low] is not None and values[high] is not None and values[low] >= values[high]:
+                where = f"{figure}: " if figure else ""
+                raise ParameterError(
+                    f"{where}{low} ({values[low]:g}) must be below {high} ({values[high]:g})"
+                )
         return values
 
     def is_paper_run(self, values: dict) -> bool:

@@ -38,6 +38,7 @@ PARAMS = Params(
     choice("outside", "reference", "EMA outside medium", choices.OUTSIDE_MEDIA),
     integer("seed", 7, "seed of the model-spectrum noise", 0, 2**32 - 1),
     FAST,
+    below={"e_min_eV": "e_max_eV"},
 )
 
 #: Energy grid of the model spectra (eV).

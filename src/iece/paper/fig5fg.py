@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import io
 from . import choices, literature, quoted
-from .base import FAST, FigureResult, ParameterError, Params, md_code, number, path
+from .base import FAST, FigureResult, Params, md_code, number, path
 
 #: The default comparison set, relative to the project root.
 DATASET = Path("data/literature/ir_nanocrystals.csv")
@@ -26,6 +26,7 @@ PARAMS = Params(
         "window_high_nm", quoted.SWIR_NM.high, "upper edge of the comparison window (nm)", 200, 5000
     ),
     FAST,
+    below={"window_low_nm": "window_high_nm"},
 )
 #: name -> keyword arguments of :func:`iece.paper.literature.compare`.
 COMPARISONS = {
@@ -41,10 +42,6 @@ def compute(root=".", **params) -> FigureResult:
     """All numbers of the fig5fg page; ``root`` is where the default dataset's path starts."""
     p = PARAMS.resolve(params, "fig5fg")
     window = (p["window_low_nm"], p["window_high_nm"])
-    if window[0] >= window[1]:
-        raise ParameterError(
-            f"fig5fg: window_low_nm ({window[0]:g}) must be below window_high_nm ({window[1]:g})"
-        )
     res = FigureResult(p)
     user = p["literature_path"] is not None
     source = Path(p["literature_path"]) if user else Path(root) / DATASET
