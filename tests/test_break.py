@@ -119,6 +119,18 @@ def test_outputs_rewritten_since_are_rebuilt_not_called_cached(fx):
     assert runner.run(fx, progress=False)["ok"].status == "cached"
 
 
+def test_a_build_folder_outside_the_project_is_cached_too(tmp_path):
+    """Outputs outside the project root (--build-dir elsewhere) had been keyed by file name
+    alone, so every rerun looked changed and ran again."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "notebooks" / "bad.ipynb").unlink()
+    out = tmp_path / "elsewhere"
+    proj = runner.Project(root, build=out / "b", figures=out / "f", report=out / "r")
+    assert build(proj, progress=False)["ok"].status == "ok"
+    assert build(proj, progress=False)["ok"].status == "cached"
+
+
 def test_damaged_results_and_cache_files_are_rebuilt(fx, capsys):
     fx.results_file.write_text("{not json")
     assert cli.main(["--root", str(fx.root), "claims"]) == 2

@@ -462,17 +462,21 @@ def _generated(path: Path) -> Results | None:
 
 
 def _outputs(project: Project, place: Place, entry, on_page) -> list[str]:
-    """A run's outputs by path from the project root: executed notebook, figure files and, when
-    pages are rendered, the page."""
+    """A run's outputs: executed notebook, figure files and, when pages are rendered, the
+    page."""
     files = [place.executed] + [place.figures / f for item in entry.figures for f in item.files]
     if on_page is not None:
         files.append(place.page)
-    return [_relative(f, project.root) for f in files]
+    # inside the project by relative path; a build folder elsewhere (--build-dir) keeps its own
+    return [
+        str(f.relative_to(project.root)) if f.is_relative_to(project.root) else str(f)
+        for f in files
+    ]
 
 
 def _digest(project: Project, name: str) -> str | None:
     try:
-        return hashlib.sha256((project.root / name).read_bytes()).hexdigest()
+        return hashlib.sha256((project.root / name).read_bytes()).hexdigest()  # absolute stays
     except OSError:
         return None
 
