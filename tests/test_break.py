@@ -332,6 +332,13 @@ def test_a_window_upside_down_is_refused_before_any_notebook_runs():
             runner.plan(root, [fig], given)
 
 
+def test_list_shows_the_rules_between_parameters(capsys):
+    assert cli.main(["--root", str(ROOT), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "(window_low_nm must be below window_high_nm)" in out
+    assert "(irf_path is used only with decay_path)" in out
+
+
 def test_irf_without_decay_is_refused():
     with pytest.raises(ParameterError, match="irf_path is used only with decay_path"):
         fig2j.PARAMS.resolve({"irf_path": str(fig5fg.DATASET)}, "fig2j")

@@ -46,10 +46,15 @@ def cmd_list(args) -> int:
     proj = _project(args)
     for fid, fig in discover(proj).items():
         print(f"{fid:8s} {fig.title}  [{fig.path.relative_to(proj.root)}]")
-        for p in fig.parameters:
+        ps = fig.parameters
+        for p in ps:
             print(
                 f"    {p.name:22s} {p.kind:6s} default={p.default!r:14s} {p.help} ({p.allowed()})"
             )
+        for low, high in ps.below.items():
+            print(f"    ({low} must be below {high})")
+        for name, needed in ps.requires.items():
+            print(f"    ({name} is used only with {needed})")
     return 0
 
 
