@@ -141,7 +141,9 @@ def fig2j_fits(res) -> str:
             f"{p['seed'] + i}, {p['total_counts']:.0e} counts, {p['statistic']} fit)\n\n"
             + decay_fit(res.data["fits"][key], truth)
         )
-    return "\n\n".join(parts)
+    return "\n\n".join(
+        parts + ([f"**Note.** {res.notes['period']}"] if "period" in res.notes else [])
+    )
 
 
 def fig2j_rates(res) -> str:
