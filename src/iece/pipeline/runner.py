@@ -46,6 +46,7 @@ DEPENDENCIES = (
     "scipy",
     "lmfit",
     "matplotlib",
+    "seaborn",
     "papermill",
     "nbconvert",
     "nbformat",
