@@ -81,14 +81,18 @@ GEOMETRIES = ("volume", "thickness")
 
 def core_shell(diameter_nm, x, geometry: str = "volume") -> Structure:
     """CdSe core / HgSe shell: ``x`` is the shell's volume fraction (``geometry="volume"``,
-    core radius ``R (1 - x)^(1/3)``) or its thickness fraction (``"thickness"``, ``R (1 - x)``)."""
+    core radius ``R (1 - x)^(1/3)``) or its thickness fraction (``"thickness"``, ``R (1 - x)``).
+
+    The two ends are the plain spheres: at ``x = 0`` the (empty) shell is CdSe and at ``x = 1``
+    the (empty) core is HgSe, so nothing that reads the outermost layer (the outside mass
+    ``own``, the layered Coulomb kernel, ``a_c`` of Eq. 3) sees a layer of zero thickness."""
     if geometry not in GEOMETRIES:
         raise ValueError(f"geometry must be one of {GEOMETRIES}, got {geometry!r}")
     d, x = np.broadcast_arrays(_diameter(diameter_nm), mat.check_fraction(x))
     r = d / 2
     core = r * np.cbrt(1 - x) if geometry == "volume" else r * (1 - x)
     radii = np.stack([core, r], axis=-1)
-    comp = np.broadcast_to(np.array([0.0, 1.0]), radii.shape)
+    comp = np.stack([np.where(x >= 1, 1.0, 0.0), np.where(x > 0, 1.0, 0.0)], axis=-1)
     return Structure(radii, comp, "core/shell")
 
 
