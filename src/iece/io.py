@@ -5,7 +5,8 @@
   hold exactly two finite numbers (comma, semicolon, tab or spaces between them);
 * :func:`read_composition` (``composition_path``), :func:`read_spectrum` (``spectrum_path``),
   :func:`read_decay` (``decay_path``, ``irf_path``) and :func:`read_literature_table`
-  (``literature_path``) build on it or on :mod:`csv`.
+  (``literature_path``) build on it or on :mod:`csv`, and so does
+  :func:`read_material_sources` (the literature side of the Methods' parameter table).
 
 A file that cannot be read raises :class:`DataFileError` naming the file and the line. Readers
 return plain arrays or rows; turning them into model objects is the paper layer's job.
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .physics import materials as _materials
 from .physics.constants import HC_EV_NM, fwhm_nm_to_meV
 from .physics.lifetimes import MIN_CHANNELS
 
@@ -454,6 +456,157 @@ def read_literature_table(path) -> list[Row]:
             raise DataFileError(f"{name}, line {lineno}: duplicate of line {seen[key]}")
         seen[key] = lineno
         rows.append(Row(line=lineno, **{c: rec[c] for c in COLUMNS if c not in NUMERIC}, **nums))
+    return rows
+
+
+# ------------------------------------------------------------------ material parameter sources
+MATERIAL_SOURCE_COLUMNS = (
+    "parameter",
+    "quantity",
+    "unit",
+    "literature_value",
+    "literature_unit",
+    "source_doi",
+    "source",
+    "url",
+    "snippet",
+    "note",
+)
+#: Factor from a unit a source prints to the unit of the parameter it is compared with.
+UNIT_FACTORS = {
+    ("m0", "m0"): 1.0,
+    ("1", "1"): 1.0,
+    ("eV", "eV"): 1.0,
+    ("meV", "eV"): 1e-3,
+    ("nm", "nm"): 1.0,
+    ("Å", "nm"): 0.1,
+}
+
+
+def material_parameter(name: str) -> tuple[float, str]:
+    """The value and unit of a parameter of :mod:`iece.physics.materials`, by name:
+    ``CDSE.me`` (a field of a material) or ``CDSE_ELECTRON_AFFINITY_EV`` (a module constant).
+    Units follow the names: masses ``m0``, ``*_eV`` ``eV``, ``*_nm`` ``nm``, ``eps_inf`` ``1``.
+    KeyError if the name is not a number there."""
+    owner, _, field = name.partition(".")
+    obj = getattr(_materials, owner, None)
+    value = getattr(obj, field, None) if field else obj
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise KeyError(name)
+    key = (field or owner).lower()
+    unit = (
+        "m0"
+        if key in ("me", "mh")
+        else "eV"
+        if key.endswith("_ev")
+        else "nm"
+        if key.endswith("_nm")
+        else "1"
+        if key.startswith("eps")
+        else None
+    )
+    if unit is None:
+        raise KeyError(name)
+    return float(value), unit
+
+
+@dataclass(frozen=True)
+class MaterialSource:
+    """One row of ``data/literature/materials_sources.csv``: the literature side only; the
+    paper's value is read from :mod:`iece.physics.materials` by ``parameter``."""
+
+    line: int
+    parameter: str
+    quantity: str
+    unit: str
+    literature_value: float  # in ``unit``; nan when no public source was found
+    literature_text: str  # the number as the snippet prints it
+    literature_unit: str
+    source_doi: str
+    source: str
+    url: str
+    snippet: str
+    note: str
+
+    @property
+    def found(self) -> bool:
+        return not math.isnan(self.literature_value)
+
+    @property
+    def sourced(self) -> bool:
+        """A literature value in the project's sense: a publisher DOI and a verbatim snippet."""
+        return self.found and bool(self.source_doi)
+
+
+def read_material_sources(path) -> list[MaterialSource]:
+    """Read and validate the material-parameter sources; a bad row raises
+    :class:`DataFileError` naming its line. Every ``parameter`` must be a number of
+    :mod:`iece.physics.materials` in the row's ``unit``; a literature value needs a URL and a
+    snippet that prints it, and a DOI must be well formed."""
+    path = Path(path)
+    name = path.name
+    reader = csv.reader(io.StringIO(read_text(path, "materials sources"), newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise DataFileError(f"{name}: empty file")
+    missing = [c for c in MATERIAL_SOURCE_COLUMNS if c not in header]
+    if missing:
+        raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")
+    rows, seen = [], {}
+    for values in reader:
+        lineno = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise DataFileError(
+                f"{name}, line {lineno}: {len(values)} fields, the header has {len(header)}"
+            )
+        rec = dict(zip(header, values))
+        where = f"{name}, line {lineno}"
+        try:
+            _, unit = material_parameter(rec["parameter"])
+        except KeyError:
+            raise DataFileError(
+                f"{where}: parameter {rec['parameter']!r} is not a number of "
+                "iece.physics.materials (write CDSE.me or CDSE_ELECTRON_AFFINITY_EV)"
+            ) from None
+        if rec["unit"] != unit:
+            raise DataFileError(f"{where}: {rec['parameter']} is in {unit}, not {rec['unit']!r}")
+        if rec["parameter"] in seen:
+            raise DataFileError(f"{where}: duplicate of line {seen[rec['parameter']]}")
+        seen[rec["parameter"]] = lineno
+        if rec["source_doi"] and not DOI.match(rec["source_doi"]):
+            raise DataFileError(f"{where}: malformed DOI {rec['source_doi']!r}")
+        text = rec["literature_value"].strip()
+        value = math.nan
+        if text:
+            try:
+                value = float(text)
+            except ValueError:
+                raise DataFileError(
+                    f"{where}: literature_value must be a number, got {text!r}"
+                ) from None
+            factor = UNIT_FACTORS.get((rec["literature_unit"], unit))
+            if factor is None:
+                raise DataFileError(
+                    f"{where}: literature_unit {rec['literature_unit']!r} cannot be compared "
+                    f"with {unit}"
+                )
+            if not (rec["url"] and rec["snippet"]):
+                raise DataFileError(f"{where}: a literature value needs url and snippet")
+            if text.lstrip("+-") not in rec["snippet"]:
+                raise DataFileError(f"{where}: the snippet does not print {text}")
+            value *= factor
+        elif rec["source_doi"]:
+            raise DataFileError(f"{where}: a DOI without a literature value")
+        rows.append(
+            MaterialSource(
+                line=lineno,
+                literature_value=value,
+                literature_text=text,
+                **{c: rec[c] for c in MATERIAL_SOURCE_COLUMNS if c != "literature_value"},
+            )
+        )
     return rows
 
 
