@@ -16,9 +16,10 @@ import numpy as np
 from scipy.integrate import cumulative_trapezoid
 
 from .. import materials as mat
+from .kane import Kane, kane_model
 from .optics import beyond
-from .solver import COULOMB_EV_NM, INTERFACES, _grid, _levels, _normalized
-from .structures import Structure, _flat, _layer_params
+from .solver import COULOMB_EV_NM, INTERFACES, _carrier_params, _grid, _levels, _normalized
+from .structures import Structure, _flat
 
 #: How far the common grid reaches beyond the NC surface (nm), as the solver's widest span.
 SPAN_NM = 6.0
@@ -56,22 +57,25 @@ def carrier_states(
     n_grid: int = 300,
     n_in: int = 201,
     n_out: int = 80,
+    kane: Kane | str | bool | None = None,
 ) -> CarrierStates:
     """Ground state (l = 0) of ``carrier`` ('e' or 'h') with the outside ``level_eV`` (eV in the
     carrier's frame, ``inf`` for a hard wall) and outside ``mass`` (m0, or None for the
-    outermost layer's own mass), with the interface condition ``interface``."""
+    outermost layer's own mass, its band-edge mass under ``kane``), with the interface condition
+    ``interface``. ``kane``: the electron's energy-dependent two-band Kane mass (a
+    counterfactual; see :func:`iece.physics.ema.solve`), ValueError for holes."""
     if carrier not in ("e", "h"):
         raise ValueError(f"carrier must be 'e' or 'h', got {carrier!r}")
     if interface not in INTERFACES:
         raise ValueError(f"interface must be one of {INTERFACES}, got {interface!r}")
     radii, sflat = _flat(structure)
-    V, m = _layer_params(sflat, carrier)
+    V, m, ig = _carrier_params(sflat, carrier, kane_model(kane))
     mo = m[:, -1:] if mass is None else float(mass)
     bdd = interface == "bdd"
-    E = _levels(V, m, radii, level_eV, mo, 0, 1, n_grid, bdd)[:, 0]
+    E = _levels(V, m, radii, level_eV, mo, 0, 1, n_grid, bdd, ig)[:, 0]
     r_in, r_out, r, w = grid(structure, n_in, n_out)
     Eg = np.where(np.isnan(E), V.min(1), E)
-    psi = _normalized(Eg, V, m, radii, level_eV, mo, 0, r_in, r_out, bdd)
+    psi = _normalized(Eg, V, m, radii, level_eV, mo, 0, r_in, r_out, bdd, ig)
     psi = np.where(np.isnan(E)[:, None], np.nan, psi)
     return CarrierStates(E, r, psi, w)
 

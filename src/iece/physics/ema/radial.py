@@ -7,14 +7,23 @@ transfer step (``bdd=False``: ``R'`` instead of ``R'/m``, the plain-derivative c
 use), and outside the NC the decaying ``k_l`` is matched. :mod:`.solver` finds the
 zeros of the matching function (the bound states) and uses the wavefunctions built here.
 Energies in eV, lengths in nm, masses in m0; arrays are (structure, layer) batches.
+
+With an energy-dependent (Kane) electron mass (``inv_gap`` given, :mod:`.kane`) every layer's
+mass is ``m(E) = m (1 + (E - V) inv_gap)`` at the trial energy E: at fixed E the problem is the
+parabolic one with those masses, so :func:`matching` evaluates the masses per trial energy and
+runs the same transfer steps on the (structure, energy) pairs flattened into one batch.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 from scipy import constants as sc
 from scipy import special
 from scipy.integrate import trapezoid
+
+from .kane import masses as kane_masses
 
 #: hbar^2 / (2 m0) in eV nm^2 (kinetic energy of k = 1/nm for the free-electron mass).
 HB2M_EV_NM2 = sc.hbar**2 / (2 * sc.m_e) / sc.e * 1e18
@@ -144,6 +153,26 @@ def _propagate_l(E, V, m, radii, Vo, mo, l, *, keep=False, bdd=True):
     return F, (np.stack(coefs, 2) if keep else None)
 
 
+def matching(E, V, m, radii, Vo, mo, l, bdd=True, inv_gap=None):
+    """The matching function F (N, K) at trial energies ``E`` (N, K): zero at a bound state.
+
+    ``inv_gap`` (N, L) or None: with it, ``m`` are band-edge masses and each layer's mass is
+    the Kane mass at each trial energy (the (N, K) pairs run as one batch of N K structures);
+    without it the call is the parabolic one, unchanged."""
+    prop = _propagate_s if l == 0 else functools.partial(_propagate_l, l=l)
+    if inv_gap is None:
+        return prop(E, V, m, radii, Vo, mo, bdd=bdd)[0]
+    N, K = E.shape
+    mE = kane_masses(E, V, m, inv_gap).reshape(N * K, -1)
+
+    def rep(a):
+        return np.repeat(a, K, axis=0)
+
+    moK = mo if np.ndim(mo) == 0 else rep(np.broadcast_to(mo, (N, 1)))
+    F, _ = prop(E.reshape(N * K, 1), rep(V), mE, rep(radii), Vo, moK, bdd=bdd)
+    return F.reshape(N, K)
+
+
 def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out, bdd=True):
     """Radial wavefunctions R(r) (unnormalized) on ``r_in`` (N, G, inside) and ``r_out``."""
     N = E.shape[0]
@@ -184,9 +213,12 @@ def _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out, bdd=True):
     return Rin, Rout, kappa
 
 
-def _normalized(E, V, m, radii, Vo, mo, l, r_in, r_out, bdd=True):
+def _normalized(E, V, m, radii, Vo, mo, l, r_in, r_out, bdd=True, inv_gap=None):
     """Wavefunctions on the joined grid, normalized (int 4 pi r^2 psi^2 dr = 1) and signed so
-    that the largest lobe is positive."""
+    that the largest lobe is positive. With ``inv_gap`` (Kane), ``m`` are band-edge masses and
+    each layer takes its mass at the state's energy ``E`` (N,)."""
+    if inv_gap is not None:
+        m = kane_masses(np.asarray(E, float)[:, None], V, m, inv_gap)[:, 0]
     Rin, Rout, _ = _wavefunctions(E, V, m, radii, Vo, mo, l, r_in, r_out, bdd)
     Rr = np.concatenate([Rin, Rout[:, 1:]], 1)
     r = np.concatenate([r_in, r_out[:, 1:]], 1)

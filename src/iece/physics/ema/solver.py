@@ -35,12 +35,14 @@ from scipy.integrate import cumulative_trapezoid, trapezoid
 from scipy.optimize.elementwise import find_root
 
 from .. import materials as mat
+from .kane import Kane, check_positive, kane_model
 from .media import Outside, outside_medium
 from .radial import (
     HB2M_EV_NM2,
     _normalized,
     _propagate_l,
     _propagate_s,
+    matching,
 )
 from .structures import Structure, _flat, _layer_params
 
@@ -91,9 +93,11 @@ class Result:
         }
 
 
-def _levels(V, m, radii, Vo, mo, l, n_states, n_grid, bdd=True):
+def _levels(V, m, radii, Vo, mo, l, n_states, n_grid, bdd=True, inv_gap=None):
     """Lowest ``n_states`` eigenvalues (N, n_states) for every structure; NaN if unbound.
-    ``mo`` is the outside mass, a number or (N, 1); ``bdd`` the interface condition."""
+    ``mo`` is the outside mass, a number or (N, 1); ``bdd`` the interface condition;
+    ``inv_gap`` (N, L) the inverse Kane gaps for an energy-dependent mass (``m`` then the
+    band-edge masses; :func:`.radial.matching`), or None (parabolic)."""
     N = V.shape[0]
     vmin = V.min(1)
     if np.isinf(Vo):
@@ -103,14 +107,20 @@ def _levels(V, m, radii, Vo, mo, l, n_states, n_grid, bdd=True):
         )
     else:
         top = np.full(N, Vo)
-    prop = (
-        functools.partial(_propagate_s, bdd=bdd)
-        if l == 0
-        else functools.partial(_propagate_l, l=l, bdd=bdd)
-    )
+    if inv_gap is None:
+        prop = (
+            functools.partial(_propagate_s, bdd=bdd)
+            if l == 0
+            else functools.partial(_propagate_l, l=l, bdd=bdd)
+        )
+    else:
+        check_positive(V, m, inv_gap)
     frac = np.linspace(0.0, 1.0, n_grid + 1)[1:-1]
     grid = vmin[:, None] + (top - vmin)[:, None] * frac[None, :]
-    F, _ = prop(grid, V, m, radii, Vo, mo)
+    if inv_gap is None:
+        F, _ = prop(grid, V, m, radii, Vo, mo)
+    else:
+        F = matching(grid, V, m, radii, Vo, mo, l, bdd, inv_gap)
     sign_change = np.signbit(F[:, :-1]) != np.signbit(F[:, 1:])
     out = np.full((N, n_states), np.nan)
     for n in range(n_states):
@@ -126,6 +136,10 @@ def _levels(V, m, radii, Vo, mo, l, n_states, n_grid, bdd=True):
             # find_root drops converged elements: it hands back the matching row indices
             i = idx.astype(np.intp)
             mo_i = mo if np.ndim(mo) == 0 else mo[i]
+            if inv_gap is not None:
+                return matching(e[:, None], V[i], m[i], radii[i], Vo, mo_i, l, bdd, inv_gap[i])[
+                    :, 0
+                ]
             return prop(e[:, None], V[i], m[i], radii[i], Vo, mo_i)[0][:, 0]
 
         res = find_root(
@@ -134,6 +148,19 @@ def _levels(V, m, radii, Vo, mo, l, n_states, n_grid, bdd=True):
         out[rows, n] = res.x
         sign_change[rows, idx[rows]] = False
     return out
+
+
+def _carrier_params(s: Structure, carrier: str, kmodel: Kane | None):
+    """Band edges V (N, L), masses m (N, L) and inverse Kane gaps (N, L) of one carrier in the
+    flattened structures: the Methods' parabolic masses and None without ``kmodel``, the Kane
+    model's band-edge masses and inverse gaps with it (electrons only)."""
+    V, m = _layer_params(s, carrier)
+    if kmodel is None:
+        return V, m, None
+    if carrier != "e":
+        raise ValueError("the Kane mass (kane=...) is for electrons; holes stay parabolic")
+    m_edge, inv_gap = kmodel.layers(s.x)
+    return V, m_edge, inv_gap
 
 
 def _grid(radii, kappa_min, n_in, n_out):
@@ -155,6 +182,7 @@ def solve(
     allow_unbound: bool = False,
     interface: str = "bdd",
     coulomb: str = "average",
+    kane: Kane | str | bool | None = None,
 ) -> Result:
     """Ground electron and hole states (radial quantum number 1, angular momentum ``l``) of
     every structure in the batch, with overlap, surface fraction, Coulomb and 1S-1S energies.
@@ -162,8 +190,10 @@ def solve(
     For excited states use :func:`levels`. ``n_grid`` energies bracket the roots; ``n_in`` and
     ``n_out`` points sample the wavefunctions inside and outside the NC. ``interface`` is one
     of :data:`INTERFACES` (``bdd``: R and R'/m continuous; ``plain``: R and R'), ``coulomb``
-    one of :data:`COULOMB_KERNELS`. Raises :class:`NoBoundState` unless ``allow_unbound``
-    (then NaN).
+    one of :data:`COULOMB_KERNELS`. ``kane`` (a counterfactual, default None: the Methods'
+    parabolic masses) gives the electron the energy-dependent two-band Kane mass of
+    :mod:`.kane` (True, a name of :data:`.kane.KANE_MODELS` or a :class:`.kane.Kane`); holes
+    stay parabolic. Raises :class:`NoBoundState` unless ``allow_unbound`` (then NaN).
     """
     if not isinstance(l, (int, np.integer)) or l < 0:
         raise ValueError(f"l must be a non-negative integer, got {l!r}")
@@ -172,16 +202,17 @@ def solve(
     if coulomb not in COULOMB_KERNELS:
         raise ValueError(f"coulomb must be one of {COULOMB_KERNELS}, got {coulomb!r}")
     bdd = interface == "bdd"
+    kmodel = kane_model(kane)
     out = outside_medium(outside)
     s = structure
     shape = s.shape
     radii, sflat = _flat(s)
     carriers = {}
     for c in "eh":
-        V, m = _layer_params(sflat, c)
+        V, m, ig = _carrier_params(sflat, c, kmodel if c == "e" else None)
         Vo, mo = out.level(c), out.mass(c, m[:, -1:])
-        E = _levels(V, m, radii, Vo, mo, l, 1, n_grid, bdd)[:, 0]
-        carriers[c] = (E, V, m, Vo, mo)
+        E = _levels(V, m, radii, Vo, mo, l, 1, n_grid, bdd, ig)[:, 0]
+        carriers[c] = (E, V, m, Vo, mo, ig)
     unbound = np.isnan(carriers["e"][0]) | np.isnan(carriers["h"][0])
     if unbound.any() and not allow_unbound:
         i = int(np.flatnonzero(unbound)[0])
@@ -192,7 +223,7 @@ def solve(
         )
     kap = []  # decay constants outside (inf for a hard wall): they set the outer grid
     for c in "eh":
-        E, V, m, Vo, mo = carriers[c]
+        E, V, m, Vo, mo, _ = carriers[c]
         if np.isinf(Vo):
             kap.append(np.full(E.shape, np.inf))
             continue
@@ -204,9 +235,9 @@ def solve(
     r = np.concatenate([r_in, r_out[:, 1:]], 1)
     psi = {}
     for c in "eh":
-        E, V, m, Vo, mo = carriers[c]
+        E, V, m, Vo, mo, ig = carriers[c]
         Eg = np.where(np.isnan(E), V.min(1), E)
-        Rr = _normalized(Eg, V, m, radii, Vo, mo, l, r_in, r_out, bdd)
+        Rr = _normalized(Eg, V, m, radii, Vo, mo, l, r_in, r_out, bdd, ig)
         psi[c] = np.where(unbound[:, None], np.nan, Rr)
     pe, ph = psi["e"], psi["h"]
     rho_e = 4 * np.pi * r**2 * pe**2
@@ -239,6 +270,7 @@ def solve(
         r_nm=r.reshape(*shape, -1),
         psi_e=pe.reshape(*shape, -1),
         psi_h=ph.reshape(*shape, -1),
+        extra={} if kmodel is None else {"kane": kmodel.name},
     )
 
 
@@ -292,14 +324,16 @@ def levels(
     l: int = 0,
     n_states: int = 3,
     n_grid: int = 800,
+    kane: Kane | str | bool | None = None,
 ) -> np.ndarray:
     """Lowest ``n_states`` levels (eV) of angular momentum ``l`` for one carrier ('e' or 'h');
-    shape ``structure.shape + (n_states,)``, NaN where a state is not bound."""
+    shape ``structure.shape + (n_states,)``, NaN where a state is not bound. ``kane``: the
+    electron's energy-dependent mass, as in :func:`solve` (ValueError for holes)."""
     if carrier not in ("e", "h"):
         raise ValueError(f"carrier must be 'e' or 'h', got {carrier!r}")
     out = outside_medium(outside)
     radii, sflat = _flat(structure)
-    V, m = _layer_params(sflat, carrier)
+    V, m, ig = _carrier_params(sflat, carrier, kane_model(kane))
     Vo, mo = out.level(carrier), out.mass(carrier, m[:, -1:])
-    E = _levels(V, m, radii, Vo, mo, l, n_states, n_grid)
+    E = _levels(V, m, radii, Vo, mo, l, n_states, n_grid, True, ig)
     return E.reshape(*structure.shape, n_states)
