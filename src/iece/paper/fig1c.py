@@ -19,6 +19,8 @@ from . import choices, quoted
 from .base import FAST, FigureResult, Params, choice, integer, number, path
 
 HOUR_S = 3600.0
+#: Standard deviation assumed for each x of a user's time course (a file gives no errors).
+USER_SIGMA_X = 0.02
 PARAMS = Params(
     number("diameter_nm", quoted.DIAMETER_PROTOTYPE_NM.value, "NC diameter (nm)", 1.5, 10),
     number("D_m2_per_s", quoted.D_IECE_M2_PER_S.value, "IE-CE D at 80 C (m^2/s)", 1e-30, 1e-15),
@@ -83,7 +85,11 @@ def compute(**params) -> FigureResult:
     t = np.unique(np.r_[t, HOUR_S, 4 * HOUR_S, min(48.0, p["hours"]) * HOUR_S])
 
     def at(arr, hours):
-        return float(np.interp(hours * HOUR_S, t, arr))
+        """``arr`` at a time of the grid (never interpolated, never clamped to its end)."""
+        i = int(np.argmin(np.abs(t - hours * HOUR_S)))
+        if not np.isclose(t[i], hours * HOUR_S, rtol=1e-9, atol=0):
+            raise ValueError(f"{hours:g} h is not a point of the time grid")
+        return float(arr[i])
 
     # IE-CE: one D, constant surface
     ie = exchange.energy_course(t, a_nm, p["D_m2_per_s"], outside=out)
@@ -97,7 +103,12 @@ def compute(**params) -> FigureResult:
         note="a homogeneous alloy of the same x",
     )
     res.add("E_t0_eV", float(ie.energy_graded_eV[0]), "eV")
-    res.add("t95_iece_h", float(np.interp(0.95, ie.x, t)) / HOUR_S, "h", note="95% exchanged")
+    res.add(
+        "t95_iece_h",
+        diffusion.time_to_fraction_constant_surface(0.95, p["D_m2_per_s"], a_nm) / HOUR_S,
+        "h",
+        note="95% exchanged (solved in dimensionless time: any D, any time axis)",
+    )
 
     # IE-CE with D read as a range: do the quoted 1 h energy and the ~4 h completion hold together?
     joint = {name: joint_D(name, a_nm, p["D_m2_per_s"]) for name in choices.OUTSIDE_MEDIA}
@@ -143,7 +154,13 @@ def compute(**params) -> FigureResult:
             "1",
             note="how much faster the quoted IE-CE D is than the calibrated CE D",
         )
-        res.add("x_ce_48h", at(ce.x, quoted.CE_INCOMPLETE_H.value), "1")
+        t_ce_s = quoted.CE_INCOMPLETE_H.value * HOUR_S
+        x_ce = (  # the same solver on its own when the time axis ends before 48 h
+            at(ce.x, quoted.CE_INCOMPLETE_H.value)
+            if t[-1] >= t_ce_s
+            else float(diffusion.two_regime(np.array([0.0, t_ce_s]), a_nm, D_ce, n_cells=100).x[-1])
+        )
+        res.add("x_ce_48h", x_ce, "1")
         res.add(
             "x_ce_48h_Dc_variant",
             float(x48_dc),
@@ -194,12 +211,22 @@ def compute(**params) -> FigureResult:
     if p["composition_path"] is not None:
         tu, xu = io.read_composition(p["composition_path"])
         fits = {
-            m: diffusion_fit.fit(tu, xu, a_nm, model=m)
+            m: diffusion_fit.fit(tu, xu, a_nm, model=m, sigma=USER_SIGMA_X)
             for m in ("constant_surface", "surface_rate")
         }
         best = min(fits, key=lambda m: fits[m].stats["aic"])
-        Du, Du_err = fits["constant_surface"].D_m2_per_s
-        res.add("D_m2_per_s", Du, "m^2/s", stderr=Du_err, provenance="user")
+        single = fits["constant_surface"]
+        Du, Du_err = single.D_m2_per_s
+        if not single.determined:  # recorded as null: a D the data do not hold is no number
+            Du, Du_err = float("nan"), float("nan")
+        res.add(
+            "D_m2_per_s",
+            Du,
+            "m^2/s",
+            stderr=Du_err,
+            provenance="user",
+            note="" if single.determined else "undetermined: x does not change over your times",
+        )
         res.add("best_model", best, "", provenance="user")
         for m, fm in fits.items():
             res.add(f"aic_{m}", fm.stats["aic"], "1", provenance="user")
@@ -207,7 +234,15 @@ def compute(**params) -> FigureResult:
         res.notes["user"] = (
             f"Your data: D = {Du:.3e} ± {Du_err:.1e} m²/s (single D); best model by AIC: {best}."
         )
-        if fits["constant_surface"].at_bounds:
+        if not single.determined:
+            spread = float(np.ptp(xu))
+            res.notes["user"] = (
+                "Your data: **D is undetermined**: x changes by at most "
+                f"{spread:.3g} over your times, which its noise ({USER_SIGMA_X:g}) explains (p = "
+                f"{single.p_no_change:.2g} for no change), so no rate can be taken from it and "
+                "the error of D is undetermined too. Times that cover the rise of x constrain D."
+            )
+        elif single.at_bounds:
             res.notes["user"] += (
                 " **log10 D ended on its bound**: the value is set by the bound, not by your data."
             )
@@ -253,7 +288,7 @@ def compute(**params) -> FigureResult:
     )
     res.notes["iece"] = (
         f"With D = {p['D_m2_per_s']:.1e} m²/s: x = {res['x_iece_1h']:.3f} after 1 h, "
-        f"{res['x_iece_4h']:.4f} after 4 h (95 % at {res['t95_iece_h']:.2f} h). 1S-1S energy "
+        f"{res['x_iece_4h']:.4f} after 4 h (95 % at {res['t95_iece_h']:.3g} h). 1S-1S energy "
         f"after 1 h: {res['E_iece_1h_eV']:.3f} eV for the graded NC "
         f"({res['E_iece_1h_alloy_eV']:.3f} eV for a homogeneous alloy of the same x); paper: "
         f"{quoted.IECE_1S_1H_EV.value} eV. The paper gives D only as 'near ~10^-22'; over "

@@ -27,10 +27,39 @@ from .fitting import at_bounds
 MODELS = ("constant_surface", "surface_rate", "two_regime")
 
 
+#: Below this p-value a time course "changes": constancy is rejected at 5 %.
+CHANGE_P = 0.05
+
+
+def p_no_change(x, sigma) -> float:
+    """p-value of the hypothesis that ``x`` does not change over time (each value with standard
+    deviation ``sigma``)::
+
+        chi2 = sum((x_i - xbar)^2 / sigma_i^2),  xbar = sum(x_i / sigma_i^2) / sum(1 / sigma_i^2)
+        p = Q((n - 1) / 2, chi2 / 2)      (regularised upper incomplete gamma: chi-square tail)
+
+    A time course with ``p >= CHANGE_P`` shows no change that its noise does not explain, so no
+    diffusion model can take a rate from it: D is undetermined."""
+    from scipy.special import gammaincc
+
+    x = np.asarray(x, float)
+    w = 1.0 / np.broadcast_to(np.asarray(sigma, float), x.shape) ** 2
+    xbar = np.sum(w * x) / np.sum(w)
+    chi2 = float(np.sum(w * (x - xbar) ** 2))
+    return float(gammaincc((x.size - 1) / 2, chi2 / 2))
+
+
 @dataclass
 class KineticFit:
     model: str
     result: lmfit.minimizer.MinimizerResult
+    #: :func:`p_no_change` of the fitted data: at or above :data:`CHANGE_P`, D is undetermined.
+    p_no_change: float = 0.0
+
+    @property
+    def determined(self) -> bool:
+        """False when the data show no change over time that their noise does not explain."""
+        return self.p_no_change < CHANGE_P
 
     @property
     def D_m2_per_s(self) -> tuple[float, float]:
@@ -103,4 +132,4 @@ def fit(
         return (predict(model, t, radius_nm, par.valuesdict()) - x) / s
 
     res = lmfit.minimize(resid, p, method="leastsq", scale_covar=False)
-    return KineticFit(model, res)
+    return KineticFit(model, res, p_no_change(x, s))
