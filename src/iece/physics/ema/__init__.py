@@ -5,6 +5,8 @@ calculations"; Haus et al. 1993), split by job:
 * :mod:`.media`: the fixed readings of the outside medium (``reference``, ``vacuum``,
   ``infinite``);
 * :mod:`.radial`: the layered radial equation (transfer steps, matching, wavefunctions);
+* :mod:`.kane`: the energy-dependent two-band Kane electron mass, an option (``kane=``) of the
+  solver for a counterfactual reading (the default is the Methods' parabolic masses);
 * :mod:`.solver`: bound states, wavefunctions, overlap (Eq. 2), surface fraction (Eq. 3),
   Coulomb term and 1S-1S energy;
 * :mod:`.calibration`: an outside medium calibrated to a target energy (above the solver);
@@ -13,13 +15,16 @@ calculations"; Haus et al. 1993), split by job:
 """
 
 from .calibration import calibrated, calibration_shift_eV, fit_shift_eV, fitted
+from .kane import KANE_MODELS, Kane, kane_model
 from .media import FIXED, Outside, outside_medium
 from .optics import (
     DEPLETION_MEASURES,
+    chord_deviation,
     composition_for_energy,
     depletion,
     matched_overlap_ratio,
     nonlinearity,
+    regions,
     shell_probability,
     transitions,
 )
@@ -52,12 +57,15 @@ __all__ = [
     "green_layered",
     "FIXED",
     "HB2M_EV_NM2",
+    "KANE_MODELS",
+    "Kane",
     "NoBoundState",
     "Outside",
     "Result",
     "Structure",
     "alloy",
     "calibrated",
+    "chord_deviation",
     "calibration_shift_eV",
     "fit_shift_eV",
     "fitted",
@@ -65,10 +73,12 @@ __all__ = [
     "core_shell",
     "depletion",
     "graded",
+    "kane_model",
     "levels",
     "matched_overlap_ratio",
     "nonlinearity",
     "outside_medium",
+    "regions",
     "shell_probability",
     "solve",
     "transitions",
