@@ -2,9 +2,11 @@
 
 * :func:`transitions`: electron-hole transitions of equal (n, l), energy and strength
   ``(2l + 1) phi^2``, for model absorption spectra;
+* :func:`regions`: a carrier's probability in the shell, outside the NC and beyond the core;
 * :func:`shell_probability`: probability beyond the core radius;
 * :func:`depletion`: oscillator-strength depletion ``1 - (phi / phi_0)^2``;
 * :func:`nonlinearity`: largest distance of a curve from its chord / total change;
+* :func:`chord_deviation`: that largest distance in the curve's own units;
 * :func:`composition_for_energy` and :func:`matched_overlap_ratio`: NCs of equal 1S-1S energy.
 """
 
@@ -81,6 +83,18 @@ def beyond(r, density, r_cut) -> np.ndarray:
     return (cum[..., -1:] - at)[..., 0]
 
 
+def regions(r, density, r_core, r_nc) -> dict[str, np.ndarray]:
+    """Where a carrier's radial density ``4 pi r^2 psi^2`` sits, along the last axis:
+
+    * ``in_shell = int_{r_core}^{r_nc}`` (the HgSe shell of a core/shell),
+    * ``outside = int_{r_nc}^inf`` (beyond the NC surface),
+    * ``beyond_core = in_shell + outside`` (everything past the core).
+    """
+    beyond_core = beyond(r, density, r_core)
+    outside = beyond(r, density, r_nc)
+    return {"in_shell": beyond_core - outside, "outside": outside, "beyond_core": beyond_core}
+
+
 def shell_probability(res: Result) -> tuple[np.ndarray, np.ndarray]:
     """Probability of electron and hole beyond the core radius (innermost layer's outer radius)
     of two-layer structures: ``int_{r_core}^inf 4 pi r^2 psi^2 dr``."""
@@ -118,6 +132,15 @@ def nonlinearity(y: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
     span = np.abs(y[..., -1] - y[..., 0])
     flat = span <= tol
     return np.where(flat, np.where(dev > 0, np.inf, 0.0), dev / np.where(flat, 1.0, span))
+
+
+def chord_deviation(y: np.ndarray) -> np.ndarray:
+    """``max |y - chord|`` along the last axis (uniform x grid), in the units of ``y``: how far a
+    curve strays from the straight line between its ends. Unlike :func:`nonlinearity` it stays
+    meaningful for a nearly flat curve (a flat curve is 0, not a ratio of roundoff)."""
+    y = np.asarray(y, float)
+    t = np.linspace(0.0, 1.0, y.shape[-1])
+    return np.abs(y - (y[..., :1] + (y[..., -1:] - y[..., :1]) * t)).max(-1)
 
 
 def composition_for_energy(build, diameter_nm: float, energy_eV: float, outside="reference"):
