@@ -13,6 +13,11 @@ Each function below is one relation, with its constants and their sources:
   108699184); ZnS: a = 0.541 nm ("The crystal has a lattice parameter of 0.541 nm",
   https://www.princeton.edu/~maelabs/mae324/glos324/zns.htm); Cd0.5Zn0.5S: the mean of the two
   layer spacings (Vegard's rule, our assumption);
+* thiol per surface cation: ``t / f_s(d)`` with ``f_s = 1 - ((r - l) / r)^3`` the share of
+  cations in the outer (111) layer ``l``; the lower thiol equivalent ``t`` covers the surface
+  from ``d* = 2 l / (1 - (1 - t)^(1/3))`` up;
+* the Methods' material parameters against literature values (:mod:`iece.paper.literature`,
+  ``data/literature/materials_sources.csv``);
 * the paper's Eq. 4, ``mu = ln(10) A / (f_V L)``: a molar absorption coefficient
   ``eps = C d^3`` (cm^-1 uM^-1, d in nm) becomes the size-independent intrinsic coefficient
   ``mu = ln(10) C 1e9 / (N_A pi / 6 * 1e-21)`` cm^-1.
@@ -21,6 +26,7 @@ Each function below is one relation, with its constants and their sources:
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 from scipy import constants as sc
@@ -29,7 +35,7 @@ from .. import io
 from ..physics import materials as mat
 from ..physics import sizing
 from ..physics.constants import HC_EV_NM
-from . import choices, quoted
+from . import choices, literature, quoted
 from .base import FAST, FigureResult, Params, choice, number, path
 
 #: Close-packed layer spacing (nm) of CdS (Rempel 2011) and ZnS (a / sqrt 3, a = 0.541 nm).
@@ -74,6 +80,21 @@ def surface_cation_fraction(
     if not 0 < layer_nm < r:
         raise ValueError("layer_nm must be between 0 and the radius")
     return 1 - ((r - layer_nm) / r) ** 3
+
+
+def thiol_covers_surface_from_nm(
+    thiol_per_cd: float, layer_nm: float = mat.CDSE.a_nm / math.sqrt(3)
+) -> float:
+    """Smallest diameter (nm) at which ``thiol_per_cd`` thiols per Cd reach one per surface
+    cation: ``f_s(d) = thiol_per_cd`` with ``f_s = 1 - ((r - l) / r)^3`` gives
+    ``d* = 2 l / (1 - (1 - t)^(1/3))`` (above it the surface share is smaller)."""
+    if not 0 < thiol_per_cd < 1:
+        raise ValueError(
+            f"thiol_per_cd must be in (0, 1) for a finite diameter, got {thiol_per_cd}"
+        )
+    if layer_nm <= 0:
+        raise ValueError("layer_nm must be > 0")
+    return 2 * layer_nm / (1 - (1 - thiol_per_cd) ** (1 / 3))
 
 
 def reaction_amounts(
@@ -163,8 +184,9 @@ def monolayer_thicknesses_nm(convention: str) -> dict:
     raise ValueError(f"monolayer must be one of {choices.MONOLAYERS}, got {convention!r}")
 
 
-def compute(**params) -> FigureResult:
-    """All numbers of the checks page for the given parameters (defaults: the paper's)."""
+def compute(root=".", **params) -> FigureResult:
+    """All numbers of the checks page for the given parameters (defaults: the paper's);
+    ``root`` is where the path of the material-sources table starts."""
     p = PARAMS.resolve(params, "checks")
     res = FigureResult(p)
     q = quoted
@@ -276,13 +298,33 @@ def compute(**params) -> FigureResult:
         "1",
         note="0.6 thiol per Cd over the surface share of Cd, 3.3 nm",
     )
-    for d in THIOL_SIZES_NM:
-        res.add(
-            f"thiol_per_surface_cation_min__{_tag(d)}",
-            q.THIOL_PER_CD.low / surface_cation_fraction(d),
-            "1",
-            note=f"{d} nm",
-        )
+    series = {d: q.THIOL_PER_CD.low / surface_cation_fraction(d) for d in THIOL_SIZES_NM}
+    for d, ratio in series.items():
+        note = f"{d} nm" + (" (the prototype)" if d == q.DIAMETER_PROTOTYPE_NM.value else "")
+        res.add(f"thiol_per_surface_cation_min__{_tag(d)}", ratio, "1", note=note)
+    lo_nm, hi_nm = q.SIZE_SERIES_NM.value
+    covers_nm = thiol_covers_surface_from_nm(q.THIOL_PER_CD.low)
+    res.add(
+        "thiol_min_covers_surface_from_nm",
+        covers_nm,
+        "nm",
+        note=f"smallest diameter at which {q.THIOL_PER_CD.low:g} thiol per Cd reaches one per "
+        "surface Cd",
+    )
+    res.add(
+        "thiol_min_covers_surface_share_of_series",
+        float(np.clip((hi_nm - covers_nm) / (hi_nm - lo_nm), 0.0, 1.0)),
+        "1",
+        note=f"share of the {lo_nm:.1f}-{hi_nm:.1f} nm size series (by diameter) where "
+        f"{q.THIOL_PER_CD.low:g} per Cd covers the surface",
+    )
+    res.add(
+        "thiol_per_surface_cation_max_smallest",
+        q.THIOL_PER_CD.high / surface_cation_fraction(lo_nm),
+        "1",
+        note=f"{q.THIOL_PER_CD.high:g} thiol per Cd over the surface share of Cd at the "
+        f"smallest size, {lo_nm:g} nm",
+    )
     res.add(
         "thiol_per_hg_max",
         q.THIOL_PER_CD.high / q.HG_PER_CD.value,
@@ -298,4 +340,46 @@ def compute(**params) -> FigureResult:
         note="the quoted CdSe NPL mu_400 over the CdSe NC mu_400 of Eq. 4",
     )
     res.data.update(amounts=amt, surface_fraction=surf, mu400=mu)
+    res.data["thiol_series"] = series
+    per_size = ", ".join(
+        f"{v:.2f} at {d:g} nm" + (" (the prototype)" if d == q.DIAMETER_PROTOTYPE_NM.value else "")
+        for d, v in series.items()
+    )
+    res.notes["thiol"] = (
+        f"Thiol per surface Cd (one (111) layer) at the lower equivalent, {q.THIOL_PER_CD.low:g} "
+        f"per Cd: {per_size}. It reaches one per surface Cd from "
+        f"{res['thiol_min_covers_surface_from_nm']:.2f} nm up, "
+        f"{res['thiol_min_covers_surface_share_of_series']:.0%} of the {lo_nm:.1f}-{hi_nm:.1f} nm "
+        f"series; the upper equivalent, {q.THIOL_PER_CD.high:g} per Cd, gives "
+        f"{res['thiol_per_surface_cation_max_smallest']:.2f} per surface Cd even at {lo_nm:g} nm."
+    )
+
+    table = literature.materials_comparison(
+        io.read_material_sources(Path(root) / literature.MATERIALS_SOURCES)
+    )
+    res.add("materials_parameters_n", len(table), "1", note="material parameters the EMA uses")
+    res.add(
+        "materials_with_value_n",
+        sum(r["status"] != literature.NO_SOURCE for r in table),
+        "1",
+        note="with a literature value read verbatim on a stored public page",
+    )
+    res.add(
+        "materials_sourced_n",
+        sum(r["status"] == "sourced" for r in table),
+        "1",
+        note="with a publisher DOI and a verbatim snippet",
+    )
+    for r in table:  # only a publisher-DOI value is a literature number
+        if r["status"] == "sourced":
+            res.add(
+                "materials_rel_diff__" + r["parameter"].replace(".", "_").lower(),
+                r["rel_diff"],
+                "1",
+                provenance="literature",
+                note=f"(paper - literature) / |literature|, doi:{r['doi']}",
+            )
+    res.data["materials"] = table
+    res.notes["materials"] = literature.materials_markdown(table)
+    res.notes["materials_hgse_hole"] = literature.hgse_hole_note(table)
     return res
