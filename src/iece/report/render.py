@@ -5,6 +5,10 @@ images embedded, code folded, math converted to MathML by ``latex2mathml`` befor
 no MathJax (or any other script or stylesheet) is loaded from the network. The index is a
 Jinja2 template (``templates/index.html.j2``): the claims dashboard first, filterable by verdict
 with CSS only, then the figure gallery with provenance badges, then the run stamp.
+
+Nothing from a user's file or the ledger becomes live (:mod:`.sanitize`): Markdown outputs, which
+carry user data, render with raw HTML, links and images off; MathML is cut to an allow-list; and
+every page is written through :func:`~.sanitize.clean_page` (nh3).
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ from ..io import atomic_write_text
 from ..paper import choices
 from ..pipeline import ledger, verdicts
 from ..pipeline.runner import discover, versions
+from .sanitize import clean_mathml, clean_page, markdown_to_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _BLOCK = re.compile(r"\$\$(.+?)\$\$", re.S)
 _TAG = re.compile(r"(<[^>]*>)")
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
+_CODE = re.compile(r"</?(code|pre)\b")
 
 BADGE_COLOURS = {
     "computed": "#cfe8ff",
@@ -65,7 +71,7 @@ def _tex(tex: str, display: str = "inline") -> str:
     tex = html.unescape(tex.strip())
     for candidate in (tex, "{}" + tex):
         try:
-            return convert(candidate, display=display)
+            return clean_mathml(convert(candidate, display=display))
         except Exception:  # noqa: BLE001 - fall through to the next form
             continue
     return f'<code class="tex">{html.escape(tex)}</code>'
@@ -74,9 +80,17 @@ def _tex(tex: str, display: str = "inline") -> str:
 def latex_to_mathml(text: str) -> str:
     """Replace ``$$...$$`` and ``$...$`` in rendered Markdown HTML with MathML, which browsers
     render natively and offline. Only text between tags is touched: a heading's ``id`` holds
-    its TeX too, and MathML there had broken the tag open."""
+    its TeX too, and MathML there had broken the tag open. Text inside ``<code>`` or ``<pre>``
+    (a file name, a code block) is shown as written."""
     parts = _TAG.split(text)
+    literal = 0  # depth of <code>/<pre> around the current text
     for i in range(0, len(parts), 2):  # even items are text, odd ones tags
+        if i:
+            tag = parts[i - 1].lower()
+            if _CODE.match(tag):
+                literal = max(0, literal + (-1 if tag.startswith("</") else 1))
+        if literal > 0:
+            continue
         parts[i] = _BLOCK.sub(lambda m: _tex(m.group(1), "block"), parts[i])
         parts[i] = _INLINE.sub(lambda m: _tex(m.group(1)), parts[i])
     return "".join(parts)
@@ -117,7 +131,7 @@ def render_quote(text: str) -> Markup:
 def badges(provenance: str) -> str:
     parts = [p for p in provenance.split("+") if p]
     return "".join(
-        f'<span class="iece-badge" style="background:{BADGE_COLOURS.get(p, "#fff")}">'
+        f'<span class="iece-badge" style="background-color:{BADGE_COLOURS.get(p, "#fff")}">'
         f"{html.escape(p)}</span>"
         for p in parts
     )
@@ -142,10 +156,10 @@ def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
         template_name="iece",
         extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
         embed_images=True,
-        filters={"mathml": latex_to_mathml},
+        filters={"mathml": latex_to_mathml, "inert_markdown": markdown_to_html},
     )
     body, _ = exporter.from_notebook_node(nb, resources={"iece_header": header})
-    atomic_write_text(out_html, body)
+    atomic_write_text(out_html, clean_page(body))
 
 
 def _git(root: Path, *args: str) -> str:
@@ -193,15 +207,31 @@ def _thumb(p: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(p.read_bytes()).decode()
 
 
+#: How a figure card says that its results are not current (:class:`iece.pipeline.runner.Note`).
+_MARKS = {
+    "older": "results from an older run, {entry.older_run}",
+    "stale": "stale: its inputs changed since its run",
+    "fast": "from a --fast run",
+    "edited": "results edited after their run: not used",
+}
+
+
 def render_index(project, results) -> Path:
     """Write ``report/index.html`` from ``results`` (:class:`~iece.pipeline.results.Results`)
-    and the ledger (if there is one)."""
+    and the ledger (if there is one). Figures whose results are not current (stale, edited,
+    from a --fast run, or kept from an older run) say so in the headline, in their claims and
+    on their card; an edited entry is not evaluated."""
+    from ..pipeline.runner import annotate, current
+
+    results, notes = current(project, results)
     claims, summary, headline = [], {}, ""
     if project.claims_file.is_file():
         evaluated = verdicts.evaluate(ledger.load(project.claims_file), results)
-        claims = [e.as_dict() for e in evaluated]
+        claims = annotate([e.as_dict() for e in evaluated], notes)
         summary = verdicts.summary(evaluated)
         headline = verdicts.headline(summary)
+    if notes:
+        headline += " Not current: " + "; ".join(n.text for ns in notes.values() for n in ns)
     figs = discover(project)
     user_runs = []
     for run_id, rr in project.user_runs().items():
@@ -224,7 +254,9 @@ def render_index(project, results) -> Path:
             for f in item.files
             if f.endswith(".png")
         ]
-        gallery.append({"id": fid, "title": fig.title, "entry": entry, "images": pngs})
+        marks = [_MARKS[n.kind].format(entry=entry) for n in notes.get(fid, [])]
+        title = fig.title + "".join(f" ({m})" for m in marks)
+        gallery.append({"id": fid, "title": title, "entry": entry, "images": pngs})
     diagnostics = [c for c in claims if c["kind"] == "diagnostic"]
     claims = [c for c in claims if c["kind"] == "claim"]
     counts = {v: sum(c["verdict"] == v for c in claims) for v in (*ledger.VERDICTS, "missing")}
@@ -265,5 +297,5 @@ def render_index(project, results) -> Path:
         readings=choices.READINGS,
     )
     out = project.report / "index.html"
-    atomic_write_text(out, page)
+    atomic_write_text(out, clean_page(page))
     return out

@@ -1,15 +1,34 @@
 """Markdown tables for the figure pages, built from a :class:`~iece.paper.base.FigureResult`.
 
-Every cell that comes from a user file is escaped with :func:`md_escape`.
+Every cell that comes from a user file is escaped with :func:`md_text`, as Markdown and as HTML:
+it shows as written and can make no link, image, markup, math or extra cell. (The page renders
+these tables with links, images and raw HTML off as well: :mod:`iece.report.sanitize`.)
 """
 
 from __future__ import annotations
 
+import html
 import math
+import string
 
 from ..paper import fig2eg
-from ..paper.base import md_escape
 from ..paper.fig2j import PAPER_DECAYS
+
+#: Each ASCII punctuation character as Markdown text: ``&<>"'|`` as HTML entities (``|`` never
+#: splits a table cell), every other one backslash-escaped (CommonMark allows it for all).
+_MD_TEXT = (
+    {c: "\\" + c for c in string.punctuation}
+    | {c: html.escape(c) for c in "&<>\"'"}
+    | {"|": "&#124;"}
+)
+
+
+def md_text(value) -> str:
+    """``value`` (a user's cell, file name or path) as Markdown text that renders exactly as
+    written, on one line: every Markdown punctuation character escaped (so
+    ``[x](javascript:...)`` is no link, ``![](...)`` no image, ``$...$`` no math, ``*`` no
+    emphasis, ``<b>`` no tag, ``|`` no new cell)."""
+    return "".join(_MD_TEXT.get(c, c) for c in " ".join(str(value).split()))
 
 
 def _fmt(v) -> str:
@@ -210,7 +229,7 @@ def fig5fg_points(res) -> str:
             r.source_url,
             r.snippet,
         )
-        lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(md_text(c) for c in cells) + " |")
     return "\n".join(lines)
 
 
