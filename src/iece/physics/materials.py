@@ -4,7 +4,9 @@ Source of every value: the paper, Methods, "EMA calculations" (effective masses 
 free-electron mass m0, high-frequency dielectric constants, conduction/valence band offsets),
 the Introduction (bulk gaps 1.74 eV and -0.06 eV; cubic lattice parameters 6.05 and 6.08 Å) and
 Methods, "Spectral decomposition" (the same gaps). For Hg_xCd_(1-x)Se every parameter is the
-linear interpolation in the Hg fraction x, as the paper states.
+linear interpolation in the Hg fraction x, as the paper states. Literature values beside these,
+each with its page and verbatim snippet (or "no public source found"), are in
+``data/literature/materials_sources.csv``, which names these constants and holds no copy of them.
 
 Energy frame. The offsets are band edges relative to one common level:
 ``gap_eV - dEc_eV + dEv_eV = 3.70 eV`` for both materials. So the conduction band edge of a
@@ -52,8 +54,10 @@ HGSE = Material(
 OUTSIDE_GAP_EV = CDSE.outside_gap_eV
 assert abs(CDSE.outside_gap_eV - HGSE.outside_gap_eV) < 1e-12
 
-#: Electron affinity of CdSe (eV), for the ``vacuum`` outside medium of :mod:`iece.ema`
-#: (the value named in the project's EMA issue; a common literature value for bulk CdSe).
+#: Electron affinity of CdSe (eV), for the ``vacuum`` outside medium of :mod:`iece.ema` only.
+#: Not from the paper, and no public source found (no stored public page with a DOI states it;
+#: see ``data/literature/materials_sources.csv``): a modelling assumption of this project that
+#: sets where the ``vacuum`` reading puts the outside levels, labelled as such on the checks page.
 CDSE_ELECTRON_AFFINITY_EV = 4.95
 
 _NUMERIC = tuple(f.name for f in fields(Material) if f.name != "name")
