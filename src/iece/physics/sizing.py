@@ -16,9 +16,12 @@ CdS nanocrystals", Chem. Mater. 15, 2854 (2003), doi:10.1021/cm034081k:
     D (nm) = 1.6122e-9 L^4 - 2.6575e-6 L^3 + 1.6242e-3 L^2 - 0.4277 L + 41.57,  L in nm.
 
 Where read: quoted verbatim from the article's PDF in a public repository's review note (search
-tool, code index; see :data:`CURVES`), which also gives check values (480 nm -> 2.1737 nm,
-630 nm -> 6.2333 nm) that ``tests/test_checks.py`` reproduces. Yu et al. warn that the fit may
-not hold outside the fitted sizes; we use it between those check wavelengths only.
+tool, code index; see :data:`CURVES`). The same repository's data file
+``data/quantum_dots/qd-0001-yu-2003-absorption.yaml`` (commit 08e52fe9) lists diameters it
+computed from this polynomial at 480, 530, 580 and 630 nm (4 decimals); those are check values
+of the polynomial, not numbers Yu et al. print (their paper has no table of sizes, only the
+points of its Figure 2), and ``tests/test_sizing.py`` reproduces them. Yu et al. warn that the
+fit may not hold outside the fitted sizes; we use it between 480 and 630 nm only.
 """
 
 from __future__ import annotations
