@@ -23,7 +23,7 @@ from ..io import MaterialSource, Row, material_parameter
 from ..physics import materials
 from ..physics.constants import fwhm_nm_to_meV  # noqa: F401 (part of this module's API)
 from . import quoted
-from .base import md_escape
+from .base import md_code, md_escape
 
 #: References the paper cites for Fig. 5f-g (Results, last paragraph).
 CITED_REFS = (9, 11, 29, 35, *range(50, 76))
@@ -153,16 +153,18 @@ def _value(v: float, unit: str) -> str:
 
 
 def _source(row: dict) -> str:
+    """The DOI, or the work and the page it was read on (pages render Markdown links as text,
+    so addresses are shown, not linked)."""
     if row["doi"]:
-        return f"[doi:{md_escape(row['doi'])}](https://doi.org/{row['doi']})"
+        return f"doi:{md_escape(row['doi'])}"
     if row["url"]:
-        return f"[{md_escape(row['source'] or 'page')}]({row['url']}) (no DOI on the page)"
+        return f"{md_escape(row['source'] or 'page')}, read at {md_code(row['url'])} (no DOI)"
     return "—"
 
 
 def materials_markdown(table: list[dict]) -> str:
     """The parameter table as Markdown: parameter, the paper's value, the literature value,
-    its source (a DOI link, or the page read when it shows no DOI), the agreement and a note."""
+    its source (the DOI, or the page read when it shows no DOI), the agreement and a note."""
     lines = [
         "| parameter | paper (Methods) | literature | source | paper vs literature | note |",
         "|---|---|---|---|---|---|",
