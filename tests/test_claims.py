@@ -21,11 +21,11 @@ CLAIMS = [c for c in ENTRIES if c.kind == "claim"]
 CHECKABLE = [c for c in ENTRIES if c.check != "not_checkable"]
 
 
-def test_ids_unique_and_every_verdict_explained():
-    ids = [c.id for c in ENTRIES]
-    assert len(ids) == len(set(ids))
+def test_every_verdict_explained():
+    """Every entry of the real ledger says why, in words (the loader accepts any non-empty
+    string, so a blank one is caught here)."""
     for c in ENTRIES:
-        assert c.explanation or c.reason, f"{c.id}: say why"
+        assert (c.explanation or c.reason).strip(), f"{c.id}: say why"
 
 
 @pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
@@ -281,6 +281,57 @@ GOOD = (
 )
 
 
+ACCEPTED = 'check = "at_least"\nthreshold = 1.0\nexpected_verdict = "reproduced"\n'
+DIAGNOSTIC = (
+    'id = "a"\nfigure = "f"\nquantity = "x"\ncheck = "at_least"\nthreshold = 1.0\n'
+    'result = "r"\nprovenance = "computed"\nexpected_verdict = "holds"\n'
+    'explanation = "because"\ntolerance_rationale = "why"\n'
+)
+
+
+@pytest.mark.parametrize(
+    "second,needle",
+    [
+        ("[[claims]]\n" + GOOD + ACCEPTED, "claim a: duplicate id"),
+        ("[[diagnostics]]\n" + DIAGNOSTIC, "claim a: duplicate id"),
+        ("[[claims]]\n" + GOOD.replace('id = "a"', 'id = "b"') + ACCEPTED, None),
+    ],
+    ids=["claim-claim", "claim-diagnostic", "distinct"],
+)
+def test_ids_unique(tmp_path, second, needle):
+    """The ledger refuses an id used twice, in either table. (The old test asserted the
+    uniqueness of what the loader had already checked, so it could not fail.)"""
+    p = tmp_path / "claims.toml"
+    p.write_text("[[claims]]\n" + GOOD + ACCEPTED + second)
+    if needle is None:
+        assert [c.id for c in ledger.load(p)] == ["a", "b"]
+        return
+    with pytest.raises(ledger.LedgerError, match=needle):
+        ledger.load(p)
+
+
+NO_WHY = GOOD.replace('explanation = "because"\n', "")
+
+
+@pytest.mark.parametrize(
+    "body,needle",
+    [
+        (NO_WHY + ACCEPTED, "a checkable claim needs an explanation"),
+        (
+            NO_WHY.replace('"independent"', '"none"')
+            + 'check = "not_checkable"\nexpected_verdict = "not checkable"\n',
+            "a not-checkable claim needs a reason",
+        ),
+    ],
+    ids=["explanation", "reason"],
+)
+def test_a_verdict_without_its_why_is_refused(tmp_path, body, needle):
+    p = tmp_path / "claims.toml"
+    p.write_text("[[claims]]\n" + body)
+    with pytest.raises(ledger.LedgerError, match=f"claim a: {needle}"):
+        ledger.load(p)
+
+
 @pytest.mark.parametrize(
     "body,needle",
     [
@@ -335,19 +386,52 @@ GOOD = (
             "across needs two or more results",
         ),
         (
-            GOOD + 'check = "at_least"\nthreshold = 1.0\nexpected_verdict = "reproduced"\n'
-            'evidence = "diagnostic"\n',
-            None,
+            GOOD.replace('"independent"', '"diagnostic"') + ACCEPTED,
+            "claim a: evidence 'diagnostic' belongs to [[diagnostics]] entries only",
         ),
+        ('id = "a"\nfigure = "f"\n[oops\n', "claims.toml is not valid TOML"),
     ],
 )
 def test_malformed_ledger_entries_name_the_claim(tmp_path, body, needle):
+    """The project's LedgerError, never another exception, with a message that names the
+    claim (the test had accepted any Exception, so a KeyError or TypeError from a malformed
+    entry passed)."""
     p = tmp_path / "claims.toml"
     p.write_text("[[claims]]\n" + body)
-    with pytest.raises(
-        (ledger.LedgerError, Exception), match=needle and needle.replace("(", r"\(")
-    ):
+    with pytest.raises(ledger.LedgerError, match=re.escape(needle)) as info:
         ledger.load(p)
+    assert type(info.value) is ledger.LedgerError
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ledger.load names the claim but not the file and line of a malformed entry "
+    "(TOML syntax errors aside); src/iece/pipeline/ledger.py is outside this change, issue 19",
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        GOOD + 'check = "true"\nexpected_verdict = "reproduced"\n',
+        GOOD + 'check = "abs"\nquoted = "NO_SUCH"\nexpected_verdict = "reproduced"\n',
+        GOOD + ACCEPTED + "tolerence = 0.1\n",
+        GOOD + ACCEPTED.replace('"reproduced"', '"consistent"'),
+    ],
+    ids=["check", "quoted", "unknown-field", "verdict-word"],
+)
+def test_malformed_ledger_entries_name_the_file_and_line(tmp_path, body):
+    """GUIDE: bad input gives an error naming the file and line. A malformed second entry must
+    be placed by its file name and a line within its own lines."""
+    first = "[[claims]]\n" + GOOD.replace('id = "a"', 'id = "ok"') + ACCEPTED + "\n"
+    p = tmp_path / "claims.toml"
+    p.write_text(first + "[[claims]]\n" + body)
+    start = first.count("\n") + 1
+    lines = range(start, start + body.count("\n") + 1)
+    with pytest.raises(ledger.LedgerError) as info:
+        ledger.load(p)
+    msg = str(info.value)
+    assert "claims.toml" in msg, msg
+    m = re.search(r"line (\d+)", msg)
+    assert m and int(m.group(1)) in lines, (msg, list(lines))
 
 
 @pytest.mark.parametrize(
