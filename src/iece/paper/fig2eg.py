@@ -1,20 +1,10 @@
 """Fig. 2e-g and Figs. S5, S6, S8: the paper's EMA statements as numbers.
 
-Physics: :mod:`iece.physics.ema` (tests: ``tests/test_ema.py``). Every former yes/no claim is a
-number here and its threshold lives in ``data/claims.toml``:
-
-* ``e_shell_probability``, ``e_minus_h_shell_probability``: electron in the HgSe shell, and how
-  much more of it than of the hole (4 nm, x = 0.4; Fig. 2e "pseudo-type II");
-* ``cs_overlap_max_step``: the largest step of the core/shell overlap for 0 <= x <= 0.4
-  (negative everywhere = falls monotonically; Fig. 2g);
-* ``max_depletion`` and ``depletion_min_size_step``: largest ``1 - (phi/phi_0)^2`` over
-  2.3-4.0 nm and x, and the smallest rise of that maximum from one size to the next (Fig. S5);
-* ``cs_energy_nonlinearity``, ``energy_nonlinearity_ratio`` (core/shell over alloy), and the
-  core/shell-minus-alloy excesses of energy and overlap non-linearity (Fig. S6, Fig. 2g);
-* ``surface_fraction_min_excess``: smallest core/shell-minus-alloy surface fraction, x > 0 (S8);
-* ``alloy_min_overlap`` (Fig. 2f) and ``cdse_3p3nm_energy_eV``;
-* ``hgse_over_cdse_size_shift``: how much more the 1S-1S energy of HgSe than of CdSe changes
-  from 2.3 to 4.0 nm (Figure S3, "greater for HgSe across this size range").
+Physics: :mod:`iece.physics.ema` (tests: ``tests/test_ema.py``). Every claim number is defined
+once, in :mod:`iece.paper.ema_numbers` (its docstring lists them; tests:
+``tests/test_ema_numbers.py``), and read here as the Methods state the EMA: x is the shell's
+*volume* ("total mercury composition"), the depletion is of oscillator strength ``phi^2``, the
+barrier finite. Its threshold lives in ``data/claims.toml``.
 
 Every one is also recorded as ``<name>__<medium>`` for each outside medium of
 :data:`iece.paper.choices.OUTSIDE_MEDIA`, so the ledger can give a verdict per medium.
@@ -26,7 +16,7 @@ import numpy as np
 
 from .. import io
 from ..physics import ema, sizing
-from . import choices, quoted
+from . import choices, ema_numbers, quoted
 from .base import FAST, FigureResult, Params, choice, integer, number, path
 
 PARAMS = Params(
@@ -37,86 +27,53 @@ PARAMS = Params(
     FAST,
 )
 
-#: NC diameters of Fig. S5 (nm): the paper's size series 2.3-4.0 nm with the sizes of Figs. 1-2.
-S5_DIAMETERS_NM = (
-    quoted.SIZE_SERIES_NM.low,
-    quoted.DIAMETER_FIG1G_NM.value,
-    quoted.DIAMETER_PROTOTYPE_NM.value,
-    quoted.SIZE_SERIES_NM.high,
-)
+S5_DIAMETERS_NM = ema_numbers.S5_DIAMETERS_NM
 #: The numbers of :func:`metrics` recorded per outside medium (and shown in the table).
 SENSITIVITY = (
-    "e_shell_probability",
-    "e_minus_h_shell_probability",
-    "h_shell_probability",
+    "e_in_shell",
+    "e_outside",
+    "e_shell_enrichment",
+    "h_in_shell",
+    "h_shell_enrichment",
     "cs_overlap_max_step",
     "max_depletion",
     "depletion_min_size_step",
     "cs_energy_nonlinearity",
+    "cs_energy_max_step",
     "alloy_energy_nonlinearity",
     "energy_nonlinearity_ratio",
-    "energy_nonlinearity_excess",
-    "overlap_nonlinearity_excess",
+    "oscillator_chord_excess",
+    "energy_chord_excess_eV",
     "surface_fraction_min_excess",
     "alloy_min_overlap",
     "cdse_3p3nm_energy_eV",
     "hgse_over_cdse_size_shift",
+    "min_cs_energy_3p3nm_eV",
+    "min_alloy_energy_3p3nm_eV",
 )
 
 
 def metrics(outside: str, diameter_nm: float, x) -> dict:
-    """Every EMA claim number for one outside medium (see the module docstring)."""
+    """Every EMA claim number for one outside medium, read as the Methods state it (shell volume
+    = x, oscillator-strength depletion, BenDaniel-Duke interface, average Coulomb kernel): the
+    numbers of :func:`iece.paper.ema_numbers.one`, plus the ``cs`` and ``alloy`` solutions whose
+    wavefunctions the page draws."""
     out = choices.outside(outside)
     x = np.asarray(x, float)
-    cs = ema.solve(ema.core_shell(diameter_nm, x), out)
-    al = ema.solve(ema.alloy(diameter_nm, x), out)
+    m = ema_numbers.one(ema_numbers.Reading.of(out), x, diameter_nm)
     i04 = int(np.argmin(np.abs(x - quoted.X_OVERLAP_FALLS_TO.value)))
-    pe, ph = ema.shell_probability(cs)
-    D, X = np.meshgrid(np.asarray(S5_DIAMETERS_NM), x, indexing="ij")
-    dep = ema.depletion(ema.solve(ema.core_shell(D, X), out).overlap)
-    dep_max = dep.max(-1)
-    nl = {
-        (k, q): float(ema.nonlinearity(getattr(r, q)))
-        for k, r in (("cs", cs), ("alloy", al))
-        for q in ("energy_eV", "overlap")
-    }
-    cdse = ema.solve(ema.alloy(quoted.DIAMETER_PROTOTYPE_NM.value, 0.0), out)
-    ends = np.array(quoted.SIZE_SERIES_NM.value)
-    e_ends = ema.solve(ema.alloy(ends, np.array([[0.0], [1.0]])), out).energy_eV
-    shift = e_ends[:, 0] - e_ends[:, 1]  # CdSe, HgSe: E(2.3 nm) - E(4.0 nm)
-    return {
-        "outside": out,
-        "cs": cs,
-        "alloy": al,
-        "depletion": dep,
-        "e_shell_probability": float(pe[i04]),
-        "h_shell_probability": float(ph[i04]),
-        "e_minus_h_shell_probability": float(pe[i04] - ph[i04]),
-        "cs_overlap_x0": float(cs.overlap[0]),
-        "cs_overlap_x0p4": float(cs.overlap[i04]),
-        "alloy_overlap_x0p4": float(al.overlap[i04]),
-        "cs_overlap_max_step": float(np.diff(cs.overlap[: i04 + 1]).max()),
-        "max_depletion": float(dep_max.max()),
-        "max_depletion_by_size": dep_max.tolist(),
-        "depletion_min_size_step": float(np.diff(dep_max).min()),
-        "cs_energy_nonlinearity": nl["cs", "energy_eV"],
-        "alloy_energy_nonlinearity": nl["alloy", "energy_eV"],
-        "cs_overlap_nonlinearity": nl["cs", "overlap"],
-        "alloy_overlap_nonlinearity": nl["alloy", "overlap"],
-        "energy_nonlinearity_ratio": nl["cs", "energy_eV"] / nl["alloy", "energy_eV"],
-        "energy_nonlinearity_excess": nl["cs", "energy_eV"] - nl["alloy", "energy_eV"],
-        "overlap_nonlinearity_excess": nl["cs", "overlap"] - nl["alloy", "overlap"],
-        "cs_surface_x0p4": float(cs.surface_fraction_e[i04]),
-        "alloy_surface_x0p4": float(al.surface_fraction_e[i04]),
-        "surface_fraction_min_excess": float(
-            (cs.surface_fraction_e[1:] - al.surface_fraction_e[1:]).min()
-        ),
-        "alloy_min_overlap": float(al.overlap.min()),
-        "cdse_3p3nm_energy_eV": float(cdse.energy_eV),
-        "cdse_size_shift_eV": float(shift[0]),
-        "hgse_size_shift_eV": float(shift[1]),
-        "hgse_over_cdse_size_shift": float(shift[1] / shift[0]),
-    }
+    c = m["curves"]
+    m.update(
+        outside=out,
+        cs=ema.solve(ema.core_shell(diameter_nm, x), out),
+        alloy=ema.solve(ema.alloy(diameter_nm, x), out),
+        cs_overlap_x0=float(c["cs_overlap"][0]),
+        cs_overlap_x0p4=float(c["cs_overlap"][i04]),
+        alloy_overlap_x0p4=float(c["alloy_overlap"][i04]),
+        cs_surface_x0p4=float(c["cs_surface_fraction"][i04]),
+        alloy_surface_x0p4=float(c["alloy_surface_fraction"][i04]),
+    )
+    return m
 
 
 _UNITS = {"cdse_3p3nm_energy_eV": "eV", "cdse_size_shift_eV": "eV", "hgse_size_shift_eV": "eV"}
@@ -134,7 +91,7 @@ def compute(**params) -> FigureResult:
     """All numbers of the fig2eg page for the given parameters (defaults: the paper's)."""
     p = PARAMS.resolve(params, "fig2eg")
     res = FigureResult(p)
-    x = np.linspace(0.0, quoted.X_RANGE_FIG2.high, p["x_points"])
+    x = ema_numbers.x_grid(p["x_points"])
     m = metrics(p["outside"], p["diameter_nm"], x)
     for k, v in m.items():
         if isinstance(v, (float, list)):
@@ -199,18 +156,25 @@ def compute(**params) -> FigureResult:
         f"{p['x_points']} compositions."
     )
     res.notes["wavefunctions"] = (
-        f"At $x = 0.4$, {100 * m['e_shell_probability']:.0f} % of the electron and "
-        f"{100 * m['h_shell_probability']:.0f} % of the hole sit in the HgSe shell (the shell is "
-        f"40 % of the volume)."
+        f"At $x = {quoted.X_OVERLAP_FALLS_TO.value}$ the HgSe shell is "
+        f"{m['shell_volume_share']:.0%} of the NC's volume. It holds {m['e_in_shell']:.0%} of the "
+        f"electron ({m['e_shell_enrichment']:.2f} times what a uniform density would put there; "
+        f"another {m['e_outside']:.0%} is outside the NC) and {m['h_in_shell']:.0%} of the hole "
+        f"({m['h_shell_enrichment']:.2f} times uniform)."
     )
     res.notes["overlap"] = (
         f"Core/shell overlap: {m['cs_overlap_x0']:.3f} at x = 0 and {m['cs_overlap_x0p4']:.3f} at "
-        f"x = 0.4; its largest step up to x = 0.4 is {m['cs_overlap_max_step']:+.1e}. Largest "
-        f"depletion over 2.3-4.0 nm and x <= 0.6: **{100 * m['max_depletion']:.1f} %** (paper: up "
-        f"to {100 * quoted.DEPLETION_MAX.value:.0f} %); by size "
-        + ", ".join(f"{100 * v:.1f} %" for v in m["max_depletion_by_size"])
+        f"x = {quoted.X_OVERLAP_FALLS_TO.value}; its largest step up to there is "
+        f"{m['cs_overlap_max_step']:+.1e}. Largest depletion of the oscillator strength over "
+        f"{S5_DIAMETERS_NM[0]}-{S5_DIAMETERS_NM[-1]} nm and x <= {quoted.X_RANGE_FIG2.high}: "
+        f"**{m['max_depletion']:.1%}** (paper: up to {quoted.DEPLETION_MAX.value:.0%}); by size "
+        + ", ".join(f"{v:.1%}" for v in m["max_depletion_by_size"])
         + f". Energy non-linearity: core/shell {m['cs_energy_nonlinearity']:.3f}, alloy "
-        f"{m['alloy_energy_nonlinearity']:.3f}."
+        f"{m['alloy_energy_nonlinearity']:.3f}. The lowest 1S-1S energy any "
+        f"{ema_numbers.D_PROTOTYPE:g} nm NC reaches (0 <= x <= 1): core/shell "
+        f"{m['min_cs_energy_3p3nm_eV']:.2f} eV, alloy {m['min_alloy_energy_3p3nm_eV']:.2f} eV "
+        f"(measured after 1 h: {quoted.CE_1S_1H_EV.value:.2f} eV CE, "
+        f"{quoted.IECE_1S_1H_EV.value:.2f} eV IE-CE)."
     )
     res.notes["size_curve"] = (
         f"{d33:g} nm CdSe: EMA ({out.name}) {m['cdse_3p3nm_energy_eV']:.3f} eV; Jasieniak curve "

@@ -10,6 +10,7 @@ is not evaluated: its claims read "missing" with the reason.
 from __future__ import annotations
 
 import math
+import re
 import string
 from dataclasses import dataclass, field
 
@@ -198,12 +199,25 @@ class _Placeholder(str):
         return str(self)
 
 
-def explain(c: Claim, fig: FigureRun | None) -> str:
+#: ``{figure[record]}`` in an explanation: a record of another figure.
+_FIGURES_NAMED = re.compile(r"\{([a-z][a-z0-9]*)\[[A-Za-z_]")
+
+
+def explain(c: Claim, fig: FigureRun | None, results: Results | None = None) -> str:
     """The claim's explanation (or reason) with ``{name}`` (a record), ``{NAME}`` (a quoted
-    value) and ``{_threshold}``, ``{_tolerance}``, ``{_paper}`` (the claim's check) filled in."""
+    value), ``{_threshold}``, ``{_tolerance}``, ``{_paper}`` (the claim's check) and
+    ``{figure[name]}`` (a record of another figure that ran, e.g. ``{readings[n_readings]}``)
+    filled in."""
     text = c.explanation or c.reason
     values = {k: q.value for k, q in vars(_quoted).items() if isinstance(q, _quoted.Quoted)}
     values |= {"_threshold": c.threshold, "_tolerance": c.tolerance, "_paper": c.paper_value}
+    if results is not None:
+        for fid in sorted({*results.figures, *_FIGURES_NAMED.findall(text)} - {c.figure}):
+            other = results.figures.get(fid)
+            if other is not None and other.status == "ok":
+                values[fid] = {k: r.value for k, r in other.results.items()}
+            else:  # that figure has not run: its numbers are named, not invented
+                values[fid] = _NotRun({}, f"(`iece run {fid}` computes it)")
     if fig is not None:
         values |= {k: r.value for k, r in fig.results.items()}
     else:  # the figure has not run: its numbers are named, not invented
@@ -220,7 +234,7 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
     for c in claims:
         fig = results.figures.get(c.figure)
         if c.check == "not_checkable":
-            text = explain(c, fig if fig and fig.status == "ok" else None)
+            text = explain(c, fig if fig and fig.status == "ok" else None, results)
             out.append(Evaluated(c, "not checkable", explanation=text))
             continue
         if fig is None or fig.status != "ok":
@@ -264,7 +278,7 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
             [p for p in problems if p],
             by_choice,
         )
-        ev.explanation = explain(c, fig) if verdict != "missing" else ""
+        ev.explanation = explain(c, fig, results) if verdict != "missing" else ""
         if rec is not None and c.provenance == "literature":
             ev.support = rec.note
         out.append(ev)

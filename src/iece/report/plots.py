@@ -198,12 +198,14 @@ def fig2ef_wavefunctions(res):
     return fig
 
 
-def _cs_alloy(ax, x, m, attr):
+def _cs_alloy(ax, x, m, curve):
+    """Core/shell and alloy ``curve`` of :func:`iece.paper.ema_numbers.one` (the recorded
+    numbers' own curves) against x."""
     lab = {"core/shell": "CdSe/HgSe (core/shell)", "alloy": "Hg$_x$Cd$_{1-x}$Se (alloy)"}
-    for key, r in (("core/shell", m["cs"]), ("alloy", m["alloy"])):
+    for key, prefix in (("core/shell", "cs"), ("alloy", "alloy")):
         ax.plot(
             x,
-            getattr(r, attr),
+            m["curves"][f"{prefix}_{curve}"],
             color=style.PALETTE[key],
             ls=style.LINESTYLES[key],
             marker=style.MARKERS[key],
@@ -226,7 +228,7 @@ def fig2g_s5_s6_s8(res):
     sizes = res.data["s5_diameters_nm"]
     cols = style.ramp(len(sizes))
     for k, d in enumerate(sizes):
-        ax.plot(x, 100 * m["depletion"][k], color=cols[k], ls=_LS[k], label=f"{d} nm")
+        ax.plot(x, 100 * m["curves"]["depletion"][k], color=cols[k], ls=_LS[k], label=f"{d} nm")
     paper = 100 * quoted.DEPLETION_MAX.value
     ax.axhline(paper, color="k", lw=0.8, ls=":")
     ax.annotate(f"paper: up to {paper:.0f} %", (0.01, paper), va="bottom", fontsize=7)
@@ -241,7 +243,7 @@ def fig2g_s5_s6_s8(res):
         xlabel="total Hg fraction x", ylabel="1S-1S energy (eV)", title="(S6) band energy"
     )
     axes[1, 0].legend(frameon=False)
-    _cs_alloy(axes[1, 1], x, m, "surface_fraction_e")
+    _cs_alloy(axes[1, 1], x, m, "surface_fraction")
     axes[1, 1].set(
         xlabel="total Hg fraction x",
         ylabel="surface electron fraction (Eq. 3)",
@@ -294,10 +296,10 @@ def fig2g_sensitivity(res):
     fig, ax = plt.subplots(figsize=(4.6, 3.2))
     for name, ls in zip(choices.OUTSIDE_MEDIA, _LS):
         rows = res.data["sensitivity"][name]
-        ax.plot(x, rows["cs"].overlap, ls=ls, color="k", label=f"core/shell, {name}")
+        ax.plot(x, rows["curves"]["cs_overlap"], ls=ls, color="k", label=f"core/shell, {name}")
         ax.plot(
             x,
-            rows["alloy"].overlap,
+            rows["curves"]["alloy_overlap"],
             ls=ls,
             color=style.PALETTE["alloy"],
             alpha=0.7,
@@ -473,55 +475,61 @@ def checks_sizing(res):
 
 # ----------------------------------------------------------------- the reading search
 def readings_map(res):
-    """Per (geometry, interface): the most EMA claims any reading with those electron and hole
-    levels reproduces (over masses, Coulomb kernels and depletion measures)."""
-    t, count = res.data["table"], res.data["count"]
+    """Per pair of outside levels: the most EMA claims a reading reproduces, among the readings
+    the text allows (left) and among those it rules out (right, counterfactual). A seaborn
+    heatmap with the counts written in."""
+    import seaborn as sns  # here, not at the top: only this figure pays its import
+
+    t, count, text = res.data["table"], res.data["count"], res.data["masks"]["text_allowed"]
     levels = sorted(set(t["level_e_eV"]))
     labels = ["wall" if np.isinf(v) else f"{v:g}" for v in levels]
-    geoms, faces = ("volume", "thickness"), ("bdd", "plain")
-    fig, axes = plt.subplots(2, 2, figsize=(8.5, 7.2), sharex=True, sharey=True)
     n_claims = len(res.data["claims"])
-    for (gi, g), (fi, f) in itertools.product(enumerate(geoms), enumerate(faces)):
-        ax = axes[gi, fi]
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), sharey=True)
+    panels = (
+        (text, "what the text allows: x = shell volume,\nphi$^2$ depletion, finite barriers"),
+        (~text, "counterfactual: what the text rules out\n(shell thickness, phi depletion, walls)"),
+    )
+    for ax, (sel, title) in zip(axes, panels):
         grid = np.full((len(levels), len(levels)), np.nan)
-        sel = (t["geometry"] == g) & (t["interface"] == f)
         for i, le in enumerate(levels):
             for j, lh in enumerate(levels):
                 m = sel & (t["level_e_eV"] == le) & (t["level_h_eV"] == lh)
                 grid[j, i] = count[m].max() if m.any() else np.nan
-        im = ax.imshow(grid, origin="lower", cmap="Greys", vmin=0, vmax=n_claims, aspect="auto")
-        for i in range(len(levels)):
-            for j in range(len(levels)):
-                if np.isfinite(grid[j, i]):
-                    v = int(grid[j, i])
-                    ax.text(
-                        i,
-                        j,
-                        str(v),
-                        ha="center",
-                        va="center",
-                        fontsize=6,
-                        color="white" if v > n_claims / 2 else "black",
-                        fontweight="bold" if v == n_claims else "normal",
-                    )
-        ax.set_title(f"x as shell {g}, {f} interface", fontsize=8)
-        ax.set_xticks(range(len(levels)), labels, fontsize=6, rotation=90)
-        ax.set_yticks(range(len(levels)), labels, fontsize=6)
-    fig.supxlabel("electron outside level (eV above the common level of the offsets)", fontsize=8)
-    fig.supylabel("hole outside level (eV)", fontsize=8)
-    fig.colorbar(im, ax=axes, shrink=0.6, label=f"EMA claims reproduced (of {n_claims})")
+        sns.heatmap(
+            grid,
+            ax=ax,
+            vmin=0,
+            vmax=n_claims,
+            cmap="Greys",
+            annot=True,
+            fmt=".0f",
+            annot_kws={"fontsize": 6},
+            cbar=ax is axes[-1],
+            cbar_kws={"label": f"EMA claims reproduced (of {n_claims})"},
+            xticklabels=labels,
+            yticklabels=labels,
+            square=True,
+            linewidths=0.3,
+            linecolor="white",
+        )
+        ax.invert_yaxis()
+        ax.set_title(title, fontsize=8)
+        ax.set_xlabel("electron outside level (eV)", fontsize=8)
+        ax.tick_params(labelsize=6)
+    axes[0].set_ylabel("hole outside level (eV)", fontsize=8)
+    fig.tight_layout()
     return fig
 
 
 def readings_wavefunctions(res):
-    """Radial densities at 4 nm, x = 0.4: the literal reading and the best one."""
+    """Radial densities at 4 nm, x = 0.4: the literal reading and the best one the text allows."""
     from ..paper import readings as rd
 
     t = res.data["table"]
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
     for ax, i, title in (
         (axes[0], res.data["literal"], "literal reading"),
-        (axes[1], res.data["best"], "best reading"),
+        (axes[1], res.data["best"], "best reading the text allows"),
     ):
         out, opts = rd.reading_medium(t, i)
         s = ema.core_shell(rd.D_FIG2, quoted.X_OVERLAP_FALLS_TO.value, str(t["geometry"][i]))
