@@ -80,21 +80,26 @@ def test_fig2eg_former_booleans_agree_with_their_definitions(computed):
     solves of our own: the largest step of the 4 nm core/shell overlap for 0 <= x <= 0.4 (one
     solve per x), and the smallest rise, from one Fig. S5 size to the next, of the largest
     depletion 1 - (phi/phi_0)^2 over x. (The test had compared each number's sign with a
-    boolean made from the same arrays, so it held for any number of the right sign.)"""
+    boolean made from the same arrays, so it held for any number of the right sign.)
+
+    Tolerances: the paper layer may solve on grids of its own. The solver's wavefunctions are
+    normalized to about 7e-5 (tests/test_ema.py), which moves an overlap step by far less than
+    1e-5 and a depletion 1 - (phi/phi_0)^2, where a relative overlap error e counts twice, by
+    up to about 1.4e-4: 1e-5 and 1e-4. A wrong definition moves these numbers by 1e-3 or more."""
     res = computed["fig2eg"]
     x = np.asarray(res.data["x"])
     out = choices.outside("reference")
     upto = x[: int(np.argmin(np.abs(x - quoted.X_OVERLAP_FALLS_TO.value))) + 1]
     assert upto[-1] == pytest.approx(0.4) and upto.size > 10
     overlap = [float(ema.solve(ema.core_shell(4.0, xi), out).overlap) for xi in upto]
-    assert res["cs_overlap_max_step"] == pytest.approx(max(np.diff(overlap)), abs=1e-9)
+    assert res["cs_overlap_max_step"] == pytest.approx(max(np.diff(overlap)), abs=1e-5)
     largest = []
     for d in fig2eg.S5_DIAMETERS_NM:
         phi = ema.solve(ema.core_shell(np.full(x.size, d), x), out).overlap
         phi0 = float(ema.solve(ema.core_shell(d, 0.0), out).overlap)
         largest.append(float(np.max(1 - (phi / phi0) ** 2)))
-    assert res["max_depletion"] == pytest.approx(max(largest), abs=1e-9)
-    assert res["depletion_min_size_step"] == pytest.approx(min(np.diff(largest)), abs=1e-9)
+    assert res["max_depletion"] == pytest.approx(max(largest), abs=1e-4)
+    assert res["depletion_min_size_step"] == pytest.approx(min(np.diff(largest)), abs=1e-4)
 
 
 def test_fig1c_against_crank_series(computed):
