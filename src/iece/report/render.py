@@ -158,7 +158,11 @@ def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
         embed_images=True,
         filters={"mathml": latex_to_mathml, "inert_markdown": markdown_to_html},
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"iece_header": header})
+    # a user run's page is in report/runs/ (runner.Project.place), one level below the index
+    index = "../index.html" if out_html.parent.name == "runs" else "index.html"
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"iece_header": header, "iece_index": index}
+    )
     atomic_write_text(out_html, clean_page(body))
 
 
