@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..physics import ema, sizing
+from ..physics import ema, materials, sizing
 from . import quoted
 
 OUTSIDE_MEDIA = (*ema.FIXED, "calibrated")
@@ -45,7 +45,9 @@ OPEN = {
             "reference",
             {
                 "reference": "outside band edges at the common level of the Methods' offsets, m0",
-                "vacuum": "the vacuum level (CdSe electron affinity 4.95 eV), m0",
+                "vacuum": f"the vacuum level (CdSe electron affinity "
+                f"{materials.CDSE_ELECTRON_AFFINITY_EV} eV, an assumption with no public source), "
+                "m0",
                 "infinite": "hard walls at the NC surface",
                 "calibrated": "reference shifted to fit the Jasieniak 2009 CdSe sizing curve, "
                 "2-5 nm (independent data, not the paper's numbers)",

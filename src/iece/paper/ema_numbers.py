@@ -145,13 +145,17 @@ def batch(geometry: str, x: np.ndarray, diameter_nm: float = D_FIG2) -> Batch:
     )
 
 
-def pairs(structure: ema.Structure, media_e, media_h, interface: str = "bdd") -> dict:
+def pairs(structure: ema.Structure, media_e, media_h, interface: str = "bdd", kane=None) -> dict:
     """Every electron medium with every hole medium, for every NC of ``structure``: arrays
     ``(Ne, Nh, N)`` of overlap (Eq. 2) and, per Coulomb kernel, Coulomb term and 1S-1S energy
     (eV); per carrier ``(N_c, N)`` its level and where it sits (:func:`iece.physics.ema.regions`,
-    with the innermost layer as the core) and the electron's Eq. 3 surface fraction."""
+    with the innermost layer as the core) and the electron's Eq. 3 surface fraction. ``kane``:
+    the electron's two-band Kane mass (a counterfactual; :func:`iece.physics.ema.solve`)."""
     states = {
-        c: [carriers.carrier_states(structure, c, v, m, interface) for v, m in media]
+        c: [
+            carriers.carrier_states(structure, c, v, m, interface, kane=kane if c == "e" else None)
+            for v, m in media
+        ]
         for c, media in (("e", media_e), ("h", media_h))
     }
     r = states["e"][0].r_nm
@@ -187,13 +191,14 @@ def numbers(
     media_h,
     x: np.ndarray,
     diameter_nm: float = D_FIG2,
+    kane=None,
 ) -> dict:
     """Every claim number for every pairing of the electron and hole media, for one geometry
     and interface: arrays ``(Ne, Nh)``, keyed ``name[kernel]`` or ``name[measure]`` where they
     depend on those, and the curves the pages draw under ``curves``."""
     x = np.asarray(x, float)
     b = batch(geometry, x, diameter_nm)
-    p = pairs(b.structure, media_e, media_h, interface)
+    p = pairs(b.structure, media_e, media_h, interface, kane)
     ne, nh = len(media_e), len(media_h)
     i04 = int(np.argmin(np.abs(x - quoted.X_OVERLAP_FALLS_TO.value)))
     cs4, al = b.cs_fig, b.alloy

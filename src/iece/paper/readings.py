@@ -41,24 +41,31 @@ def _media(levels):
     return [(v, m) for v in levels for m in MASSES if np.isfinite(v)] + [(np.inf, "-")]
 
 
-def _one(geometry: str, interface: str, levels) -> dict:
+def _one(geometry: str, interface: str, levels, kane=None) -> dict:
     """Every claim number for every pairing of electron and hole media, one geometry and one
     interface condition (:func:`iece.paper.ema_numbers.numbers`): arrays indexed (electron
     medium, hole medium), keyed ``name[kernel]`` or ``name[measure]`` where they depend on it."""
     media = _media(levels)
     solved = [(v, MASSES.get(m)) for v, m in media]
-    out = ema_numbers.numbers(geometry, interface, solved, solved, X_GRID)
+    out = ema_numbers.numbers(geometry, interface, solved, solved, X_GRID, kane=kane)
     out.update(media=media, geometry=geometry, interface=interface)
     return out
 
 
-def scan(fast: bool = False) -> dict:
+def scan(fast: bool = False, kane=None) -> dict:
     """The claim numbers for every reading, as flat arrays (one entry per reading) with the
-    reading's choices as columns; names follow :mod:`iece.paper.fig2eg`."""
+    reading's choices as columns; names follow :mod:`iece.paper.ema_numbers`. With ``kane`` (a
+    model of :data:`iece.physics.ema.KANE_MODELS`), the counterfactual of an energy-dependent
+    electron mass, over the readings the text allows only (finite levels, x the shell volume,
+    the oscillator-strength depletion)."""
     levels = FAST_LEVELS_EV if fast else LEVELS_EV
+    geometries = ema.GEOMETRIES
+    if kane is not None:
+        levels = [v for v in levels if np.isfinite(v)]
+        geometries = (TEXT_ALLOWS["geometry"][0],)
     cols: dict[str, list] = {}
-    for geometry, interface in itertools.product(ema.GEOMETRIES, ema.INTERFACES):
-        part = _one(geometry, interface, levels)
+    for geometry, interface in itertools.product(geometries, ema.INTERFACES):
+        part = _one(geometry, interface, levels, kane)
         n = len(part["media"])
         for kernel, measure in itertools.product(ema.COULOMB_KERNELS, ema.DEPLETION_MEASURES):
             a, bb = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
@@ -183,12 +190,13 @@ def _lowest(table, rows, structures=("cs", "alloy")) -> float | str:
     return float(np.nanmin(e))
 
 
-def summarize(table: dict, passed: dict[str, np.ndarray]) -> FigureResult:
+def summarize(table: dict, passed: dict[str, np.ndarray], kane: dict | None = None) -> FigureResult:
     """The numbers of the readings page (``passed``: ledger entry id -> pass per reading, from
     the ledger's own checks): how many readings the text allows, how many of those reproduce
     each EMA claim and all at once, and whether any reproduces the depletion of Fig. S5 and
     also reaches the infrared energies the paper measured. Readings the text rules out are
-    counted apart, as counterfactuals."""
+    counted apart, as counterfactuals. ``kane``: model name -> (table, passed) of :func:`scan`
+    with that Kane electron mass, the counterfactual of a non-parabolic HgSe conduction band."""
     res = FigureResult({})
     mk = masks(table)
     text = mk["text_allowed"]
@@ -235,6 +243,8 @@ def summarize(table: dict, passed: dict[str, np.ndarray]) -> FigureResult:
     res.add("best_reading", describe(table, overall), "")
     res.add("best_reading_claims", int(count[overall]), "1")
     res.add("best_reading_counterfactual", counterfactual(table, overall), "")
+    if kane:
+        _kane(res, kane)
     res.notes.update(_notes(res, table, best, overall))
     res.data.update(
         table=table,
@@ -248,6 +258,26 @@ def summarize(table: dict, passed: dict[str, np.ndarray]) -> FigureResult:
         claims=claims,
     )
     return res
+
+
+def _kane(res: FigureResult, kane: dict) -> None:
+    """Records of the Kane counterfactual: per model, the text-allowed readings that deplete,
+    that reach the measured gaps, and both; and the largest 'both' over the models."""
+    both = []
+    for model, (table, passed) in kane.items():
+        key = "kane_" + model.replace("-", "_")
+        text = masks(table)["text_allowed"]
+        dep = passed[DEPLETION] & text
+        ir = np.logical_and.reduce([passed[k] for k in INFRARED]) & text
+        res.add(f"{key}_n_text_readings_depletion", int(dep.sum()), "1")
+        res.add(f"{key}_n_text_readings_infrared", int(ir.sum()), "1")
+        res.add(f"{key}_n_text_readings_depletion_and_infrared", int((dep & ir).sum()), "1")
+        for s in ("cs", "alloy"):
+            low = _lowest(table, dep, [s])
+            res.add(f"{key}_min_{s}_energy_3p3nm_depletion_readings_eV", low, "eV")
+        both.append(int((dep & ir).sum()))
+    res.add("kane_n_text_readings_depletion_and_infrared", max(both), "1")
+    res.add("kane_models", ", ".join(kane), "")
 
 
 def _notes(res, table, best, overall) -> dict[str, str]:
@@ -313,7 +343,36 @@ def _notes(res, table, best, overall) -> dict[str, str]:
         f"{res['best_text_reading']}; CdSe sizing RMS "
         f"{res['best_text_reading_cdse_sizing_rms_eV']:.2f} eV."
     )
-    return {"summary": summary, "caveats": caveats, "readings": readings}
+    out = {"summary": summary, "caveats": caveats, "readings": readings}
+    if "kane_models" in res.numbers:
+        parts = []
+        for model in res["kane_models"].split(", "):
+            k = "kane_" + model.replace("-", "_")
+            parts.append(
+                f"**{model}**: {res[k + '_n_text_readings_depletion']} readings deplete and "
+                f"{res[k + '_n_text_readings_infrared']} reach the measured gaps, "
+                f"{res[k + '_n_text_readings_depletion_and_infrared']} do both"
+                + (
+                    f"; where the depletion comes out, no 3.3 nm core/shell gets below "
+                    f"{res[k + '_min_cs_energy_3p3nm_depletion_readings_eV']:.2f} eV"
+                    if not isinstance(res[k + "_min_cs_energy_3p3nm_depletion_readings_eV"], str)
+                    else ""
+                )
+            )
+        verdict = (
+            "does not let any reading the text allows have both"
+            if res["kane_n_text_readings_depletion_and_infrared"] == 0
+            else "lets some readings the text allows have both"
+        )
+        out["kane"] = (
+            f"A counterfactual, not the Methods: HgSe's conduction band is strongly "
+            f"non-parabolic, so the electron's mass is made energy-dependent (two-band Kane, "
+            f"m(E) = m_edge (1 + (E - E_c)/E_g) in every layer; holes stay parabolic). Over the "
+            f"{res['n_readings_text_allowed']} readings the text allows: "
+            + "; ".join(parts)
+            + f". The Kane mass {verdict}: the depletion and the infrared gaps."
+        )
+    return out
 
 
 def reading_medium(table: dict, i: int) -> tuple[ema.Outside, dict]:
