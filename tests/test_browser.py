@@ -58,15 +58,19 @@ def _unavailable(why: str):
         pytest.fail(f"{why}; CI=true requires the browser tests")
     pytest.skip(
         f"{why}: install the test extra (pip install -e '.[test]') and Chromium from the OS "
-        "packages (Debian: apt-get install chromium), or point IECE_CHROMIUM at a Chromium "
+        "packages (Debian: apt-get install chromium), or set IECE_CHROMIUM to a Chromium "
         "binary, to run the browser tests"
     )
 
 
 def chromium_path() -> str | None:
+    """``IECE_CHROMIUM``, else ``chromium`` on the PATH. A named browser that is not there is
+    an error, never a skip: a mistyped path must not silently turn the tests off."""
     named = os.environ.get("IECE_CHROMIUM")
     if named:
-        return named if Path(named).is_file() else None
+        if not Path(named).is_file():
+            pytest.fail(f"IECE_CHROMIUM={named!r} is not a file: point it at a Chromium binary")
+        return named
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -78,7 +82,7 @@ def browser():
         _unavailable("Playwright is not installed")
     path = chromium_path()
     if path is None:
-        _unavailable(f"no Chromium found (IECE_CHROMIUM={os.environ.get('IECE_CHROMIUM', '')!r})")
+        _unavailable("no Chromium on the PATH")
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=path)
         yield b
