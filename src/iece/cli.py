@@ -1,4 +1,4 @@
-"""Command line: ``iece list | run | claims | ema`` (also ``python -m iece``).
+"""Command line: ``iece list | run | claims | clean | ema`` (also ``python -m iece``).
 
 The CLI is the top layer: it runs the notebooks and renders the report through
 :func:`iece.report.build`, reads the ledger, and calls the EMA directly for ``iece ema``.
@@ -19,7 +19,7 @@ from .paper.base import ParameterError
 from .physics import ema
 from .pipeline import ledger, verdicts
 from .pipeline.results import ResultsError
-from .pipeline.runner import BusyError
+from .pipeline.runner import BuildDirError, BusyError
 
 
 def _project(args):
@@ -88,7 +88,7 @@ def cmd_run(args) -> int:
     except BusyError as exc:
         print(f"iece run: {exc}", file=sys.stderr)
         return 3
-    except (ledger.LedgerError, ResultsError) as exc:
+    except (ledger.LedgerError, ResultsError, BuildDirError) as exc:
         print(f"iece run: {exc}", file=sys.stderr)
         return 2
     failed = [o for o in outcomes.values() if o.status == "failed"]
@@ -118,20 +118,27 @@ def _claims_markdown(rows) -> str:
 
 
 def cmd_claims(args) -> int:
-    from .pipeline.runner import load_results
+    from .pipeline.runner import annotate, current, load_results
 
     proj = _project(args)
     try:
-        evaluated = verdicts.evaluate(ledger.load(proj.claims_file), load_results(proj))
+        results, notes = current(proj, load_results(proj))
+        evaluated = verdicts.evaluate(ledger.load(proj.claims_file), results)
     except (ledger.LedgerError, ResultsError) as exc:
         print(f"iece claims: {exc}", file=sys.stderr)
         return 2
-    rows = [e.as_dict() for e in evaluated]
+    rows = annotate([e.as_dict() for e in evaluated], notes)
     summary = verdicts.summary(evaluated)
+    said = [n for ns in notes.values() for n in ns]
+    not_current = sorted({n.figure for n in said if n.blocking})
     if args.format == "json":
-        print(json.dumps({"summary": summary, "claims": rows}, indent=1))
+        body = {"summary": summary, "claims": rows}
+        body["notes"] = {fid: [n.text for n in ns] for fid, ns in notes.items()}
+        print(json.dumps(body, indent=1))
     elif args.format == "markdown":
         print(verdicts.headline(summary) + "\n\n" + _claims_markdown(rows))
+        for n in said:
+            print(f"\n- {n.text}")
     else:
         for r in rows:
             flag = "" if r["ok"] else f"   <-- expected {r['expected_verdict']}"
@@ -144,7 +151,55 @@ def cmd_claims(args) -> int:
                 print(f"{'':32s}{r['robustness']}")
         print(verdicts.headline(summary))
         print(f"{len(rows)} entries, {summary['mismatches']} differ from the ledger")
+        for n in said:
+            print(n.text)
+    if not_current:  # stale, edited or --fast results are never read as the paper's
+        print(
+            f"iece claims: not the current paper results of this checkout: "
+            f"{', '.join(not_current)}; run `iece run {' '.join(not_current)}`",
+            file=sys.stderr,
+        )
+        return 1
     return 0 if summary["mismatches"] == 0 else 1
+
+
+def _date(text: str):
+    """``--before``: a date (``2024-05-01``) or a date and time (``2024-05-01 12:00``), UTC."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--before must be a date like 2024-05-01 (or '2024-05-01 12:00', UTC), got {text!r}"
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def cmd_clean(args) -> int:
+    from .pipeline.runner import DATE_FORMAT, clean, load_results
+
+    proj = _project(args)
+    try:
+        removed = clean(proj, args.before)
+        if removed and (proj.report / "index.html").is_file():  # no links to removed pages
+            from .report.render import render_index
+
+            render_index(proj, load_results(proj))
+    except (BusyError, BuildDirError) as exc:
+        print(f"iece clean: {exc}", file=sys.stderr)
+        return 3 if isinstance(exc, BusyError) else 2
+    except (ledger.LedgerError, ResultsError) as exc:
+        print(f"iece clean: {exc}", file=sys.stderr)
+        return 2
+    for r in removed:
+        print(f"removed {r.run_id} ({r.date}): {len(r.files)} files, {r.size_bytes / 1e6:.1f} MB")
+        for path in r.kept:
+            print(f"  kept {path} (not made by iece)")
+    when = f" from before {args.before.strftime(DATE_FORMAT)}" if args.before else ""
+    total = sum(r.size_bytes for r in removed) / 1e6
+    print(f"{len(removed)} user run(s){when} removed, {total:.1f} MB; the paper's results stay")
+    return 0
 
 
 _MEDIUM_OPTIONS = ("barrier_e", "barrier_h", "outside_mass_e", "outside_mass_h")
@@ -279,6 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("claims", help="the claims ledger with the latest verdicts")
     c.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     c.set_defaults(func=cmd_claims)
+
+    k = sub.add_parser("clean", help="remove user runs (all, or older than --before)")
+    k.add_argument(
+        "--before",
+        type=_date,
+        metavar="DATE",
+        help="only runs that finished before DATE (2024-05-01 or '2024-05-01 12:00', UTC)",
+    )
+    k.set_defaults(func=cmd_clean)
 
     p = sub.add_parser("ema", help="1S-1S energy, overlap and surface fraction of one NC")
     p.add_argument("--diameter-nm", type=float, required=True, help="NC diameter (nm), in [1, 30]")

@@ -15,6 +15,8 @@ Schema version 3::
           "status": "ok",                               # "ok" | "failed"
           "error": "",
           "hash": "<sha256 of the run's inputs>",
+          "older_run": "",      # kept results: the date of the older run they come from
+          "latest_error": "",   # kept results: why the latest run did not replace them
           "results": {
             "<name>": {"value": 0.97, "unit": "1", "stderr": null,
                        "provenance": "computed", "note": "", "cell": 3}
@@ -32,10 +34,17 @@ Two runs with the same inputs, in any checkout, write byte-identical files apart
 ``""`` for a string or a yes/no value. ``value`` is a number, a bool, a string, a list or
 ``null`` (NaN is stored as ``null``). ``provenance`` is one of :data:`PROVENANCES`. Paths are
 relative to the project.
+
+A run that fails keeps the last good results of its figure: they stay with ``status`` "ok",
+and ``older_run`` (the date of the run that made them, UTC) and ``latest_error`` (what the
+latest run raised) say that they are from an older run. A fresh good run clears both. The
+runner's cache entry (``build/cache/<id>.json``) holds a SHA-256 of each figure's entry
+(:func:`checksum`), so an entry edited or damaged after its run is found and run again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -112,6 +121,8 @@ class FigureRun:
     hash: str = ""
     results: dict[str, Record] = field(default_factory=dict)
     figures: list[FigureFile] = field(default_factory=list)
+    older_run: str = ""
+    latest_error: str = ""
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -126,8 +137,15 @@ class FigureRun:
             figures = [FigureFile(**f) for f in d.get("figures", [])]
             rest = {k: v for k, v in d.items() if k not in ("results", "figures")}
             return cls(**rest, results=results, figures=figures)
-        except (TypeError, ResultsError) as exc:
+        except (TypeError, AttributeError, ResultsError) as exc:
             raise ResultsError(f"figure {fid!r}: {exc}") from None
+
+
+def checksum(entry: FigureRun) -> str:
+    """SHA-256 of a figure's entry as written (canonical JSON): the runner keeps it in the
+    figure's cache entry, and an entry that no longer matches was changed after its run."""
+    text = json.dumps(entry.to_dict(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass

@@ -5,12 +5,19 @@ Layout, relative to the project root::
     notebooks/<name>.ipynb       figure notebooks; metadata ``iece.id`` is the figure id
     build/executed/<id>.ipynb    executed copies
     build/results.json           parameters and records of every figure (:mod:`.results`)
-    build/cache/<id>.json        input hash of the last good run
+    build/cache/<id>.json        input hash, output and entry checksums of the last good run
+    build/.iece-build            the marker: this folder is iece's
+    build/.iece-manifest         the temporary files and folders runs made (swept next time)
     figures/                     SVG + PNG written by the notebooks
     report/                      the HTML report (written by :mod:`iece.report`)
 
+A build folder elsewhere (``--build-dir``) holds its own ``figures/`` and ``report/``.
+
 Every output is written to a temporary name and renamed into place, so an interrupted run
-leaves the previous good outputs. One failing notebook does not stop the others. The runner
+leaves the previous good outputs; a run that fails keeps the last good results of its figure,
+marked as from an older run. Every temporary file or folder is listed in the build folder's
+manifest before it is made, and the next run deletes only what is listed there: iece deletes
+only what it made. One failing notebook does not stop the others. The runner
 does not render pages itself: :func:`run` takes an ``on_page`` callback (the report passes its
 page renderer), so the pipeline never imports the report.
 """
@@ -18,11 +25,13 @@ page renderer), so the pipeline never imports the report.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as _dt
 import hashlib
 import json
 import math
 import multiprocessing
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -75,8 +84,11 @@ class Project:
         self.root = Path(self.root).resolve()
         self.notebooks = Path(self.notebooks or self.root / "notebooks").resolve()
         self.build = Path(self.build or self.root / "build").resolve()
-        self.figures = Path(self.figures or self.root / "figures").resolve()
-        self.report = Path(self.report or self.root / "report").resolve()
+        # a build folder elsewhere (--build-dir) gets its own figures and report: a run into it
+        # never touches the project's figures/ and report/
+        base = self.root if self.build == self.root / "build" else self.build
+        self.figures = Path(self.figures or base / "figures").resolve()
+        self.report = Path(self.report or base / "report").resolve()
 
     @property
     def results_file(self) -> Path:
@@ -197,7 +209,7 @@ def ensure_kernel(project: Project) -> str:
     text = json.dumps(spec, indent=1)
     if not target.is_file() or target.read_text() != text:
         spec_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(target, text)
+        _write(project, target, text)
     jp = str(project.build / "jupyter")
     parts = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != jp]
     os.environ["JUPYTER_PATH"] = os.pathsep.join([jp, *parts])
@@ -224,15 +236,44 @@ def versions() -> dict[str, str]:
     return out
 
 
-def input_hash(project: Project, fig: Figure, parameters: dict) -> str:
-    """Hash of everything a notebook's outputs depend on: the notebook, its parameters, every
-    file of the ``iece`` package, the project's ``data/`` files, files named by path
-    parameters, and the installed dependency versions."""
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _tree_digest(folder: Path, root: Path) -> str:
     h = hashlib.sha256()
-    h.update(fig.path.read_bytes())
-    h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
-    _hash_tree(h, PACKAGE_DIR, PACKAGE_DIR.parent)
-    _hash_tree(h, project.root / "data", project.root)
+    _hash_tree(h, folder, root)
+    return h.hexdigest()
+
+
+def common_inputs(project: Project) -> dict[str, str]:
+    """The inputs every figure shares: the ``iece`` package, ``data/`` and the versions."""
+    return {
+        "code": _tree_digest(PACKAGE_DIR, PACKAGE_DIR.parent),
+        "data": _tree_digest(project.root / "data", project.root),
+        "versions": _sha(json.dumps(versions(), sort_keys=True).encode()),
+    }
+
+
+#: What each part of :func:`input_parts` is, in words (``iece claims`` names what changed).
+INPUT_WORDS = {
+    "notebook": "its notebook",
+    "parameters": "its parameters",
+    "code": "the iece code",
+    "data": "data/",
+    "files": "its data files",
+    "versions": "the installed versions",
+}
+
+
+def input_parts(
+    project: Project, fig: Figure, parameters: dict, common: dict | None = None
+) -> dict[str, str]:
+    """SHA-256 of each input a notebook's outputs depend on: the notebook, its parameters,
+    every file of the ``iece`` package, the project's ``data/`` files, files named by path
+    parameters, and the installed dependency versions (``common``: :func:`common_inputs`,
+    computed once for several figures)."""
+    files = hashlib.sha256()
     for name, value in parameters.items():
         file = project.root / value if isinstance(value, str) else None  # absolute stays so
         if file is None or not file.is_file():
@@ -242,13 +283,27 @@ def input_hash(project: Project, fig: Figure, parameters: dict) -> str:
                 f"parameter {name!r}: {file.name} is larger than {MAX_FILE_MB} MB; bin or trim it"
             )
         try:
-            h.update(file.read_bytes())
+            files.update(file.read_bytes())
         except OSError as exc:
             raise _params.ParameterError(
                 f"parameter {name!r}: {file.name} cannot be read ({exc.strerror})"
             ) from None
-    h.update(json.dumps(versions(), sort_keys=True).encode())
-    return h.hexdigest()
+    return {
+        "notebook": _sha(fig.path.read_bytes()),
+        "parameters": _sha(json.dumps(parameters, sort_keys=True, default=str).encode()),
+        **(common or common_inputs(project)),
+        "files": files.hexdigest(),
+    }
+
+
+def combine(parts: dict[str, str]) -> str:
+    """The one input hash of :func:`input_parts`."""
+    return _sha(json.dumps(parts, sort_keys=True).encode())
+
+
+def input_hash(project: Project, fig: Figure, parameters: dict) -> str:
+    """Hash of everything a notebook's outputs depend on (:func:`input_parts`)."""
+    return combine(input_parts(project, fig, parameters))
 
 
 # ----------------------------------------------------------------------------- execution
@@ -263,6 +318,7 @@ class Job:
     place: Place
     on_page: Callable | None = None
     timeout_s: float = 0
+    keep: bool = False  # good results of an older run stay if this run fails
 
 
 #: Default limit on one notebook cell (s): a parameter choice that asks for more work than a
@@ -340,24 +396,26 @@ def _papermill(job: Job, out: Path) -> tuple[str, str]:
 
 
 def _execute(job: Job) -> Outcome:
-    """Run one notebook (in a worker process) and hand the executed notebook to ``on_page``."""
+    """Run one notebook (in a worker process) and hand the executed notebook to ``on_page``.
+    Figures are written to a staging folder and moved into place only if the run succeeds;
+    every temporary file and folder is listed in the build folder's manifest first."""
     fig, proj, place = job.figure, job.project, job.place
     t0 = time.perf_counter()
     executed = place.executed
     executed.parent.mkdir(parents=True, exist_ok=True)
-    tmp_nb = executed.with_name(f".{executed.stem}.{os.getpid()}.ipynb")
-    rec_file = proj.build / "records" / f"{place.run_id}.{os.getpid()}.jsonl"
+    token = secrets.token_hex(4)
+    tmp_nb = _note(proj, executed.with_name(f".{executed.stem}.{token}.ipynb"))
+    rec_file = _note(proj, proj.build / "records" / f"{place.run_id}.{token}.jsonl")
     rec_file.parent.mkdir(parents=True, exist_ok=True)
-    rec_file.unlink(missing_ok=True)
+    stage = _fresh_dir(proj, place.figures, ".iece-stage-")
     os.environ["IECE_RECORDS_FILE"] = str(rec_file)
-    os.environ["IECE_FIGURES_DIR"] = str(place.figures)
+    os.environ["IECE_FIGURES_DIR"] = str(stage)
     os.environ["IECE_FIGURE_ID"] = fig.id
     # the kernel must draw figures inline into the page, whatever the runner itself uses
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    # jupyter_client writes the kernel's connection file with tempfile.mkstemp: keep it in the
-    # build folder, where the next run sweeps what a killed kernel left behind
-    scratch = proj.build / "tmp" / str(os.getpid())
-    scratch.mkdir(parents=True, exist_ok=True)
+    # jupyter_client writes the kernel's connection file with tempfile.mkstemp: keep it in a
+    # listed folder of the build folder, which the next run sweeps if a kernel was killed
+    scratch = _fresh_dir(proj, proj.build / "tmp", "kernel-")
     saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(scratch)
     try:
         status, error = _papermill(job, tmp_nb)
@@ -378,20 +436,30 @@ def _execute(job: Job) -> Outcome:
         results=results,
         figures=figures,
     )
+    # a failed run whose figure keeps older good results leaves their page in place
+    page = place.page
+    if status != "ok" and job.keep:
+        page = page.with_name(f"{page.stem}.failed.html")
     page_written = False
     try:
         if tmp_nb.is_file():
             if job.on_page is not None:
-                place.page.parent.mkdir(parents=True, exist_ok=True)
-                job.on_page(tmp_nb, place.page, fig, entry)
+                page.parent.mkdir(parents=True, exist_ok=True)
+                _note(proj, _tmp_of(page))
+                job.on_page(tmp_nb, page, fig, entry)
                 page_written = True
             failed = executed.with_name(f"{executed.stem}.failed.ipynb")
             os.replace(tmp_nb, executed if status == "ok" else failed)
+        if status == "ok":
+            for name in dict.fromkeys(f for item in figures for f in item.files):
+                os.replace(stage / name, place.figures / name)
     except Exception:  # noqa: BLE001
         entry.status = status = "failed"
         entry.error = error = error or traceback.format_exc()
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     if status == "failed" and page_written:
-        entry.error = error = f"{error}; the traceback is on {_relative(place.page, proj.root)}"
+        entry.error = error = f"{error}; the traceback is on {_relative(page, proj.root)}"
     return Outcome(fig.id, status, entry, runtime, error)
 
 
@@ -492,9 +560,78 @@ def _outputs_unchanged(project: Project, cached: dict, needed: list[str]) -> boo
     return all(sha is not None and _digest(project, name) == sha for name, sha in recorded.items())
 
 
+#: The file that marks a folder as an iece build folder, and the list of the temporary files
+#: and folders runs made in it (the only things the next run's sweep deletes).
+MARKER = ".iece-build"
+MANIFEST = ".iece-manifest"
+_MARKER_TEXT = (
+    "This folder is an iece build folder: iece writes here, and deletes only the temporary\n"
+    f"files its runs list in {MANIFEST}.\n"
+)
+
+
+class BuildDirError(RuntimeError):
+    """The build folder is not iece's to write in (a folder of someone else's, or a file)."""
+
+
+def claim_build(project: Project) -> None:
+    """Make ``project.build`` an iece build folder (with the :data:`MARKER`), or refuse: a
+    folder that exists, is not empty and has no marker is someone else's (the project's own
+    ``build/``, which iece has always owned, excepted), and a file is not a folder."""
+    build = project.build
+    if build.exists() and not build.is_dir():
+        raise BuildDirError(f"the build folder {build} is a file, not a folder; give a folder")
+    if (build / MARKER).is_file():
+        return
+    if build.is_dir() and build != project.root / "build" and any(build.iterdir()):
+        raise BuildDirError(
+            f"the build folder {build} is not empty and is not an iece build folder (it has no "
+            f"{MARKER}); iece writes and deletes files in its build folder: give a new or empty one"
+        )
+    build.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(build / MARKER, _MARKER_TEXT)
+
+
+def _note(project: Project, path: Path) -> Path:
+    """List ``path`` in the build folder's manifest before it is made, so that the next run
+    can sweep it if this one is killed; returns ``path``. One line per path, appended with
+    O_APPEND, so workers and the main process can list side by side."""
+    fd = os.open(project.build / MANIFEST, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (json.dumps(str(path)) + "\n").encode())
+    finally:
+        os.close(fd)
+    return path
+
+
+def _tmp_of(path: Path) -> Path:
+    """The temporary name :func:`iece.io.atomic_write_text` writes ``path`` under, from this
+    process."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def _write(project: Project, path: Path, text: str) -> None:
+    """:func:`iece.io.atomic_write_text`, its temporary file listed in the manifest first."""
+    _note(project, _tmp_of(path))
+    atomic_write_text(path, text)
+
+
+def _fresh_dir(project: Project, parent: Path, prefix: str) -> Path:
+    """A new folder ``parent/<prefix><random>``, listed in the manifest before it is made."""
+    parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        folder = _note(project, parent / f"{prefix}{secrets.token_hex(6)}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+
+
 def lock(project: Project, timeout_s: float = 0) -> filelock.FileLock:
-    """The build folder's lock: one ``iece run`` at a time per project."""
-    project.build.mkdir(parents=True, exist_ok=True)
+    """The build folder's lock: one ``iece run`` at a time per project. The folder is claimed
+    first (:func:`claim_build`): a folder of someone else's is refused, not written in."""
+    claim_build(project)
     return filelock.FileLock(str(project.build / ".lock"), timeout=timeout_s)
 
 
@@ -525,7 +662,9 @@ def run(
         with lock(project):
             outcomes = _run(project, planned, jobs, force, progress, on_page, timeout_s)
             if after is not None:
+                _note(project, _tmp_of(project.report / "index.html"))  # what `after` writes
                 after()
+            _sweep_litter(project)  # a finished run leaves nothing listed
             return outcomes
     except filelock.Timeout:
         raise BusyError(
@@ -535,24 +674,36 @@ def run(
 
 
 def _sweep_litter(project: Project) -> list[Path]:
-    """Delete what a killed run left behind: half-written ``.*.tmp`` files, temporary executed
-    notebooks, records files and kernel connection files (``build/tmp/``). Called under the
+    """Delete what earlier runs listed in the manifest and left behind (a killed run's
+    half-written ``.*.tmp`` files, temporary notebooks, records files, figure staging and
+    kernel scratch folders), then empty the manifest. Nothing that is not listed is touched,
+    nor anything listed outside the build, figures and report folders. Called under the
     build lock, so no other run owns them."""
-    found = [
-        *(p for d in (project.build, project.figures, project.report) for p in d.rglob(".*.tmp")),
-        *project.build.glob("executed/.*.ipynb"),
-        *project.build.glob("runs/*/.*.ipynb"),
-        *project.build.glob("records/*.jsonl"),
-    ]
-    for p in found:
-        p.unlink(missing_ok=True)
-    scratch = sorted(project.build.glob("tmp/*"))  # kernel connection files of killed runs
-    for p in scratch:
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
+    manifest = project.build / MANIFEST
+    try:
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):  # none yet (an unreadable one: sweep nothing)
+        lines = []
+    homes = [d.resolve() for d in (project.build, project.figures, project.report)]
+    removed = []
+    for line in dict.fromkeys(lines):
+        try:
+            path = Path(json.loads(line))
+        except (ValueError, TypeError):
+            continue
+        if not path.is_absolute() or ".." in path.parts or path.name in (MARKER, MANIFEST):
+            continue
+        if not any(path.parent.resolve().is_relative_to(home) for home in homes):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.is_file() or path.is_symlink():
+            path.unlink(missing_ok=True)
         else:
-            p.unlink(missing_ok=True)
-    return found + scratch
+            continue
+        removed.append(path)
+    manifest.unlink(missing_ok=True)
+    return removed
 
 
 def _die_with_parent() -> None:
@@ -566,32 +717,60 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _read_cache(path: Path) -> dict:
+    """A cache entry, or ``{}`` if there is none or it is damaged (then the figure runs)."""
+    try:
+        cached = json.loads(path.read_text()) if path.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+    return cached if isinstance(cached, dict) else {}
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime(DATE_FORMAT)
+
+
+#: How the date of a run is written (in its cache entry, and in ``older_run``).
+DATE_FORMAT = "%Y-%m-%d %H:%M UTC"
+
+
 def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[str, Outcome]:
     _sweep_litter(project)
     kernel = ensure_kernel(project)
     outcomes: dict[str, Outcome] = {}
     todo: list[Job] = []
-    places = {}
+    places, parts, caches, keep = {}, {}, {}, set()
+    common = common_inputs(project)
+    paper_results = _generated(project.results_file) or Results()
     for fig, values, paper in planned:
-        h = input_hash(project, fig, values)
+        if paper and values.get("fast") is True:
+            current = paper_results.figures.get(fig.id)
+            if current and current.status == "ok" and not current.parameters.get("fast"):
+                paper = False  # a --fast run never replaces the paper's run: a user run
+        parts[fig.id] = input_parts(project, fig, values, common)
+        h = combine(parts[fig.id])
         place = places[fig.id] = project.place(fig.id, paper, h)
-        try:
-            cached = json.loads(place.cache.read_text()) if place.cache.is_file() else {}
-        except (OSError, ValueError):
-            cached = {}  # a damaged cache file: run again
+        cached = caches[fig.id] = _read_cache(place.cache)
         last = (_generated(place.results) or Results()).figures.get(fig.id)
+        trusted = (
+            last is not None
+            and last.status == "ok"
+            and cached.get("entry") == _results.checksum(last)
+        )
+        if trusted:
+            keep.add(fig.id)
         if (
             not force
-            and isinstance(cached, dict)
+            and trusted
             and cached.get("hash") == h
-            and last
-            and last.status == "ok"
             and last.hash == h
             and _outputs_unchanged(project, cached, _outputs(project, place, last, on_page))
         ):
             outcomes[fig.id] = Outcome(fig.id, "cached", last)
         else:
-            todo.append(Job(fig, values, paper, h, kernel, project, place, on_page, timeout_s))
+            job = Job(fig, values, paper, h, kernel, project, place, on_page, timeout_s)
+            job.keep = fig.id in keep
+            todo.append(job)
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
@@ -624,15 +803,213 @@ def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[st
             o, place = outcomes[fig.id], places[fig.id]
             if place.results != target:
                 continue
-            results.figures[fig.id] = o.entry
             if o.status != "cached":
                 runtimes[fig.id] = round(o.runtime_s, 3)
+            cache = dict(caches[fig.id])
             if o.status == "ok":
                 names = _outputs(project, place, o.entry, on_page)
                 outputs = {name: _digest(project, name) for name in names}
-                entry = {"hash": o.entry.hash, "outputs": outputs}
-                atomic_write_text(place.cache, json.dumps(entry, indent=1, sort_keys=True))
+                entry = o.entry
+                cache = {"hash": entry.hash, "inputs": parts[fig.id], "outputs": outputs}
+                cache["date"] = _now()
+            elif o.status == "failed" and fig.id in keep:  # the last good results stay
+                entry = results.figures[fig.id]
+                entry.older_run = entry.older_run or cache.get("date") or "an unknown date"
+                entry.latest_error = o.entry.error
+            elif o.status == "cached":  # the latest run did not fail: no longer "older"
+                entry = o.entry
+                entry.older_run = entry.latest_error = ""
+            else:
+                entry, cache = o.entry, None
+            results.figures[fig.id] = entry
+            if cache is not None:
+                cache["entry"] = _results.checksum(entry)
+            if cache is not None and cache != caches[fig.id]:
+                _write(project, place.cache, json.dumps(cache, indent=1, sort_keys=True))
         results.figures = {k: results.figures[k] for k in known if k in results.figures}
         results.run_stamp["runtime_s"] = {k: runtimes[k] for k in known if k in runtimes}
-        atomic_write_text(target, results.to_json())
+        _write(project, target, results.to_json())
     return {fig.id: outcomes[fig.id] for fig, _, _ in planned}
+
+
+# ----------------------------------------------------------------------------- review
+@dataclass(frozen=True)
+class Note:
+    """Why a figure's results in ``build/results.json`` are not the current paper results of
+    this checkout. ``kind``: ``edited`` (the entry differs from what its run wrote),
+    ``stale`` (code, data, versions or the notebook changed since its run), ``fast`` (a
+    ``--fast`` run) or ``older`` (kept from an older run because the latest run failed)."""
+
+    figure: str
+    kind: str
+    text: str
+
+    @property
+    def blocking(self) -> bool:
+        """True when the figure's numbers may not be read as the paper's current results."""
+        return self.kind != "older"
+
+
+def review(project: Project, results: Results) -> dict[str, list[Note]]:
+    """What keeps each figure's results from being the current paper results: checked
+    against the figure's cache entry (the checksum of its entry, its inputs) and the
+    checkout (:func:`input_parts` now). Figures without notes are absent."""
+    figs = discover(project)
+    common = None
+    rel = _relative(project.results_file, project.root)
+    notes: dict[str, list[Note]] = {}
+    for fid, entry in results.figures.items():
+        if entry.status != "ok":
+            continue
+        place = project.place(fid, True, entry.hash)
+        cached = _read_cache(place.cache)
+        found = notes.setdefault(fid, [])
+        if cached.get("entry") != _results.checksum(entry):
+            what = "differs from what its run wrote" if cached else "has no checksum to check"
+            found.append(
+                Note(
+                    fid,
+                    "edited",
+                    f"{fid}: its entry in {rel} {what} "
+                    f"({_relative(place.cache, project.root)}); `iece run {fid}` rebuilds it",
+                )
+            )
+            continue
+        date = cached.get("date") or "an unknown date"
+        fig = figs.get(fid)
+        if fig is not None:
+            common = common or common_inputs(project)
+            try:
+                now = input_parts(project, fig, entry.parameters, common)
+            except (OSError, _params.ParameterError):  # a data file gone or unreadable
+                now = {}
+            if not now or combine(now) != entry.hash:
+                then = cached.get("inputs") or {}
+                changed = [INPUT_WORDS[k] for k in INPUT_WORDS if then.get(k) != now.get(k)]
+                what = ", ".join(changed) if then and now else "its inputs"
+                found.append(
+                    Note(
+                        fid,
+                        "stale",
+                        f"{fid}: stale, {what} changed since its run ({date}); "
+                        f"`iece run {fid}` updates it",
+                    )
+                )
+        if entry.parameters.get("fast") is True:
+            found.append(
+                Note(
+                    fid,
+                    "fast",
+                    f"{fid}: from a --fast run (cheaper settings), not the paper's run; "
+                    f"`iece run {fid}` computes the paper's",
+                )
+            )
+        if entry.older_run:
+            found.append(
+                Note(
+                    fid,
+                    "older",
+                    f"{fid}: results from an older run ({entry.older_run}); the latest run "
+                    f"failed: {entry.latest_error}",
+                )
+            )
+    return {k: v for k, v in notes.items() if v}
+
+
+def current(project: Project, results: Results) -> tuple[Results, dict[str, list[Note]]]:
+    """``results`` without the entries that cannot be trusted (edited after their run, so
+    their claims read "missing"), and the :func:`review` notes of every figure."""
+    notes = review(project, results)
+    edited = {fid for fid, ns in notes.items() if any(n.kind == "edited" for n in ns)}
+    kept = {k: v for k, v in results.figures.items() if k not in edited}
+    return Results(kept, results.run_stamp), notes
+
+
+def annotate(rows: list[dict], notes: dict[str, list[Note]]) -> list[dict]:
+    """Claims rows (``Evaluated.as_dict()``) with their figure's notes first among their
+    problems; a claim of an untrusted (edited) entry says only why it reads "missing"."""
+    for row in rows:
+        ns = notes.get(row["figure"], [])
+        if any(n.kind == "edited" for n in ns):
+            row["problems"] = [n.text for n in ns]
+        elif ns:
+            row["problems"] = [n.text for n in ns] + list(row["problems"])
+    return rows
+
+
+# ----------------------------------------------------------------------------- clean
+@dataclass(frozen=True)
+class Removed:
+    """One user run that :func:`clean` removed: its id, its date, the files it deleted and
+    their size, and what was left in its folder (files iece did not make)."""
+
+    run_id: str
+    date: str
+    files: list[Path]
+    size_bytes: int
+    kept: list[Path]
+
+
+def _run_date(folder: Path) -> _dt.datetime:
+    """When a user run finished: its cache entry's date, else its results file's time."""
+    date = _read_cache(folder / "cache.json").get("date")
+    try:
+        return _dt.datetime.strptime(date, DATE_FORMAT).replace(tzinfo=_dt.timezone.utc)
+    except (TypeError, ValueError):
+        stamp = (folder / "results.json").stat().st_mtime
+        return _dt.datetime.fromtimestamp(stamp, _dt.timezone.utc)
+
+
+def _remove_run(project: Project, folder: Path, made: Results, date: str) -> Removed:
+    """Delete the files one user run wrote (results, cache entry, executed notebooks, the
+    figure files its results list, its pages), then its folders if nothing else is in them."""
+    names = ["results.json", "cache.json", "executed.ipynb", "executed.failed.ipynb"]
+    names += [
+        f"figures/{f}"
+        for entry in made.figures.values()
+        for item in entry.figures
+        for f in item.files
+        if Path(f).name == f and f not in ("", ".", "..")
+    ]
+    pages = [project.report / "runs" / f"{folder.name}{sfx}.html" for sfx in ("", ".failed")]
+    files, size = [], 0
+    for path in [*(folder / n for n in names), *pages]:
+        if path.is_file() or path.is_symlink():
+            size += path.lstat().st_size
+            path.unlink()
+            files.append(path)
+    for sub in (folder / "figures", folder):
+        try:
+            sub.rmdir()
+        except OSError:  # absent, or it holds what iece did not make
+            pass
+    kept = sorted(folder.rglob("*")) if folder.exists() else []
+    return Removed(folder.name, date, files, size, kept)
+
+
+def clean(project: Project, before: _dt.datetime | None = None) -> list[Removed]:
+    """Delete the user runs (``build/runs/<run>/`` and their pages ``report/runs/<run>.html``),
+    all, or those that finished before ``before`` (aware datetime). Only the files a run
+    writes are deleted, and a folder that still holds anything else is kept; a folder whose
+    results file iece cannot read is left alone. The paper's results, figures and pages are
+    never touched. Under the build lock, so no run writes meanwhile."""
+    if not (project.build / "runs").is_dir():
+        return []
+    out = []
+    try:
+        with lock(project):
+            for folder in sorted((project.build / "runs").iterdir()):
+                if not folder.is_dir() or folder.is_symlink():
+                    continue
+                file = folder / "results.json"
+                made = _generated(file) if file.is_file() and not file.is_symlink() else None
+                if made is None:
+                    continue  # not a run iece wrote, or a damaged one
+                date = _run_date(folder)
+                if before is None or date < before:
+                    out.append(_remove_run(project, folder, made, date.strftime(DATE_FORMAT)))
+    except filelock.Timeout:
+        raise BusyError(
+            f"an `iece run` is using {project.build.name}/; wait for it to finish, then clean"
+        ) from None
+    return out
