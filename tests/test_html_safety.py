@@ -8,6 +8,7 @@ checks the same in Chromium on a page built by the real pipeline.
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
@@ -281,11 +282,11 @@ def test_provenance_badges_survive_the_sanitizer():
 
 
 def test_every_report_style_attribute_uses_allowed_properties():
-    """The index template's inline styles must survive the style filter: a 'background:'
-    shorthand would be dropped silently and the verdict chips would lose their colour."""
-    from iece.report.render import TEMPLATES
+    """The templates' and render.py's inline styles must survive the style filter: a
+    'background:' shorthand would be dropped silently and the verdict chips lose their colour."""
+    from iece.report import render
 
-    for tpl in TEMPLATES.rglob("*.j2"):
+    for tpl in [*render.TEMPLATES.rglob("*.j2"), Path(render.__file__)]:
         text = tpl.read_text(encoding="utf-8")
         for chunk in text.split('style="')[1:]:
             props = [d.split(":")[0].strip() for d in chunk.split('"')[0].split(";") if d.strip()]
