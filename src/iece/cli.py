@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .paper import choices
+from .paper import choices, ema_numbers
 from .paper.base import ParameterError
 from .physics import ema
 from .pipeline import ledger, verdicts
@@ -246,19 +246,6 @@ def _medium(args) -> ema.Outside:
     )
 
 
-def _layer_probabilities(res, structure) -> tuple[float, float]:
-    """Electron and hole probability inside the HgSe layer (r_core < r < r_NC; 0 for an alloy)."""
-    radii = structure.radius_nm.reshape(-1)
-    if radii.size < 2:
-        return 0.0, 0.0
-    r = res.r_nm.reshape(-1)
-    inside = (r >= radii[0]) & (r <= radii[-1])
-    return tuple(
-        float(np.trapezoid(np.where(inside, 4 * np.pi * r**2 * psi.reshape(-1) ** 2, 0.0), r))
-        for psi in (res.psi_e, res.psi_h)
-    )
-
-
 def cmd_ema(args) -> int:
     try:
         out = _medium(args)
@@ -266,34 +253,21 @@ def cmd_ema(args) -> int:
             structure = ema.alloy(args.diameter_nm, args.x)
         else:
             structure = ema.core_shell(args.diameter_nm, args.x, args.geometry)
-        res = ema.solve(structure, out, interface=args.interface, coulomb=args.coulomb)
+        # the same numbers as the fig2eg page and the reading search (iece.paper.ema_numbers)
+        result = ema_numbers.nc(structure, out, interface=args.interface, coulomb=args.coulomb)
     except ValueError as exc:  # includes NoBoundState
         print(f"iece ema: {exc}", file=sys.stderr)
         return 2
-    result = res.as_dict()
-    result["e_shell_probability"], result["h_shell_probability"] = _layer_probabilities(
-        res, structure
-    )
     if args.json:
         print(json.dumps(result))
     else:
         print(
             f"{args.structure}, diameter {args.diameter_nm:g} nm, x = {args.x:g}, "
-            f"outside medium {res.outside.name} ({res.outside.note}), {args.interface} interface, "
+            f"outside medium {out.name} ({out.note}), {args.interface} interface, "
             f"{args.coulomb} Coulomb kernel"
         )
-        labels = {
-            "energy_eV": "1S-1S energy (eV)",
-            "electron_eV": "electron level (eV, common frame)",
-            "hole_eV": "hole level (eV, common frame)",
-            "coulomb_eV": "Coulomb term (eV)",
-            "overlap": "overlap (Eq. 2)",
-            "surface_fraction_e": "surface electron fraction (Eq. 3)",
-            "e_shell_probability": "electron in the HgSe layer",
-            "h_shell_probability": "hole in the HgSe layer",
-        }
         for k, v in result.items():
-            print(f"  {labels[k]:36s} {v:.4f}")
+            print(f"  {ema_numbers.NC_LABELS[k]:40s} {v:.4f}")
     return 0
 
 
