@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from iece import io
 from iece.paper import fig1c
 from iece.physics import diffusion, diffusion_fit
 
@@ -24,8 +25,13 @@ def _file(tmp_path, text, name="data.csv"):
 # --- fig1c: times read off a grid, and a D the data do not hold ------------------------------
 
 
+@pytest.fixture(scope="module")
+def fig1c_default():
+    return fig1c.compute(fast=True)
+
+
 @pytest.mark.parametrize("D", [1e-24, 1e-30])
-def test_t95_beyond_the_time_axis_is_solved_not_clamped(D):
+def test_t95_beyond_the_time_axis_is_solved_not_clamped(D, fig1c_default):
     """D 1e-24 had reported '95 % at 48.00 h' (np.interp clamps to the grid's end; the truth
     is 191 h), and D 1e-30 the same 48 h with x(48 h) = 0.0005."""
     res = fig1c.compute(fast=True, D_m2_per_s=D)
@@ -37,14 +43,14 @@ def test_t95_beyond_the_time_axis_is_solved_not_clamped(D):
     assert x[1] == pytest.approx(0.95, abs=1e-9)
     assert x[0] < 0.95 < x[2]
     # x t95 scales as 1/D (tau = D t / a^2): the default D gives the same tau
-    t95_default_h = fig1c.compute(fast=True)["t95_iece_h"]
+    t95_default_h = fig1c_default["t95_iece_h"]
     assert res["t95_iece_h"] == pytest.approx(t95_default_h * 1e-22 / D, rel=1e-9)
 
 
-def test_ce_at_48_h_is_not_read_at_the_end_of_a_shorter_axis():
+def test_ce_at_48_h_is_not_read_at_the_end_of_a_shorter_axis(fig1c_default):
     """hours 1 had recorded x_ce_48h = 0.688: the CE course at 1 h (the grid's end), not 48 h."""
     short = fig1c.compute(fast=True, hours=1)
-    full = fig1c.compute(fast=True)
+    full = fig1c_default
     assert short["x_ce_48h"] == pytest.approx(full["x_ce_48h"], abs=1e-6)
     assert short["x_ce_48h"] > 0.99
 
@@ -78,3 +84,88 @@ def test_no_change_p_value_is_the_chi_square_tail():
     stat = np.sum((x - x.mean()) ** 2) / 0.02**2
     assert diffusion_fit.p_no_change(x, 0.02) == pytest.approx(chi2.sf(stat, x.size - 1))
     assert diffusion_fit.p_no_change(np.full(6, 0.3), 0.02) == 1.0
+
+
+# --- fig2bd: a spectrum read in the wrong unit, or at a scale the fit cannot follow ----------
+
+
+def _spectrum(scale=1.0, n=600):
+    """A four-transition spectrum (1S-1S at 2.24 eV) as (energy eV, absorbance), noisy."""
+    from iece.physics import spectra
+
+    E = np.linspace(1.9, 3.4, n)
+    A = spectra.spectrum(E, [1.0, 0.6, 2.0, 3.0], [2.24, 2.45, 2.75, 3.1], 0.05, 1.74)
+    return E, scale * (A + np.random.default_rng(0).normal(0, 0.005 * A.max(), E.size))
+
+
+def _spectrum_file(tmp_path, E, A, name="abs.csv"):
+    return str(
+        _file(tmp_path, "energy,A\n" + "".join(f"{e:.6f},{a:.8g}\n" for e, a in zip(E, A)), name)
+    )
+
+
+@pytest.mark.parametrize(
+    "axis, wavelength, needle",
+    [
+        ("wavelength_nm", False, "read as wavelength_nm, 1.9 nm is 653 eV.*-p axis energy_eV"),
+        ("energy_eV", True, "read as energy_eV, 652.5.* eV.*-p axis wavelength_nm"),
+    ],
+)
+def test_an_axis_that_does_not_fit_the_values_is_refused_with_the_line(
+    tmp_path, axis, wavelength, needle
+):
+    """axis wavelength_nm on an energy file had reported E1 = 440 eV with no warning."""
+    from iece.paper import fig2bd
+
+    E, A = _spectrum()
+    x = 1239.84 / E if wavelength else E
+    path = _spectrum_file(tmp_path, x, A)
+    with pytest.raises(io.DataFileError, match="line 2: " + needle):
+        fig2bd.compute(fast=True, spectrum_path=path, axis=axis)
+    assert io.read_spectrum(path)[0].min() == pytest.approx(E.min(), rel=1e-5)  # auto reads it
+
+
+def test_absorbance_scale_does_not_move_the_bands(tmp_path):
+    """Absorbance x 1e-9 had given E1 = 2.80 eV instead of 2.24 (flagged only 'on a bound');
+    x 1e300 had overflowed."""
+    from iece.paper import fig2bd
+
+    E, A = _spectrum()
+    ref = fig2bd.compute(fast=True, spectrum_path=_spectrum_file(tmp_path, E, A, "a.csv"))
+    assert ref["E1_eV"] == pytest.approx(2.24, abs=0.01)
+    for scale in (1e-9, 1e300):
+        path = _spectrum_file(tmp_path, E, A * scale, f"{scale:g}.csv")
+        res = fig2bd.compute(fast=True, spectrum_path=path)
+        assert res["E1_eV"] == pytest.approx(ref["E1_eV"], abs=1e-6)
+        assert res["a1"] == pytest.approx(ref["a1"], rel=1e-6)  # areas per unit of the maximum
+        assert "maximum" in res.numbers["a1"].note
+
+
+# --- sizing files: diameters and energies within physics ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rows, needle",
+    [
+        ("2.0 477\n3.0 539\n4.0 577\n", "line 2: 1S-1S energy 477 eV .*a wavelength in nm"),
+        ("2.0 2.6\n3.0 100\n4.0 2.15\n", r"line 3: 1S-1S energy 100 eV is outside \[1.5, 4\]"),
+        ("2.0 2.6\n1e-300 2.3\n4.0 2.15\n", r"line 3: diameter 1e-300 nm is outside \[1, 30\]"),
+        ("2.6 2\n2.3 5\n2.15 8\n", "line 3: 1S-1S energy 5 eV.*columns look swapped"),
+        ("2.0 2.15\n3.0 2.3\n4.0 2.6\n", "rises with the diameter"),
+    ],
+)
+def test_a_sizing_file_out_of_physical_range_is_refused(tmp_path, rows, needle):
+    """Swapped columns, nm values, 100 eV or d = 1e-300 had been accepted (recorded RMS 617 eV)."""
+    path = _file(tmp_path, "d E\n" + rows)
+    with pytest.raises(io.DataFileError, match=needle):
+        io.read_two_columns(path, what="sizing_path", positive=True)
+
+
+@pytest.mark.parametrize("figure", ["checks", "fig2eg"])
+def test_both_figures_that_read_a_sizing_file_refuse_it(tmp_path, figure):
+    import importlib
+
+    module = importlib.import_module(f"iece.paper.{figure}")
+    path = _file(tmp_path, "d E\n2.0 477\n3.0 539\n4.0 577\n")
+    with pytest.raises(io.DataFileError, match="a wavelength in nm"):
+        module.compute(sizing_path=str(path), fast=True)

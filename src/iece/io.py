@@ -101,6 +101,50 @@ def _parse(line: str) -> list[float] | None:
         return None
 
 
+def column_ranges(what: str):
+    """The physical range of each column of the two-column file of parameter ``what``, as
+    ``((label, unit, low, high), (label, unit, low, high), falling)``, or None where the reader
+    checks it (a spectrum's axis) or any finite number will do; ``falling``: the second column
+    must fall as the first grows. A CdSe sizing file holds diameters the EMA is validated for
+    (:data:`iece.physics.ema.DIAMETER_RANGE_NM`) and 1S-1S energies within :data:`SIZING_EV`
+    (bulk CdSe is 1.74 eV; a 1 nm cluster about 3.5 eV) that confinement makes fall with size."""
+    if what == "sizing_path":
+        from .physics.ema import DIAMETER_RANGE_NM
+
+        diameter = ("diameter", "nm", *DIAMETER_RANGE_NM)
+        return (diameter, ("1S-1S energy", "eV", *SIZING_EV), True)
+    return None
+
+
+#: The 1S-1S energies a CdSe sizing file may hold (eV).
+SIZING_EV = (1.5, 4.0)
+
+
+def _check_ranges(x, y, linenos, ranges, what, name) -> None:
+    """Refuse the first value outside its column's physical range, naming the line, with a
+    hint when the columns look swapped or the energies look like wavelengths."""
+    (xl, xu, xlo, xhi), (yl, yu, ylo, yhi), falling = ranges
+    for col, (label, unit, lo, hi) in ((x, ranges[0]), (y, ranges[1])):
+        bad = np.flatnonzero(~((col >= lo) & (col <= hi)))
+        if not bad.size:
+            continue
+        v = col[bad[0]]
+        hint = ""
+        if np.all((x >= ylo) & (x <= yhi)) and np.all((y >= xlo) & (y <= xhi)):
+            hint = f"; the columns look swapped: {xl} ({xu}) first, then {yl} ({yu})"
+        elif unit == "eV" and np.all((col > 200) & (col < 5000)):
+            hint = f"; a wavelength in nm? give the energy in eV ({HC_EV_NM:.2f} / nm)"
+        raise DataFileError(
+            f"{what} {name}, line {linenos[bad[0]]}: {label} {v:g} {unit} is outside "
+            f"[{lo:g}, {hi:g}] {unit}{hint}"
+        )
+    if falling and np.ptp(x) > 0 and np.corrcoef(x, y)[0, 1] > 0:
+        raise DataFileError(
+            f"{what} {name}: the {yl} rises with the {xl}, where it must fall; are the columns "
+            f"swapped? {xl} ({xu}) first, then {yl} ({yu})"
+        )
+
+
 def read_two_columns(
     path,
     *,
@@ -115,8 +159,15 @@ def read_two_columns(
     allowed only before the data (headers). With ``monotonic=True`` the first column must be
     strictly increasing or strictly decreasing; the error names the first line that breaks it.
     With ``y_min`` every second-column value must be >= ``y_min``; with ``positive`` both
-    columns must be > 0 (diameters, energies).
+    columns must be > 0 (diameters, energies). A parameter with :func:`column_ranges` has
+    every value checked against them.
     """
+    x, y, _ = _read_rows(path, what, monotonic, y_min, positive)
+    return x, y
+
+
+def _read_rows(path, what, monotonic=False, y_min=None, positive=False):
+    """:func:`read_two_columns`, also returning each row's line number."""
     path = Path(path)
     text = read_text(path, what)
     rows: list[list[float]] = []
@@ -165,7 +216,10 @@ def read_two_columns(
                 f"{what} {path.name}, line {lineno}: first column must be strictly monotonic;"
                 f" {x[bad[0] + 1]:g} follows {x[bad[0]]:g}"
             )
-    return x, y
+    ranges = column_ranges(what)
+    if ranges:
+        _check_ranges(x, y, linenos, ranges, what, path.name)
+    return x, y, linenos
 
 
 def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
@@ -215,26 +269,43 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
 
 
 AXES = ("auto", "wavelength_nm", "energy_eV")
+#: Photon energies an absorption spectrum may cover (eV): 124 nm to 12.4 um.
+PHOTON_EV = (0.1, 10.0)
 
 
 def read_spectrum(path, axis: str = "auto") -> tuple[np.ndarray, np.ndarray]:
     """Read a two-column absorption spectrum; return (energy eV increasing, absorbance).
 
     ``axis``: ``wavelength_nm``, ``energy_eV`` or ``auto`` (a first column above 20 is taken as
-    wavelength in nm). The first column must be strictly monotonic (either direction)."""
+    wavelength in nm). The first column must be strictly monotonic (either direction), and
+    every photon energy within :data:`PHOTON_EV`: an axis that does not fit the values (an
+    energy file read as nm, 440 eV) is refused with its line and the other axis as a hint."""
     if axis not in AXES:
         raise ValueError(f"axis must be one of {AXES}, got {axis!r}")
-    x, A = read_two_columns(path, what="spectrum_path", monotonic=True)
+    x, A, linenos = _read_rows(path, "spectrum_path", monotonic=True)
     if axis == "auto":
         axis = "wavelength_nm" if np.nanmax(x) > 20 else "energy_eV"
     if np.any(x <= 0):
         raise DataFileError(f"spectrum_path {Path(path).name}: the {axis} column must be positive")
+    with np.errstate(over="ignore"):
+        E = HC_EV_NM / x if axis == "wavelength_nm" else x
+    lo, hi = PHOTON_EV
+    bad = np.flatnonzero(~((E >= lo) & (E <= hi)))
+    if bad.size:
+        i = bad[0]
+        other = "energy_eV" if axis == "wavelength_nm" else "wavelength_nm"
+        value = f"{x[i]:g} nm is {E[i]:.3g} eV" if axis == "wavelength_nm" else f"{E[i]:g} eV"
+        raise DataFileError(
+            f"spectrum_path {Path(path).name}, line {linenos[i]}: read as {axis}, {value}, "
+            f"outside the {lo:g}-{hi:g} eV ({HC_EV_NM / hi:.0f}-{HC_EV_NM / lo:.0f} nm) of an "
+            f"absorption spectrum; if the first column is {other.replace('_', ' in ')}, "
+            f"give -p axis {other}"
+        )
     if not np.nanmax(A) > 0:
         raise DataFileError(
             f"spectrum_path {Path(path).name}: the absorbance is zero or negative everywhere; "
             "there is nothing to deconvolve (is the second column the absorbance?)"
         )
-    E = HC_EV_NM / x if axis == "wavelength_nm" else x
     order = np.argsort(E)
     return E[order], A[order]
 

@@ -9,6 +9,8 @@ broadening, seeded noise) and then deconvolved like real data.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .. import io
@@ -21,8 +23,8 @@ PARAMS = Params(
     choice("axis", "auto", "first column of your file", io.AXES),
     number("composition_x", 0.0, "total Hg fraction of your NCs, sets Eg", 0, 1),
     optional("bulk_gap_eV", "overrides Eg from composition_x (e.g. CdS 2.42, PbS 0.41)", -1, 5),
-    optional("e_min_eV", "lower end of the fitted window (default: whole spectrum)", 0.1, 10),
-    optional("e_max_eV", "upper end of the fitted window", 0.1, 10),
+    optional("e_min_eV", "lower end of the fitted window (default: whole spectrum)", *io.PHOTON_EV),
+    optional("e_max_eV", "upper end of the fitted window", *io.PHOTON_EV),
     optional("n_transitions", "number of transitions (None: chosen by BIC)", 1, 20, integer=True),
     flag("baseline", False, "add a Rayleigh scattering term s E^4"),
     number("diameter_nm", quoted.DIAMETER_FIG2_NM.value, "NC diameter of the model spectra", 2, 8),
@@ -39,7 +41,17 @@ PARAMS = Params(
     integer("seed", 7, "seed of the model-spectrum noise", 0, 2**32 - 1),
     FAST,
     below={"e_min_eV": "e_max_eV"},
+    requires={
+        name: "spectrum_path" for name in ("bulk_gap_eV", "e_min_eV", "e_max_eV", "n_transitions")
+    },
 )
+
+#: A user spectrum is fitted with at most this many points in its window: a spectrum in 1 nm
+#: steps has about 1000, and a noisy 20000-point one takes 30 s to deconvolve (a 10^6-point one
+#: had run for 96 s).
+MAX_POINTS = 10_000
+#: Fewer points than this cannot hold the transitions of a deconvolution.
+MIN_POINTS = 10
 
 #: Energy grid of the model spectra (eV).
 E_GRID_EV = np.linspace(1.0, 3.6, 1000)
@@ -131,14 +143,32 @@ def recover_reduction(model: dict, reduction: float, dR, noise, seed, bounded=Tr
     return 1 - fit.band_1s(centers[0])["area"] / ref.band_1s(centers[0])["area"]
 
 
-def _window(E, A, lo, hi):
+def _window(E, A, lo, hi, name):
+    """The points of the user spectrum ``name`` inside [lo, hi] (None: open), or a
+    :class:`~iece.io.DataFileError` that names what is wrong: the window or the file."""
     keep = np.ones_like(E, bool)
     if lo is not None:
         keep &= E >= lo
     if hi is not None:
         keep &= E <= hi
-    if keep.sum() < 10:
-        raise ValueError(f"e_min_eV/e_max_eV leave {keep.sum()} points; need at least 10")
+    n = int(keep.sum())
+    if lo is None and hi is None:
+        where = f"spectrum_path {name} has {n} points"
+    else:
+        set_ = " and ".join(
+            f"{k} = {v:g}" for k, v in (("e_min_eV", lo), ("e_max_eV", hi)) if v is not None
+        )
+        where = (
+            f"{set_} leave{'s' if ' and ' not in set_ else ''} {n} of the {E.size} points of "
+            f"spectrum_path {name} (it covers {E.min():.3g}-{E.max():.3g} eV)"
+        )
+    if n < MIN_POINTS:
+        raise io.DataFileError(f"{where}; a deconvolution needs at least {MIN_POINTS}")
+    if n > MAX_POINTS:
+        raise io.DataFileError(
+            f"{where}; at most {MAX_POINTS} are fitted: average neighbouring points (bin the "
+            "spectrum) or fit a narrower window (e_min_eV, e_max_eV)"
+        )
     return E[keep], A[keep]
 
 
@@ -147,9 +177,14 @@ def compute(**params) -> FigureResult:
     p = PARAMS.resolve(params, "fig2bd")
     res = FigureResult(p)
     if p["spectrum_path"] is not None:
+        name = Path(p["spectrum_path"]).name
         E_u, A_u = _window(
-            *io.read_spectrum(p["spectrum_path"], p["axis"]), p["e_min_eV"], p["e_max_eV"]
+            *io.read_spectrum(p["spectrum_path"], p["axis"]), p["e_min_eV"], p["e_max_eV"], name
         )
+        # the fit works on absorbance / its maximum, so no scale (1e-9 had moved E1 from 2.24 to
+        # 2.80 eV; 1e300 overflowed): areas are in units of the maximum, recorded as such
+        A_max = float(np.max(np.abs(A_u)))
+        A_u = A_u / A_max
         Eg_u = (
             p["bulk_gap_eV"]
             if p["bulk_gap_eV"] is not None
@@ -158,10 +193,11 @@ def compute(**params) -> FigureResult:
         d_u = spectra.fit(E_u, A_u, Eg_u, n_transitions=p["n_transitions"], baseline=p["baseline"])
         b1 = d_u.band_1s()
         res.add("E1_eV", b1["center_eV"], "eV", stderr=b1["center_stderr"], provenance="user")
-        res.add("a1", b1["area"], "1", stderr=b1["area_stderr"], provenance="user")
+        per_max = f"fitted to absorbance / its maximum ({A_max:.4g})"
+        res.add("a1", b1["area"], "1", stderr=b1["area_stderr"], provenance="user", note=per_max)
         res.add("dR", d_u.dR[0], "1", stderr=d_u.dR[1], provenance="user")
         res.add("E_i_eV", [t["center_eV"] for t in d_u.transitions], "eV", provenance="user")
-        res.add("a_i", [t["area"] for t in d_u.transitions], "1", provenance="user")
+        res.add("a_i", [t["area"] for t in d_u.transitions], "1", provenance="user", note=per_max)
         res.data["user"] = (E_u, A_u, d_u, Eg_u)
 
     args = (p["diameter_nm"], p["alloy_x"], p["dR"], p["noise"], p["seed"])
