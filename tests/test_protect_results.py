@@ -1,0 +1,195 @@
+"""The dashboard and `iece claims` show only current paper results (issue 24, item 3).
+
+A failed run keeps the last good results, marked as from an older run with its date; a
+``--fast`` run never replaces the paper's run; results stale against the checkout's code, data
+or versions are named and make `iece claims` fail; an entry edited after its run is found by
+its checksum and rebuilt; a run into another build folder leaves the project's report alone.
+The runs use the fixture project (``tests/fixtures/project``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from iece import cli
+from iece.pipeline import runner
+from iece.pipeline.results import Results
+from iece.report import build
+from iece.report.render import render_index
+
+from .test_spine import FIXTURE
+
+
+@pytest.fixture(autouse=True)
+def frozen_package(tmp_path, monkeypatch):
+    """Hash a copy of the package, so edits made meanwhile in the checkout (or by a test)
+    change only what the test means to change."""
+    pkg = tmp_path / "pkg" / "iece"
+    shutil.copytree(runner.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(runner, "PACKAGE_DIR", pkg)
+    return pkg
+
+
+@pytest.fixture
+def proj(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "notebooks" / "bad.ipynb").unlink()
+    project = runner.Project(root)
+    assert build(project, progress=False)["ok"].status == "ok"
+    return project
+
+
+def _claims(proj, capsys, *more) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(["--root", str(proj.root), *more, "claims", "--format", "json"])
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err
+
+
+def _entry(proj):
+    return Results.load(proj.results_file).figures["ok"]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_timed_out_paper_run_keeps_the_last_good_results(proj, monkeypatch, capsys):
+    """After `iece run --force --timeout 1 fig2eg` its 10 claims had read "missing" and
+    `iece claims` had exited 1."""
+    date = json.loads((proj.build / "cache" / "ok.json").read_text()).get("date")
+    timeout = "a cell ran longer than 1 s (iece run --timeout)"
+    real = runner._papermill
+    monkeypatch.setattr(runner, "_papermill", lambda job, out: ("failed", timeout))
+    assert build(proj, force=True, jobs=1, progress=False)["ok"].status == "failed"
+    entry = _entry(proj)
+    assert entry.status == "ok" and entry.results["scaled"].value == 6.0
+    assert entry.older_run == date and timeout in entry.latest_error
+    code, body, err = _claims(proj, capsys)
+    assert code == 0 and body["claims"][0]["verdict"] == "reproduced"  # still current
+    assert any(f"results from an older run ({date})" in t for t in body["notes"]["ok"])
+    index = (proj.report / "index.html").read_text()
+    assert f"results from an older run, {date}" in index and "ran longer than 1 s" in index
+    monkeypatch.setattr(runner, "_papermill", real)
+    assert build(proj, force=True, progress=False)["ok"].status == "ok"
+    assert not _entry(proj).older_run and not _entry(proj).latest_error
+
+
+def test_a_failed_run_after_an_edit_keeps_the_old_results_and_their_page(proj, capsys):
+    page = (proj.report / "ok.html").read_bytes()
+    nb = proj.notebooks / "ok.ipynb"
+    good = nb.read_text()
+    nb.write_text(good.replace('if mode == \\"b\\"', 'if mode == \\"a\\"'))
+    assert nb.read_text() != good
+    out = build(proj, progress=False)["ok"]
+    assert out.status == "failed" and out.error.endswith("report/ok.failed.html")
+    assert (proj.report / "ok.html").read_bytes() == page  # the good page stays
+    assert "mode b fails on purpose" in (proj.report / "ok.failed.html").read_text()
+    entry = _entry(proj)
+    assert entry.results["scaled"].value == 6.0 and "mode b fails" in entry.latest_error
+    code, body, err = _claims(proj, capsys)
+    assert code == 1 and "ok" in err and "its notebook changed" in " ".join(body["notes"]["ok"])
+    nb.write_text(good)
+    assert build(proj, progress=False)["ok"].status in ("cached", "ok")
+    assert _claims(proj, capsys)[0] == 0 and not _entry(proj).older_run
+
+
+def test_fast_never_replaces_the_paper_run(proj, capsys):
+    """`iece run --fast` had counted as a paper run and overwritten the paper's results."""
+    outputs = [proj.figures, proj.build / "executed", proj.build / "cache"]
+    before = [_tree(d) for d in outputs], proj.results_file.read_bytes()
+    page = (proj.report / "ok.html").read_bytes()
+    assert build(proj, fast=True, progress=False)["ok"].status == "ok"
+    assert ([_tree(d) for d in outputs], proj.results_file.read_bytes()) == before
+    assert (proj.report / "ok.html").read_bytes() == page
+    (run,) = (proj.build / "runs").iterdir()
+    fast = Results.load(run / "results.json").figures["ok"]
+    assert fast.results["fast"].value is True and not fast.paper_defaults
+    assert "fast=True" in (proj.report / "index.html").read_text()  # under "Your runs"
+    assert _claims(proj, capsys)[0] == 0
+
+
+def test_a_fast_run_alone_is_said_to_be_one(tmp_path, capsys):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "notebooks" / "bad.ipynb").unlink()
+    proj = runner.Project(root)
+    assert build(proj, fast=True, progress=False)["ok"].status == "ok"
+    code, body, err = _claims(proj, capsys)
+    assert code == 1 and "not the current paper results" in err and "ok" in err
+    assert any("--fast run" in t for t in body["notes"]["ok"])
+    assert "from a --fast run" in (proj.report / "index.html").read_text()
+    assert build(proj, progress=False)["ok"].status == "ok"  # the paper's run replaces it
+    assert _claims(proj, capsys)[0] == 0
+
+
+@pytest.mark.parametrize("what", ["code", "data", "versions"])
+def test_claims_name_figures_stale_against_the_checkout(
+    proj, frozen_package, what, capsys, monkeypatch
+):
+    """After a physics constant was edited, `iece claims` had printed the same verdicts with
+    exit 0, though the runner's hash knew the inputs had changed."""
+    assert _claims(proj, capsys)[0] == 0
+    if what == "code":
+        constants = frozen_package / "physics" / "constants.py"
+        constants.write_text(constants.read_text() + "\nE_CHARGE_EDITED = 1.6e-19\n")
+        words = "the iece code changed"
+    elif what == "data":
+        proj.claims_file.write_text(proj.claims_file.read_text() + "\n# edited\n")
+        words = "data/ changed"
+    else:
+        real = runner.versions
+        monkeypatch.setattr(runner, "versions", lambda: real() | {"numpy": "0.0.1"})
+        words = "the installed versions changed"
+    code, body, err = _claims(proj, capsys)
+    assert code == 1 and "not the current paper results of this checkout: ok" in err
+    assert any(words in t and "stale" in t for t in body["notes"]["ok"]), body["notes"]
+    render_index(proj, runner.load_results(proj))
+    assert "stale: its inputs changed since its run" in (proj.report / "index.html").read_text()
+    assert build(proj, progress=False)["ok"].status == "ok"  # rerun, no longer stale
+    assert _claims(proj, capsys)[0] == 0
+
+
+def test_an_edited_results_entry_is_found_and_rebuilt(proj, capsys):
+    """A hand-edited value in results.json had stayed "cached" and read "reproduced"."""
+    data = json.loads(proj.results_file.read_text())
+    data["figures"]["ok"]["results"]["scaled"]["value"] = 6.001
+    proj.results_file.write_text(json.dumps(data, indent=1))
+    code, body, err = _claims(proj, capsys)
+    assert code == 1 and "ok" in err
+    (row,) = body["claims"]
+    assert row["verdict"] == "missing" and "differs from what its run wrote" in row["problems"][0]
+    render_index(proj, runner.load_results(proj))
+    index = (proj.report / "index.html").read_text()
+    assert "results edited after their run" in index and "6.001" not in index
+    assert runner.run(proj, progress=False)["ok"].status == "ok"  # not "cached": rebuilt
+    assert _entry(proj).results["scaled"].value == 6.0 and _claims(proj, capsys)[0] == 0
+
+
+def test_a_damaged_entry_is_a_message_not_a_traceback(proj, capsys):
+    data = json.loads(proj.results_file.read_text())
+    data["figures"]["ok"]["results"] = []
+    proj.results_file.write_text(json.dumps(data))
+    assert cli.main(["--root", str(proj.root), "claims"]) == 2
+    err = capsys.readouterr().err
+    assert "figure 'ok'" in err and "Traceback" not in err
+    assert runner.run(proj, progress=False)["ok"].status == "ok"
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_run_into_another_build_folder_leaves_the_projects_report_alone(proj, fast, capsys):
+    """A paper run with --build-dir X had re-rendered the project's report/index.html from X's
+    results (45 claims "missing")."""
+    before = _tree(proj.report), _tree(proj.figures), proj.results_file.read_bytes()
+    x = proj.root.parent / "elsewhere"
+    args = ["--root", str(proj.root), "--build-dir", str(x), "run", "--quiet", "--force"]
+    assert cli.main(args + (["--fast"] if fast else [])) == 0
+    assert (_tree(proj.report), _tree(proj.figures), proj.results_file.read_bytes()) == before
+    assert (x / "report" / "index.html").is_file() and any((x / "figures").iterdir())
+    code, body, _ = _claims(proj, capsys, "--build-dir", str(x))
+    assert code == (1 if fast else 0)
