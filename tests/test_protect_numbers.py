@@ -8,6 +8,8 @@ right number, "undetermined", or a refusal that names the line and says what to 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -169,3 +171,76 @@ def test_both_figures_that_read_a_sizing_file_refuse_it(tmp_path, figure):
     path = _file(tmp_path, "d E\n2.0 477\n3.0 539\n4.0 577\n")
     with pytest.raises(io.DataFileError, match="a wavelength in nm"):
         module.compute(sizing_path=str(path), fast=True)
+
+
+# --- iece ema: barriers where the finite-barrier solver holds, and JSON without NaN ----------
+
+
+def _ema(capsys, *argv):
+    from iece import cli
+
+    status = cli.main(["ema", *argv])
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+@pytest.mark.parametrize(
+    "structure, d, x",
+    [("alloy", 4.0, 0.0), ("alloy", 12.0, 0.5), ("alloy", 30.0, 1.0), ("core-shell", 8.0, 0.5)],
+)
+def test_ema_at_the_barrier_bound_agrees_with_the_reference_solver(capsys, structure, d, x):
+    """At the highest level iece ema accepts, the solver it reports agrees with the independent
+    finite-volume solver (2 meV) and lies below the hard wall; just above, it is refused."""
+    from iece import cli
+    from iece.physics import ema
+    from iece.physics.ema import reference_fd
+
+    top = cli.max_barrier_eV(d)
+    common = ["--diameter-nm", f"{d:g}", "--x", f"{x:g}", "--structure", structure]
+    status, out, _ = _ema(
+        capsys, *common, "--barrier-e", f"{top!r}", "--barrier-h", f"{top!r}", "--json"
+    )
+    assert status == 0
+    ours = json.loads(out)
+    s = ema.alloy(d, x) if structure == "alloy" else ema.core_shell(d, x)
+    medium = ema.Outside("bound", top, top)
+    cells = 60 if d > 10 else 400
+    for carrier, key in (("e", "electron_eV"), ("h", "hole_eV")):
+        ref = reference_fd.solve_fd(s, medium, carrier=carrier, cells_per_nm=cells).energy_eV
+        assert ours[key] == pytest.approx(ref, abs=2e-3)
+    _, hard, _ = _ema(capsys, *common, "--outside", "infinite", "--json")
+    assert ours["energy_eV"] < json.loads(hard)["energy_eV"]
+    status, out, err = _ema(capsys, *common, "--barrier-h", f"{top * 1.01 + 0.01:g}")
+    assert status == 2 and out == "" and "--barrier-h" in err and "give inf" in err
+
+
+@pytest.mark.parametrize("level", ["1000", "1e308"])
+def test_ema_refuses_a_barrier_its_solver_cannot_follow(capsys, level):
+    """--barrier-e 1000 had given 5.46 eV and overlap 0.37 (inf: 2.73 eV, 0.70), and 1e308
+    printed NaN, which is not JSON, with exit 0."""
+    status, out, err = _ema(
+        capsys,
+        "--diameter-nm",
+        "4",
+        "--x",
+        "0.4",
+        "--structure",
+        "core-shell",
+        "--barrier-e",
+        level,
+        "--json",
+    )
+    assert status == 2 and out == ""
+    assert f"--barrier-e {float(level):g}" in err and "4 nm" in err and "give inf" in err
+
+
+def test_ema_json_is_always_valid_json(capsys, monkeypatch):
+    """A result with a NaN is refused by name, never printed as NaN."""
+    from iece.paper import ema_numbers
+
+    real = ema_numbers.nc
+    monkeypatch.setattr(
+        ema_numbers, "nc", lambda *a, **k: real(*a, **k) | {"overlap": float("nan")}
+    )
+    status, out, err = _ema(capsys, "--diameter-nm", "4", "--x", "0.4", "--json")
+    assert status == 2 and out == "" and "overlap" in err
