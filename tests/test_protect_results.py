@@ -75,6 +75,8 @@ def test_a_timed_out_paper_run_keeps_the_last_good_results(proj, monkeypatch, ca
     assert any(f"results from an older run ({date})" in t for t in body["notes"]["ok"])
     index = (proj.report / "index.html").read_text()
     assert f"results from an older run, {date}" in index and "ran longer than 1 s" in index
+    assert cli.main(["--root", str(proj.root), "run", "--force", "--quiet", "--jobs", "1"]) == 1
+    assert f"ok       keeps its last good results, from {date}" in capsys.readouterr().out
     monkeypatch.setattr(runner, "_papermill", real)
     assert build(proj, force=True, progress=False)["ok"].status == "ok"
     assert not _entry(proj).older_run and not _entry(proj).latest_error

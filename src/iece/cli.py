@@ -59,6 +59,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from .pipeline.runner import load_results
     from .report import build
 
     proj = _project(args)
@@ -94,6 +95,10 @@ def cmd_run(args) -> int:
     failed = [o for o in outcomes.values() if o.status == "failed"]
     for o in outcomes.values():
         print(f"{o.id:8s} {o.status:7s} {o.runtime_s:6.1f} s  {o.error}")
+    kept = load_results(proj).figures if failed else {}
+    for o in failed:
+        if o.id in kept and kept[o.id].older_run and kept[o.id].latest_error == o.error:
+            print(f"{o.id:8s} keeps its last good results, from {kept[o.id].older_run}")
     print(f"report: {proj.report / 'index.html'}")
     return 1 if failed else 0
 
