@@ -114,6 +114,10 @@ def test_verdict_follows_from_value(claim, figure_run):
             fig.results[n] = dataclasses.replace(fig.results[n], value=value)
     else:
         fig.results[claim.result] = _flip(claim, fig.results[claim.result])
+        if before.verdict == claim.words[2]:  # a fail flips to a pass only if its conditions hold
+            for a in claim.conditions:
+                value = _violate(a.check, a.threshold, False)
+                fig.results[a.result] = dataclasses.replace(fig.results[a.result], value=value)
     (after,) = verdicts.evaluate([claim], res)
     assert before.verdict != after.verdict
 

@@ -177,7 +177,7 @@ def test_user_files_are_labelled_user(tmp_path):
         (fig2j, {"statistic": "chi2"}, "one of poisson, least_squares"),
         (fig2bd, {"nope": 1}, "unknown parameter 'nope'"),
         (fig5fg, {"window_low_nm": 1700.0, "window_high_nm": 1000.0}, "must be below"),
-        (fig2bd, {"e_min_eV": 3.0, "e_max_eV": 2.0}, "must be below e_max_eV"),
+        (fig2bd, {"e_min_eV": 3.0, "e_max_eV": 2.0}, "used only with spectrum_path"),
         (checks, {"sizing_path": "/no/such.csv"}, "does not exist"),
     ],
 )
