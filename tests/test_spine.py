@@ -173,7 +173,9 @@ def test_user_run_is_kept_apart(fx, capsys):
 def test_fast_flag_reaches_notebook(fx):
     proj, _ = fx
     runner.run(proj, ["ok"], fast=True, progress=False)
-    results = json.loads(proj.results_file.read_text())
+    # --fast is never a paper run: its results are a user run's
+    (found,) = (proj.build / "runs").glob("ok-*/results.json")
+    results = json.loads(found.read_text())
     assert results["figures"]["ok"]["results"]["fast"]["value"] is True
 
 
