@@ -224,3 +224,25 @@ def test_cli_reproduces_a_cell_of_the_map(table, capsys):
 def test_cli_bad_choices(capsys, argv, needle):
     assert cli.main(["ema", "--diameter-nm", "4", "--x", "0.4", *argv]) == 2
     assert needle in capsys.readouterr().err
+
+
+def test_presets_are_fig2egs_numbers_and_the_named_table_renders(table):
+    """The presets of the readings page are the fig2eg page's media: the same numbers, exactly;
+    the named readings carry the search's columns, and the claim x reading table lists every
+    EMA claim."""
+    from iece.report import tables
+
+    pre = readings.presets()
+    for i, name in enumerate(pre["preset"]):
+        m = fig2eg.metrics(str(name), 4.0, readings.X_GRID)
+        for k in ("e_in_shell", "max_depletion", "min_alloy_energy_3p3nm_eV"):
+            assert pre[k][i] == m[k], (name, k)
+    claims = ledger.load(ROOT / "data" / "claims.toml")
+    res = readings.summarize(table, verdicts.reading_map(claims, table))
+    rows = readings.named(table, res, pre)
+    assert list(rows["label"][:4]) == [f"preset: {n}" for n in pre["preset"]]
+    md = tables.readings_claims(rows, verdicts.reading_map(claims, rows), claims)
+    for c in claims:
+        if c.kind == "claim" and c.figure == "fig2eg" and c.check != "not_checkable":
+            assert f"| {c.id}:" in md, c.id
+    assert "counterfactual" in tables.readings_described(rows)  # the hard-wall preset

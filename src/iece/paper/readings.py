@@ -19,7 +19,7 @@ import itertools
 import numpy as np
 
 from ..physics import ema
-from . import ema_numbers, quoted
+from . import choices, ema_numbers, quoted
 from .base import FAST, FigureResult, Params
 
 #: The page has one parameter: a coarser level grid for the tests.
@@ -164,7 +164,7 @@ def describe(table: dict, i: int) -> str:
     t = {k: table[k][i] for k in CHOICE_COLUMNS}
 
     def level(v, m):
-        return "hard wall" if np.isinf(v) else f"{v:g} eV, mass {m}"
+        return "hard wall" if np.isinf(v) else f"{v:.3g} eV, mass {m}"
 
     e, h = level(t["level_e_eV"], t["mass_e"]), level(t["level_h_eV"], t["mass_h"])
     return (
@@ -372,6 +372,51 @@ def _notes(res, table, best, overall) -> dict[str, str]:
             + "; ".join(parts)
             + f". The Kane mass {verdict}: the depletion and the infrared gaps."
         )
+    return out
+
+
+def _mass_label(m) -> str:
+    return "own" if m is None else ("m0" if m == 1.0 else f"{m:g}")
+
+
+def presets() -> dict:
+    """The fixed outside media of :mod:`iece.paper.choices` (reference, vacuum, infinite,
+    calibrated) as readings with the Methods' other choices (BenDaniel-Duke, x the shell volume,
+    average Coulomb kernel, oscillator-strength depletion): a table in the columns of
+    :func:`scan`, the numbers from :func:`iece.paper.ema_numbers.one` (the same definition)."""
+    cols: dict[str, list] = {"preset": []}
+    for name in choices.OUTSIDE_MEDIA:
+        out = choices.outside(name)
+        r = ema_numbers.Reading.of(out)
+        row = {
+            "preset": name,
+            "level_e_eV": r.level_e_eV,
+            "mass_e": "-" if np.isinf(r.level_e_eV) else _mass_label(r.mass_e),
+            "level_h_eV": r.level_h_eV,
+            "mass_h": "-" if np.isinf(r.level_h_eV) else _mass_label(r.mass_h),
+            "interface": r.interface,
+            "geometry": r.geometry,
+            "coulomb": r.coulomb,
+            "depletion": r.depletion,
+        }
+        nums = ema_numbers.one(r, X_GRID)
+        row |= {k: v for k, v in nums.items() if isinstance(v, float)}
+        for k, v in row.items():
+            cols.setdefault(k, []).append(v)
+    return {k: np.array(v) for k, v in cols.items()}
+
+
+def named(table: dict, res: FigureResult, preset_table: dict) -> dict:
+    """The readings a referee compares, as one small table in the columns of :func:`scan` with
+    a ``label``: the presets (the literal reading is ``reference``), the best reading the text
+    allows and the best of all (if it differs)."""
+    rows = [("preset: " + str(n), preset_table, i) for i, n in enumerate(preset_table["preset"])]
+    rows.append(("best the text allows", table, res.data["best"]))
+    if res.data["overall"] != res.data["best"]:
+        rows.append(("best of all (counterfactual)", table, res.data["overall"]))
+    keys = [k for k in table if k in preset_table]
+    out = {k: np.array([t[k][i] for _, t, i in rows]) for k in keys}
+    out["label"] = np.array([label for label, _, _ in rows])
     return out
 
 

@@ -211,13 +211,13 @@ def explain(c: Claim, fig: FigureRun | None, results: Results | None = None) -> 
     text = c.explanation or c.reason
     values = {k: q.value for k, q in vars(_quoted).items() if isinstance(q, _quoted.Quoted)}
     values |= {"_threshold": c.threshold, "_tolerance": c.tolerance, "_paper": c.paper_value}
-    if results is not None:
-        for fid in sorted({*results.figures, *_FIGURES_NAMED.findall(text)} - {c.figure}):
-            other = results.figures.get(fid)
-            if other is not None and other.status == "ok":
-                values[fid] = {k: r.value for k, r in other.results.items()}
-            else:  # that figure has not run: its numbers are named, not invented
-                values[fid] = _NotRun({}, f"(`iece run {fid}` computes it)")
+    figures = results.figures if results is not None else {}
+    for fid in sorted({*figures, *_FIGURES_NAMED.findall(text)} - {c.figure}):
+        other = figures.get(fid)
+        if other is not None and other.status == "ok":
+            values[fid] = {k: r.value for k, r in other.results.items()}
+        else:  # that figure has not run: its numbers are named, not invented
+            values[fid] = _NotRun({}, f"(`iece run {fid}` computes it)")
     if fig is not None:
         values |= {k: r.value for k, r in fig.results.items()}
     else:  # the figure has not run: its numbers are named, not invented

@@ -474,6 +474,36 @@ def checks_sizing(res):
 
 
 # ----------------------------------------------------------------- the reading search
+def _mark_readings(ax, res, levels):
+    """On the text-allowed panel: the plausible region (outside levels between the common level
+    and the vacuum level), the literal reading (both levels 0) and the best reading's levels."""
+    from matplotlib.patches import Rectangle
+
+    vac = ema.outside_medium("vacuum")
+    lv = np.asarray(levels)
+    ie = np.flatnonzero((lv >= 0) & (lv <= vac.Ve_eV))
+    ih = np.flatnonzero((lv >= 0) & (lv <= vac.Vh_eV))
+    ax.add_patch(
+        Rectangle(
+            (ie[0], ih[0]),
+            ie[-1] - ie[0] + 1,
+            ih[-1] - ih[0] + 1,
+            fill=False,
+            ec=style.PALETTE["literature"],
+            lw=1.5,
+            ls="--",
+            label=f"plausible: up to the vacuum level ({vac.Ve_eV:.2f}, {vac.Vh_eV:.2f} eV)",
+        )
+    )
+    i0 = int(np.flatnonzero(lv == 0)[0])
+    ax.add_patch(Rectangle((i0, i0), 1, 1, fill=False, ec="k", lw=2, label="literal reading"))
+    t, b = res.data["table"], res.data["best"]
+    ib = int(np.flatnonzero(lv == t["level_e_eV"][b])[0])
+    jb = int(np.flatnonzero(lv == t["level_h_eV"][b])[0])
+    ax.plot(ib + 0.8, jb + 0.8, "*", color="k", ms=7, label="best reading the text allows")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.18), fontsize=6, frameon=False)
+
+
 def readings_map(res):
     """Per pair of outside levels: the most EMA claims a reading reproduces, among the readings
     the text allows (left) and among those it rules out (right, counterfactual). A seaborn
@@ -481,15 +511,16 @@ def readings_map(res):
     import seaborn as sns  # here, not at the top: only this figure pays its import
 
     t, count, text = res.data["table"], res.data["count"], res.data["masks"]["text_allowed"]
-    levels = sorted(set(t["level_e_eV"]))
-    labels = ["wall" if np.isinf(v) else f"{v:g}" for v in levels]
+    everywhere = sorted(set(t["level_e_eV"]))
     n_claims = len(res.data["claims"])
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 5.2))
     panels = (
         (text, "what the text allows: x = shell volume,\nphi$^2$ depletion, finite barriers"),
         (~text, "counterfactual: what the text rules out\n(shell thickness, phi depletion, walls)"),
     )
     for ax, (sel, title) in zip(axes, panels):
+        levels = [v for v in everywhere if np.isfinite(v)] if sel is text else everywhere
+        labels = ["wall" if np.isinf(v) else f"{v:g}" for v in levels]
         grid = np.full((len(levels), len(levels)), np.nan)
         for i, le in enumerate(levels):
             for j, lh in enumerate(levels):
@@ -513,10 +544,12 @@ def readings_map(res):
             linecolor="white",
         )
         ax.invert_yaxis()
+        if sel is text:
+            _mark_readings(ax, res, levels)
         ax.set_title(title, fontsize=8)
         ax.set_xlabel("electron outside level (eV)", fontsize=8)
+        ax.set_ylabel("hole outside level (eV)", fontsize=8)
         ax.tick_params(labelsize=6)
-    axes[0].set_ylabel("hole outside level (eV)", fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -328,3 +328,45 @@ def checks_sizing(res) -> str:
         for k, c in sizing.CURVES.items()
     ]
     return _three(rows)
+
+
+def readings_claims(rows: dict, passed: dict, claims: list) -> str:
+    """The claim x reading table of the readings page: for each EMA claim and each diagnostic
+    that a reading can address (rows), whether each named reading (columns: ``rows["label"]``)
+    passes the ledger's own check."""
+    labels = list(rows["label"])
+    lines = [
+        "| ledger entry | " + " | ".join(labels) + " |",
+        "|---|" + "---|" * len(labels),
+    ]
+    for c in claims:
+        if c.id not in passed:
+            continue
+        marks = ["**yes**" if ok else "no" for ok in passed[c.id]]
+        kind = "" if c.kind == "claim" else " (diagnostic)"
+        lines.append(f"| {c.id}{kind}: {c.quantity} | " + " | ".join(marks) + " |")
+    return "\n".join(lines)
+
+
+def readings_described(rows: dict) -> str:
+    """What each named reading assumes and where its carriers sit (4 nm core/shell, x = 0.4),
+    with the lowest 1S-1S energy any 3.3 nm NC reaches in it."""
+    from ..paper import readings
+
+    lines = [
+        "| reading | what it assumes | electron in the shell / outside | hole in the shell "
+        "| lowest 3.3 nm core/shell, alloy (eV) |",
+        "|---|---|---|---|---|",
+    ]
+    for i, label in enumerate(rows["label"]):
+        what = readings.describe(rows, i)
+        cf = readings.counterfactual(rows, i)
+        if cf:
+            what += f" (counterfactual: {cf})"
+        lines.append(
+            f"| {label} | {what} | {rows['e_in_shell'][i]:.0%} / {rows['e_outside'][i]:.0%} "
+            f"({rows['e_shell_enrichment'][i]:.2f} x uniform) | {rows['h_in_shell'][i]:.0%} "
+            f"({rows['h_shell_enrichment'][i]:.2f} x uniform) | "
+            f"{rows['min_cs_energy_3p3nm_eV'][i]:.2f}, {rows['min_alloy_energy_3p3nm_eV'][i]:.2f} |"
+        )
+    return "\n".join(lines)
