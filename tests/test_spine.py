@@ -172,9 +172,10 @@ def test_user_run_is_kept_apart(fx, capsys):
 
 def test_fast_flag_reaches_notebook(fx):
     proj, _ = fx
+    before = set((proj.build / "runs").glob("ok-*/results.json"))
     runner.run(proj, ["ok"], fast=True, progress=False)
-    # --fast is never a paper run: its results are a user run's
-    (found,) = (proj.build / "runs").glob("ok-*/results.json")
+    # --fast never replaces a paper run: its results are a user run's (the new one)
+    (found,) = set((proj.build / "runs").glob("ok-*/results.json")) - before
     results = json.loads(found.read_text())
     assert results["figures"]["ok"]["results"]["fast"]["value"] is True
 
