@@ -52,7 +52,8 @@ def fig1c_kinetics(res):
         ylabel="1S-1S energy (eV)",
         title=f"(c) band energy, {p['diameter_nm']:g} nm, outside '{p['outside']}'",
     )
-    ax.legend(frameon=False, fontsize=6)
+    # lower left: the curves start near 2 eV and fall only after 0.1 h, so the corner is empty
+    ax.legend(frameon=False, fontsize=6, loc="lower left")
     ax = axes[0, 1]
     ax.plot(th, ie.x, color=c_al, label="IE-CE")
     if ce is not None:
@@ -69,7 +70,8 @@ def fig1c_kinetics(res):
             ax.step(ce.shell_r_nm, ce.profiles[i], where="mid", color=cols[k], ls="--")
     ax.plot([], [], "k--", label="CE (same times)")
     ax.set(xlabel="radius (nm)", ylabel="Hg fraction C(r)", title="radial profiles")
-    ax.legend(frameon=False, fontsize=6)
+    # the profiles fill the panel from 0 to 1: the legend goes beneath it
+    ax.legend(frameon=False, fontsize=6, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
     ax = axes[1, 1]
     trt = d["t_rt_s"] / HOUR_S
     ax.plot(trt, d["x_rt_ag"], color="k", label=f"with Ag (D = {d['D_rt']:.0e} m²/s)")
