@@ -11,6 +11,11 @@ of :mod:`iece.physics.materials` (``CDSE.me``), so the paper's value has one def
 :func:`materials_comparison` joins the two; the agreement is
 ``(paper - literature) / |literature|``.
 A value counts as a literature source only with a publisher DOI and a verbatim snippet.
+
+Where a value may be read is declared once, here: :data:`NOT_SOURCE_HOSTS` (mirrors, aggregators,
+author and staging pages, each with the reason) and the hosts a referee can follow
+(:data:`PUBLISHER_HOSTS`, :data:`ARCHIVE_HOSTS`); :func:`source_problem` says what is wrong
+with a page address. The data README lists the rows dropped for it.
 """
 
 from __future__ import annotations
@@ -18,12 +23,88 @@ from __future__ import annotations
 import math
 from dataclasses import fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..io import MaterialSource, Row, material_parameter
 from ..physics import materials
 from ..physics.constants import fwhm_nm_to_meV  # noqa: F401 (part of this module's API)
 from . import quoted
 from .base import md_code, md_escape
+
+# ----------------------------------------------------------------------- where values may be read
+#: Hosts that are not sources, and why. A host matches itself and its subdomains.
+NOT_SOURCE_HOSTS = {
+    "concepedia.online": "aggregator of abstracts (OpenAlex records)",
+    "scite.ai": "citation aggregator; staging.scite.ai is its staging site, with author pages",
+    "researchgate.net": "author-uploaded copies",
+    "semanticscholar.org": "aggregator of abstracts",
+    "docslib.org": "mirror of PDF copies",
+    "datapdf.com": "mirror of PDF copies",
+    "docksci.com": "mirror of PDF copies",
+    "coek.info": "mirror of PDF copies",
+    "mafiadoc.com": "mirror of PDF copies",
+    "studylib.net": "mirror of uploaded documents",
+    "ouci.dntb.gov.ua": "citation-index aggregator",
+    "wilddata.cn": "mirror of PubMed records",
+    "reviewer.ly": "aggregator of abstracts",
+    "biocloudy.com": "aggregator of abstracts",
+    "lanfanshu.cn": "mirror of a search engine's result pages",
+    "x-mol.com": "aggregator of abstracts",
+    "scilit.com": "aggregator of abstracts",
+    "scilit.net": "aggregator of abstracts",
+    "zendy.io": "aggregator of abstracts",
+    "bohrium.dp.tech": "aggregator of abstracts",
+    "synapsesocial.com": "aggregator of abstracts",
+    "acemap.info": "aggregator of abstracts",
+    "paperexplained.cn": "aggregator of abstracts",
+    "openaire.eu": "aggregator of records",
+    "globalauthorid.com": "aggregator of records",
+    "66557.net": "mirror of a publisher's pages",
+}
+#: The publishers' and journals' own pages. acs.figshare.com is the American Chemical Society's
+#: own Supporting Information repository: its records carry the article's abstract.
+PUBLISHER_HOSTS = (
+    "pubs.acs.org",
+    "acs.figshare.com",
+    "onlinelibrary.wiley.com",
+    "nature.com",
+    "link.springer.com",
+    "springeropen.com",
+    "nanoscalereslett.com",
+    "journals.aps.org",
+    "link.aps.org",
+    "pubs.aip.org",
+    "pubs.rsc.org",
+    "science.org",
+    "sciencedirect.com",
+    "biorxiv.org",
+    "doi.org",
+)
+#: Public archives of record, run by public bodies, that hold the article's own text under its
+#: journal reference: NLM's PubMed Central and PubMed, and CNRS's HAL. Not mirrors.
+ARCHIVE_HOSTS = ("pmc.ncbi.nlm.nih.gov", "pubmed.ncbi.nlm.nih.gov", "pubmed.gov", "hal.science")
+#: DOI prefixes of preprint servers (bioRxiv and medRxiv, arXiv, ChemRxiv): never a journal's DOI.
+PREPRINT_DOI_PREFIXES = ("10.1101/", "10.48550/", "10.26434/")
+
+
+def _on(host: str, domains) -> str | None:
+    return next((d for d in domains if host == d or host.endswith("." + d)), None)
+
+
+def source_problem(url: str) -> str | None:
+    """Why ``url`` is not a page a referee can follow, or None if it is: a host of
+    :data:`NOT_SOURCE_HOSTS` (with its reason), or one that is neither a publisher's
+    (:data:`PUBLISHER_HOSTS`) nor an archive of record (:data:`ARCHIVE_HOSTS`)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if not host:
+        return f"{url!r} is not a web address"
+    bad = _on(host, NOT_SOURCE_HOSTS)
+    if bad:
+        return f"{host} is not a source: {NOT_SOURCE_HOSTS[bad]}"
+    if not _on(host, (*PUBLISHER_HOSTS, *ARCHIVE_HOSTS)):
+        return f"{host} is neither a publisher's page nor an archive of record"
+    return None
+
 
 #: References the paper cites for Fig. 5f-g (Results, last paragraph).
 CITED_REFS = (9, 11, 29, 35, *range(50, 76))
@@ -159,6 +240,8 @@ def _source(row: dict) -> str:
         return f"doi:{md_escape(row['doi'])}"
     if row["url"]:
         return f"{md_escape(row['source'] or 'page')}, read at {md_code(row['url'])} (no DOI)"
+    if row["source"]:
+        return f"{md_escape(row['source'])} (no publisher page stored)"
     return "—"
 
 
@@ -187,12 +270,13 @@ def hgse_hole_note(table: list[dict]) -> str:
     row = {r["parameter"]: r for r in table}
     mh, me = row["HGSE.mh"], row["HGSE.me"]
     found = "no public source" if mh["status"] == NO_SOURCE else "a source"
+    seen = "" if mh["url"] or mh["doi"] else ", seen only on a page that is not a source"
     return (
         f"**HgSe's hole mass.** The Methods give HgSe a hole mass of {_value(mh['paper'], 'm0')}, "
         f"lighter than its electron ({_value(me['paper'], 'm0')}). We found {found} that states "
         "a heavy- or light-hole mass of HgSe with a DOI. The one HgSe band-structure abstract we "
-        f"found ({_source(mh)}) fits the mass of electrons in what it calls the Γ8 conduction "
-        "band of HgSe: HgSe's bands are inverted. Our reading: the light Γ8 branch, a "
+        f"found ({_source(mh)}{seen}) fits the mass of electrons in what it calls the Γ8 "
+        "conduction band of HgSe: HgSe's bands are inverted. Our reading: the light Γ8 branch, a "
         "light-hole band in CdSe, is HgSe's conduction band, and the valence band at HgSe's gap "
         f"is the heavy Γ8 branch. A hole mass of {_value(mh['paper'], 'm0')} is light-hole-like; "
         "whether it stands for that heavy band is not stated, and no public value was found to "
