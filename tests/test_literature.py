@@ -2,16 +2,19 @@
 
 import csv
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 
 from iece import io
 from iece.io import DataFileError
+from iece.paper import choices
 from iece.paper import literature as L
 
 from .conftest import ROOT
 
 DATA = ROOT / "data" / "literature" / "ir_nanocrystals.csv"
+MATERIALS = ROOT / L.MATERIALS_SOURCES
 
 
 def test_dataset_loads_and_every_row_is_sourced():
@@ -49,6 +52,11 @@ def _copy_with(tmp_path, edit):
     return p
 
 
+def _peaked(rows):
+    """The first row with a PL peak."""
+    return next(r for r in rows if r["pl_low_nm"])
+
+
 @pytest.mark.parametrize(
     "edit,needle",
     [
@@ -58,8 +66,8 @@ def _copy_with(tmp_path, edit):
         (lambda rows: rows[0].update(doi="doi:10.1/x"), "malformed DOI"),
         (lambda rows: rows[0].update(snippet=""), "source_url and snippet"),
         (lambda rows: rows.append(dict(rows[1])), "duplicate of line 3"),
-        (lambda rows: rows[1].update(pl_low_nm="900", pl_high_nm="800"), "pl_low_nm > pl_high_nm"),
-        (lambda rows: rows[1].update(pl_high_nm=""), "give both"),
+        (lambda rows: _peaked(rows).update(pl_low_nm="900", pl_high_nm="800"), "pl_low_nm > pl_"),
+        (lambda rows: _peaked(rows).update(pl_high_nm=""), "give both"),
         (lambda rows: rows[0].update(provenance="guessed"), "provenance must be"),
     ],
 )
@@ -79,7 +87,8 @@ def test_missing_column(tmp_path):
 
 def test_comparison_verdict_flips_with_a_contradicting_row(tmp_path):
     rows = io.read_literature_table(DATA)
-    before = L.compare(rows, "qy", hg_only=True)
+    caption = choices.WINDOW_NM["caption"]  # the window where the Hg comparison has 3 points
+    before = L.compare(rows, "qy", hg_only=True, window=caption)
     assert before["verdict"] is True
 
     def add_bright_hgte(rs):
@@ -99,18 +108,18 @@ def test_comparison_verdict_flips_with_a_contradicting_row(tmp_path):
         rs.append(new)
 
     worse = io.read_literature_table(_copy_with(tmp_path, add_bright_hgte))
-    out = L.compare(worse, "qy", hg_only=True)
+    out = L.compare(worse, "qy", hg_only=True, window=caption)
     assert out["verdict"] is False and out["n"] == before["n"] + 1
 
 
 def test_fewer_than_three_points_is_not_checkable():
     """The support rule: a comparison on 1 or 2 points says so instead of deciding."""
     rows = io.read_literature_table(DATA)
-    swir = L.compare(rows, "fwhm", window=(1000.0, 1700.0))
+    swir = L.compare(rows, "qy", hg_only=True, window=(1000.0, 1700.0))
     assert (
-        swir["n"] == 1 and swir["verdict"] == "not checkable" and swir["margin"] == "not checkable"
+        swir["n"] == 2 and swir["verdict"] == "not checkable" and swir["margin"] == "not checkable"
     )
-    assert swir["best_literature"] is not None and swir["points"]  # what there is, is shown
+    assert swir["best_literature"] == 80 and len(swir["points"]) == 2  # what there is, is shown
     qy = L.compare(rows, "qy", window=(1000.0, 1700.0))
     assert qy["n"] >= L.MIN_SUPPORT and isinstance(qy["margin"], float)
 
@@ -136,3 +145,68 @@ def test_no_points_is_not_checkable():
 def test_coverage_counts_cited_refs():
     cov = L.coverage(io.read_literature_table(DATA))
     assert cov["cited"] == 30 and 0 < cov["with_values"] <= 30
+
+
+# ------------------------------------------------------------ sources a referee can follow
+def _cited_urls():
+    """(table, line, url) of every literature row of both tables that names a page."""
+    out = [
+        ("ir_nanocrystals.csv", r.line, r.source_url)
+        for r in io.read_literature_table(DATA)
+        if r.provenance == "literature"
+    ]
+    out += [("materials_sources.csv", r.line, r.url) for r in io.read_material_sources(MATERIALS)]
+    return [(t, line, u) for t, line, u in out if u]
+
+
+def test_no_row_is_read_on_a_mirror_aggregator_or_author_page():
+    """Every page a literature row was read on is a publisher's page or an archive of record,
+    never a host of literature.NOT_SOURCE_HOSTS."""
+    urls = _cited_urls()
+    assert len(urls) >= 8
+    bad = [(t, line, L.source_problem(u)) for t, line, u in urls if L.source_problem(u)]
+    assert not bad, bad
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://staging.scite.ai/authors/e-kaufmann-6MDGWr",  # a staging site's author page
+        "https://preview.concepedia.online/publication/W2052775476",
+        "https://www.researchgate.net/publication/1",
+        "https://docslib.org/doc/687689/x",
+        "https://suppr.wilddata.cn/browses/detail/pubmed/37134313",
+        "https://xueshu.lanfanshu.cn/scholar?q=x",
+        "https://example.org/a-paper",  # neither a publisher nor an archive
+        "paper text",
+    ],
+)
+def test_source_problem_names_what_is_wrong(url):
+    assert L.source_problem(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://pubs.acs.org/doi/10.1021/jacs.1c06661",
+        "https://journals.aps.org/prb/abstract/10.1103/PhysRevB.3.4274",
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC5114595",
+    ],
+)
+def test_publisher_and_archive_pages_are_sources(url):
+    assert L.source_problem(url) is None
+
+
+def test_no_journal_entry_carries_a_preprint_doi():
+    for r in io.read_literature_table(DATA):
+        if r.doi.startswith(L.PREPRINT_DOI_PREFIXES):
+            assert "preprint" in r.journal.lower(), (r.line, r.doi)
+
+
+def test_a_row_read_on_an_archive_says_so_or_gives_the_doi():
+    """A row read on an archive of record (PMC, PubMed, HAL) rather than the publisher's page
+    carries the journal DOI, or its notes name the archive."""
+    for r in io.read_literature_table(DATA):
+        host = urlsplit(r.source_url).hostname or ""
+        if r.provenance == "literature" and host.endswith(L.ARCHIVE_HOSTS):
+            assert r.doi or "archive" in r.notes, r.line

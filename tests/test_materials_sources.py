@@ -2,6 +2,7 @@
 iece.io.read_material_sources and joined with iece.physics.materials by iece.paper.literature."""
 
 import csv
+import dataclasses
 import math
 from pathlib import Path
 
@@ -32,6 +33,8 @@ def test_every_row_is_well_formed_and_every_parameter_has_one(rows):
             assert r.note.startswith(literature.NO_SOURCE), r.parameter
         if r.source_doi:
             assert io.DOI.match(r.source_doi)
+        if r.url:  # a page a referee can follow: no mirror, aggregator or author page
+            assert literature.source_problem(r.url) is None, (r.parameter, r.url)
 
 
 def test_the_table_holds_no_paper_value():
@@ -53,8 +56,33 @@ def test_paper_values_are_those_of_materials_py(rows):
         assert table[name]["paper"] == expected
 
 
+def _with_values(rows):
+    """The project's rows with three literature values planted (one without a DOI)."""
+    planted = {
+        "CDSE.gap_eV": ("1.67", "eV", "", "the energy gap is 1.74 and 1.67 at 80 and 300 K"),
+        "CDSE.a_nm": ("6.077", "Å", "10.1063/1.0", "The lattice constant is 6.077 A"),
+        "HGSE.gap_eV": ("-0.22", "eV", "10.1103/PhysRevB.0.0", "E_g = -0.22 eV"),
+    }
+    out = []
+    for r in rows:
+        if r.parameter in planted:
+            text, unit, doi, snippet = planted[r.parameter]
+            factor = io.UNIT_FACTORS[(unit, r.unit)]
+            r = dataclasses.replace(
+                r,
+                literature_value=float(text) * factor,
+                literature_text=text,
+                literature_unit=unit,
+                source_doi=doi,
+                url="https://journals.aps.org/x",
+                snippet=snippet,
+            )
+        out.append(r)
+    return out
+
+
 def test_agreement_hand_values(rows):
-    table = {r["parameter"]: r for r in literature.materials_comparison(rows)}
+    table = {r["parameter"]: r for r in literature.materials_comparison(_with_values(rows))}
     # CdSe gap: (1.74 - 1.67) / 1.67 = 0.0419162; lattice: 6.077 A = 0.6077 nm,
     # (0.605 - 0.6077) / 0.6077 = -0.0044430; HgSe gap: (-0.06 + 0.22) / 0.22 = 0.727273
     assert table["CDSE.gap_eV"]["rel_diff"] == pytest.approx(0.0419162, abs=1e-7)
@@ -65,6 +93,21 @@ def test_agreement_hand_values(rows):
     assert table["HGSE.mh"]["status"] == literature.NO_SOURCE
     # a value read on a page without a DOI is not a literature source
     assert table["CDSE.gap_eV"]["status"] == "no DOI"
+    assert table["HGSE.gap_eV"]["status"] == "sourced"
+    md = literature.materials_markdown(list(table.values()))
+    assert "+4.2% (not a DOI source)" in md and "doi:10.1103/PhysRevB.0.0" in md
+
+
+def test_values_read_only_on_mirrors_were_dropped(rows):
+    """The HgSe band-structure abstract (concepedia) and the CdSe MBE abstract (a search-engine
+    mirror) were read on no page a referee can follow: their values are gone, the work is named
+    and the note says why."""
+    table = {r.parameter: r for r in rows}
+    for name in ("HGSE.gap_eV", "CDSE.gap_eV", "CDSE.a_nm"):
+        r = table[name]
+        assert not r.found and not r.url and r.source, name
+        assert "not a source" in r.note, name
+    assert "Phys. Rev. B 3, 4274 (1971)" in table["HGSE.gap_eV"].source
 
 
 def test_checks_page_shows_the_table():
@@ -74,11 +117,11 @@ def test_checks_page_shows_the_table():
     assert res["materials_sourced_n"] == sum(
         bool(r["doi"]) and r["status"] == "sourced" for r in table
     )
-    assert res["materials_with_value_n"] == 3
+    assert res["materials_with_value_n"] == sum(r["status"] != literature.NO_SOURCE for r in table)
     md = res.notes["materials"]
     assert md.count("\n") == 15 + 1  # header, rule and one line per parameter
     assert "| HgSe hole effective mass | 0.019 m₀ | — |" in md
-    assert "+4.2% (not a DOI source)" in md
+    assert "Phys. Rev. B 3, 4274 (1971) (no publisher page stored)" in md
     assert "0.019 m₀" in res.notes["materials_hgse_hole"]
     # only publisher-DOI values become literature records
     lit = [n for n, v in res.numbers.items() if n.startswith("materials_rel_diff__")]
