@@ -205,14 +205,23 @@ def fig5fg_comparisons(res) -> str:
 
 
 def fig5fg_points(res) -> str:
+    """The literature points as two tables: the values (one row per point), then each point's
+    source with its verbatim snippet and the page it was read on. The page's tables have equal
+    fixed-width columns, so the snippet gets a wide column of its own and wraps there; the page
+    address, which cannot wrap, comes after it in the same cell, so it never covers the words."""
+
     def rng(lo, hi):
         if math.isnan(hi):
             return "—"
         return f"{hi:g}" if math.isnan(lo) or lo == hi else f"{lo:g}-{hi:g}"
 
-    lines = [
-        "| ref | source | material | structure | PL (nm) | FWHM | QY (%) | where read | snippet |",
-        "|---|---|---|---|---|---|---|---|---|",
+    values = [
+        "| ref | source | material | structure | PL (nm) | FWHM | QY (%) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    evidence = [
+        "| source | the source's words (verbatim), and where they were read |",
+        "|---|---|",
     ]
     for r in res.data["rows"]:
         qy = rng(r.qy_low_percent, r.qy_high_percent)
@@ -226,11 +235,11 @@ def fig5fg_points(res) -> str:
             rng(r.pl_low_nm, r.pl_high_nm),
             r.fwhm_reported or "—",
             qy,
-            r.source_url,
-            r.snippet,
         )
-        lines.append("| " + " | ".join(md_text(c) for c in cells) + " |")
-    return "\n".join(lines)
+        values.append("| " + " | ".join(md_text(c) for c in cells) + " |")
+        words = f"“{md_text(r.snippet)}” (read at: {md_text(r.source_url)})"
+        evidence.append(f"| {md_text(f'{r.ref}: {r.citation()}')} | {words} |")
+    return "\n".join(values) + "\n\n" + "\n".join(evidence)
 
 
 def checks_arithmetic(res) -> str:
