@@ -12,6 +12,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.legend_handler import HandlerTuple
 
 from ..paper import choices, fig1c, quoted
 from ..physics import ema, spectra
@@ -104,6 +105,7 @@ def fig1c_user_fit(res):
 def _deconvolution(ax, E, A, d, title, color, near=None):
     ax.plot(E, A, color=color, lw=2.5, alpha=0.45, label="spectrum")
     b1 = d.band_1s(near)
+    other = "other Gaussians"
     for i, t in enumerate(d.transitions):
         comp = d.component(E, i)
         if abs(t["center_eV"] - b1["center_eV"]) <= spectra.CENTER_WINDOW_EV:
@@ -112,7 +114,8 @@ def _deconvolution(ax, E, A, d, title, color, near=None):
                 E, comp, color="#c0392b", alpha=0.6, lw=0, label="1S-1S" if first else None
             )
         else:
-            ax.plot(E, comp, color="0.55", lw=1)
+            ax.plot(E, comp, color="0.55", lw=1, label=other)
+            other = None  # one legend entry for all of them
     ax.plot(E, d.result.best_fit, "k:", lw=1.5, label="sum of Gaussians")
     ax.set(title=title, xlabel="energy (eV)")
 
@@ -129,7 +132,7 @@ def fig2bd_labels(res) -> dict:
 def fig2bd_deconvolution(res):
     E, m = res.data["E"], res.data["model"]
     labels = fig2bd_labels(res)
-    fig, axes = plt.subplots(1, 4, figsize=(11, 2.8), sharey=True)
+    fig, axes = plt.subplots(1, 4, figsize=(11, 3.3), sharey=True)
     for k, v in m["nc"].items():
         axes[0].plot(E, v["A"], color=style.PALETTE[k], ls=style.LINESTYLES[k], label=labels[k])
     axes[0].set(
@@ -137,7 +140,9 @@ def fig2bd_deconvolution(res):
         xlabel="energy (eV)",
         ylabel="absorbance per NC (AU)",
     )
-    axes[0].legend(frameon=False, fontsize=6)
+    # the spectra fill every panel: the legends go beneath them
+    below = {"frameon": False, "fontsize": 6, "loc": "upper center"}
+    axes[0].legend(**below, bbox_to_anchor=(0.5, -0.25))
     for ax, (k, v), letter in zip(axes[1:], m["nc"].items(), "bcd"):
         _deconvolution(
             ax,
@@ -148,7 +153,20 @@ def fig2bd_deconvolution(res):
             style.PALETTE[k],
             v["transitions"][0]["energy_eV"],
         )
-    axes[1].legend(frameon=False, fontsize=6)
+    # one legend for (b)-(d), beneath (c): each entry once, the spectrum in its three colours
+    entries = {}
+    for ax in axes[1:]:
+        for h, label in zip(*ax.get_legend_handles_labels()):
+            entries.setdefault(label, []).append(h)
+    entries["spectrum"] = tuple(entries["spectrum"])
+    axes[2].legend(
+        [h if isinstance(h, tuple) else h[0] for h in entries.values()],
+        list(entries),
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+        ncol=2,
+        **below,
+        bbox_to_anchor=(0.5, -0.25),
+    )
     fig.tight_layout()
     return fig
 
@@ -158,7 +176,8 @@ def fig2bd_user(res):
     fig, ax = plt.subplots(figsize=(5, 3.4))
     _deconvolution(ax, E_u, A_u, d_u, "your spectrum", "0.3")
     ax.set_ylabel("absorbance (AU)")
-    ax.legend(frameon=False, fontsize=7)
+    # beneath: a measured spectrum may fill any corner
+    ax.legend(frameon=False, fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     return fig
 
 
