@@ -219,7 +219,7 @@ def fig2ef_wavefunctions(res):
     return fig
 
 
-def _cs_alloy(ax, x, m, curve):
+def _cs_alloy(ax, x, m, curve, ms=None):
     """Core/shell and alloy ``curve`` of :func:`iece.paper.ema_numbers.one` (the recorded
     numbers' own curves) against x."""
     lab = {"core/shell": "CdSe/HgSe (core/shell)", "alloy": "Hg$_x$Cd$_{1-x}$Se (alloy)"}
@@ -231,20 +231,38 @@ def _cs_alloy(ax, x, m, curve):
             ls=style.LINESTYLES[key],
             marker=style.MARKERS[key],
             markevery=10,
+            ms=ms,
             label=lab[key],
         )
+
+
+def _overlap_inset(ax, draw):
+    """The overlap on the paper's own axis, 0 to 1, and the detail in an inset (lower right,
+    where an overlap near 1 leaves the panel empty); ``draw(axes)`` plots the curves on both.
+    Returns the inset."""
+    draw(ax)
+    ax.set_ylim(0, 1.0)
+    inset = ax.inset_axes([0.4, 0.08, 0.57, 0.44])
+    draw(inset)
+    inset.tick_params(labelsize=6, length=2.5)
+    inset.set_title("detail of the grey box", fontsize=6, pad=2)
+    # the box alone, no connector lines: they would cross the legend
+    (x0, x1), (y0, y1) = inset.get_xlim(), inset.get_ylim()
+    ax.indicate_inset((x0, y0, x1 - x0, y1 - y0), edgecolor="0.5", alpha=0.8)
+    return inset
 
 
 def fig2g_s5_s6_s8(res):
     x, m, p = res.data["x"], res.data["metrics"], res.params
     fig, axes = plt.subplots(2, 2, figsize=(7, 5.2))
-    _cs_alloy(axes[0, 0], x, m, "overlap")
+    _overlap_inset(axes[0, 0], lambda a: _cs_alloy(a, x, m, "overlap", ms=3))
     axes[0, 0].set(
         xlabel="total Hg fraction x",
         ylabel="overlap $\\phi$ (Eq. 2)",
         title=f"(g) overlap, {p['diameter_nm']:g} nm",
     )
-    axes[0, 0].legend(frameon=False)
+    # between the curves (near 1) and the inset
+    axes[0, 0].legend(frameon=False, loc="center left", bbox_to_anchor=(0, 0.72))
     ax = axes[0, 1]
     sizes = res.data["s5_diameters_nm"]
     cols = style.ramp(len(sizes))
@@ -314,24 +332,29 @@ def fig2eg_size_curve(res):
 
 def fig2g_sensitivity(res):
     x = res.data["x"]
-    fig, ax = plt.subplots(figsize=(4.6, 3.2))
-    for name, ls in zip(choices.OUTSIDE_MEDIA, _LS):
-        rows = res.data["sensitivity"][name]
-        ax.plot(x, rows["curves"]["cs_overlap"], ls=ls, color="k", label=f"core/shell, {name}")
-        ax.plot(
-            x,
-            rows["curves"]["alloy_overlap"],
-            ls=ls,
-            color=style.PALETTE["alloy"],
-            alpha=0.7,
-            label=f"alloy, {name}",
-        )
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+
+    def draw(a):
+        for name, ls in zip(choices.OUTSIDE_MEDIA, _LS):
+            rows = res.data["sensitivity"][name]
+            a.plot(x, rows["curves"]["cs_overlap"], ls=ls, color="k", label=f"core/shell, {name}")
+            a.plot(
+                x,
+                rows["curves"]["alloy_overlap"],
+                ls=ls,
+                color=style.PALETTE["alloy"],
+                alpha=0.7,
+                label=f"alloy, {name}",
+            )
+
+    _overlap_inset(ax, draw)
     ax.set(
         xlabel="total Hg fraction x",
         ylabel="overlap $\\phi$",
         title=f"overlap across outside media, {res.params['diameter_nm']:g} nm",
     )
-    ax.legend(frameon=False, fontsize=6, ncol=2)
+    # beside the panel: eight curves leave no empty corner
+    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return fig
 
 
