@@ -300,6 +300,9 @@ def render_index(project, results) -> Path:
         open_choices=choices.OPEN,
         readings=choices.READINGS,
     )
+    from .paper_page import with_paper_page  # it imports this module
+
+    page = with_paper_page(project, claims, page)  # report/paper.html, and its line here
     out = project.report / "index.html"
     atomic_write_text(out, clean_page(page))
     return out
