@@ -6,30 +6,150 @@ Under ``iece run`` the runner sets ``IECE_RECORDS_FILE`` and ``IECE_FIGURES_DIR`
 appends one JSON line to the records file, which the runner merges into ``build/results.json``
 (format: :mod:`iece.pipeline.results`) after the run. Run by hand, records stay in
 :data:`RECORDS`.
+
+Each record and figure carries the number of the cell it belongs to, so a claim links to the
+output that shows its number: a record starts at the cell that made it, and the first later
+output (a Markdown table or note displayed by any cell) that shows its value, rounded as shown
+(:func:`shows`), moves it there. The record is then appended again with that cell (the runner
+keeps the last line of a name). The cell number is the running cell's own: IPython counts the
+cell before running it, so ``execution_count`` inside a cell is already the next cell's.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-from dataclasses import asdict
+import re
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from .results import PROVENANCES, FigureFile, Record, plain
 
 #: Records made in this process, by name (useful when a notebook is run by hand).
 RECORDS: dict[str, Record] = {}
+#: Numeric records not yet seen in an output: the next output that shows one anchors it.
+_PENDING: dict[str, Record] = {}
+_WATCHING: list = []  # the display publisher whose ``publish`` is wrapped (at most one)
+
+#: A number as a page shows it: optional sign (ASCII or Unicode minus), digits with an optional
+#: decimal part, an optional exponent (``e-22``, ``× 10^{-22}``, ``×10⁻²²``), an optional ``%``.
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<sign>[-−]?)(?P<mant>\d+(?:\.\d+)?)"
+    r"(?:[eE](?P<e>[-+−]?\d+)|\s*(?:×|\\times|x)\s*10\s*(?:\^\{?(?P<t>[-−]?\d+)\}?"
+    r"|(?P<u>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)))?(?P<pct>\s*%)?"
+)
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 
 
-def _cell_number() -> int | None:
-    """Execution count of the notebook cell that is running, if inside IPython."""
+def shown_numbers(text: str) -> list[tuple[float, float]]:
+    """Every number in ``text`` as ``(value, half a unit of its last shown digit)``; a number
+    followed by ``%`` is also given as a fraction. ``1.5e-22``, ``1.5 × 10^{-22}``,
+    ``1.5×10⁻²²`` and ``−3`` are read; a number inside a word or name is not."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        mant = m["mant"]
+        decimals = len(mant.partition(".")[2])
+        exp_text = m["e"] or m["t"] or (m["u"] or "").translate(_SUPERSCRIPT)
+        exp = int(exp_text.replace("−", "-")) if exp_text else 0
+        sign = -1.0 if m["sign"] else 1.0
+        value = sign * float(mant) * 10.0**exp
+        half = 0.5 * 10.0 ** (exp - decimals)
+        out.append((value, half))
+        if m["pct"]:
+            out.append((value / 100, half / 100))
+    return out
+
+
+def _significant(value: float, half: float) -> int:
+    """How many significant digits a number shown to ``half`` a unit carries."""
+    if value == 0:
+        return 1
+    return max(0, math.floor(math.log10(abs(value))) - math.floor(math.log10(2 * half)) + 1)
+
+
+def shows(text: str, value) -> bool:
+    """Whether ``text`` shows ``value``: a number in it equals ``value`` rounded to the digits
+    it shows, with at least two significant digits (or exactly, for a value such as 3 or 0.5).
+    Not numbers (strings, yes/no, lists, None) are never matched."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    for shown, half in shown_numbers(text):
+        if shown == value:
+            return True
+        if _significant(shown, half) >= 2 and abs(shown - value) <= half * (1 + 1e-9):
+            return True
+    return False
+
+
+def _shell():
     try:  # pragma: no cover - only meaningful inside a kernel
         from IPython import get_ipython
 
-        ip = get_ipython()
-        return int(ip.execution_count) if ip is not None else None
+        return get_ipython()
     except Exception:  # noqa: BLE001
         return None
+
+
+def _cell_number() -> int | None:
+    """Number of the notebook cell that is running (its ``In [n]``), if inside IPython.
+
+    IPython stores a cell's input under its number before running it, and (since IPython 8)
+    has already counted ``execution_count`` on to the next cell's number by then; the last
+    stored input is the running cell's in every version."""
+    ip = _shell()
+    if ip is None:
+        return None
+    try:  # pragma: no cover - only meaningful inside a kernel
+        n = len(ip.history_manager.input_hist_parsed) - 1
+        return n if n > 0 else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _output_text(data: dict) -> str:
+    """The text a reader sees of one displayed output (Markdown, HTML, or plain text when it is
+    the only form: a figure's plain text is its repr, not something shown)."""
+    if not isinstance(data, dict):
+        return ""
+    texts = [data[m] for m in ("text/markdown", "text/html") if isinstance(data.get(m), str)]
+    if not texts and len(data) == 1 and isinstance(data.get("text/plain"), str):
+        texts = [data["text/plain"]]
+    return "\n".join(texts)
+
+
+def _anchor(text: str) -> None:
+    """Move every pending record that ``text`` shows to the running cell."""
+    if not text or not _PENDING:
+        return
+    cell = _cell_number()
+    for name, rec in list(_PENDING.items()):
+        if shows(text, rec.value):
+            del _PENDING[name]
+            if cell is not None and cell != rec.cell:
+                RECORDS[name] = rec = replace(rec, cell=cell)
+                _append({"kind": "result", "name": name, **asdict(rec)})
+
+
+def _watch() -> None:
+    """Wrap the kernel's display publisher once, so that each displayed output anchors the
+    records it shows (:func:`_anchor`)."""
+    ip = _shell()
+    pub = getattr(ip, "display_pub", None)
+    if pub is None or any(p is pub for p in _WATCHING):
+        return
+    publish = pub.publish
+
+    def publish_and_anchor(data, *args, **kwargs):
+        out = publish(data, *args, **kwargs)
+        try:
+            _anchor(_output_text(data))
+        except Exception:  # noqa: BLE001 - anchoring must never break a notebook's output
+            pass
+        return out
+
+    pub.publish = publish_and_anchor
+    _WATCHING[:] = [pub]
 
 
 def _append(line: dict) -> None:
@@ -48,6 +168,9 @@ def record(name: str, value, *, unit: str, provenance: str = "computed", stderr=
     rec = Record(plain(value), unit, provenance, plain(stderr), note, _cell_number())
     RECORDS[name] = rec
     _append({"kind": "result", "name": name, **asdict(rec)})
+    if _shell() is not None:
+        _PENDING[name] = rec
+        _watch()
 
 
 def record_all(result) -> None:
