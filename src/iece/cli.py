@@ -7,8 +7,10 @@ The CLI is the top layer: it runs the notebooks and renders the report through
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -44,9 +46,14 @@ def cmd_list(args) -> int:
     from .pipeline.runner import discover
 
     proj = _project(args)
-    for fid, fig in discover(proj).items():
-        print(f"{fid:8s} {fig.title}  [{fig.path.relative_to(proj.root)}]")
-        ps = fig.parameters
+    try:
+        figures = {fid: (fig, fig.parameters) for fid, fig in discover(proj).items()}
+    except ParameterError as exc:
+        print(f"iece list: {exc}", file=sys.stderr)
+        return 2
+    for fid, (fig, ps) in figures.items():
+        where = fig.path.relative_to(proj.root) if fig.path.is_relative_to(proj.root) else fig.path
+        print(f"{fid:8s} {fig.title}  [{where}]")
         for p in ps:
             print(
                 f"    {p.name:22s} {p.kind:6s} default={p.default!r:14s} {p.help} ({p.allowed()})"
@@ -66,9 +73,10 @@ def cmd_run(args) -> int:
     if args.jobs is not None and args.jobs < 0:
         print(f"iece run: --jobs must be >= 0 (0: one per core), got {args.jobs}", file=sys.stderr)
         return 2
-    if not args.timeout >= 0:
+    if not (args.timeout >= 0 and args.timeout == int(args.timeout)):
         print(
-            f"iece run: --timeout must be >= 0 s (0: none), got {args.timeout:g}", file=sys.stderr
+            f"iece run: --timeout counts whole seconds, >= 0 (0: none), got {args.timeout:g}",
+            file=sys.stderr,
         )
         return 2
     overrides = dict(args.param or [])
@@ -310,8 +318,17 @@ def cmd_ema(args) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reads ``-5e-1`` and ``-1e-9`` as numbers, not options (its own pattern
+    knows only ``-5`` and ``-.5``), so ``-p bulk_gap_eV -5e-1`` and ``--x -1e-9`` parse."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="iece", description=__doc__)
+    ap = _Parser(prog="iece", description=__doc__)
     ap.add_argument("--root", help="project root (default: found from the current folder)")
     ap.add_argument("--notebooks", help="notebook folder (default: ROOT/notebooks)")
     ap.add_argument("--build-dir", help="build folder (default: ROOT/build)")
@@ -407,6 +424,9 @@ GENERATED = ("build/", "report/", "figures/")
 
 
 def main(argv=None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show "—" or "±" gets "?"
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
     try:
         status = args.func(args)
@@ -418,12 +438,16 @@ def main(argv=None) -> int:
     except OSError as exc:  # a damaged or unwritable build/, report/ or figures/ folder
         where = str(exc.filename or "")
         generated = any(f"/{d}" in where.replace(os.sep, "/") for d in GENERATED)
-        hint = (
-            "\nbuild/, report/ and the files in figures/ are generated: delete what is damaged "
-            "and run again"
-            if generated
-            else ""
-        )
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT):
+            room = "full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "not writable"
+            hint = f"\nthe folder is {room}: free space or give --build-dir on another disk"
+        elif generated:
+            hint = (
+                "\nbuild/, report/ and the files in figures/ are generated: delete what is "
+                "damaged and run again"
+            )
+        else:
+            hint = ""
         print(f"iece: {exc.strerror or exc}: {where}{hint}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -16,6 +16,10 @@ from ..physics import ema, lifetimes
 from . import choices, quoted
 from .base import FAST, FigureResult, Params, choice, integer, number, path
 
+#: A QY strictly inside (0, 1): at 0 there is no radiative rate to compare (k_r ratio 0, and
+#: the overlap ratio over it divides by 0), at 1 no non-radiative one (k_nr ratio infinite).
+QY_RANGE = (0.001, 0.999)
+
 PARAMS = Params(
     path("decay_path", "your TCSPC decay: two columns, time (ns) and counts"),
     path("irf_path", "optional measured IRF on the same time channels"),
@@ -24,13 +28,12 @@ PARAMS = Params(
     number("rep_rate_MHz", 2.5, "laser repetition rate (not stated in the paper)", 0.01, 100),
     number("irf_fwhm_ns", 0.3, "Gaussian IRF width (simulations; user data without IRF)", 1e-3, 10),
     integer("total_counts", 1_000_000, "signal counts per simulated histogram", 1000, 10**9),
-    number("qy", 0.175, "PL QY of the alloy (paper: 15-20 %) or of your sample", 0, 1),
+    number("qy", 0.175, "PL QY of the alloy (paper: 15-20 %) or of your sample", *QY_RANGE),
     number(
         "qy_core_shell",
         quoted.QY_CORE_SHELL_MAX_PERCENT.value / 100,
         "upper bound of the core/shell PL QY (paper: below 1 %)",
-        0,
-        1,
+        *QY_RANGE,
     ),
     number(
         "matched_energy_eV", 1.5, "1S-1S energy where alloy and core/shell are compared", 0.7, 2.2

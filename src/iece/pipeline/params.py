@@ -23,25 +23,57 @@ from ..paper.base import Param, ParameterError, Params
 __all__ = ["ParameterError", "Params", "notebook_meta", "read_parameters"]
 
 
+def _notebook(nb_path) -> dict:
+    """The notebook's JSON, or a :class:`ParameterError` that names the file and what is wrong
+    with it (not JSON, not UTF-8, not a notebook)."""
+    path = Path(nb_path)
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ParameterError(
+            f"notebook {path}, line {exc.lineno}: not valid JSON ({exc.msg}); restore it from "
+            "version control or save it again from Jupyter"
+        ) from None
+    except UnicodeDecodeError:
+        raise ParameterError(f"notebook {path}: not UTF-8 text") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells", []), list):
+        raise ParameterError(f"notebook {path}: not a Jupyter notebook (no list of cells)")
+    if not isinstance(nb.get("metadata", {}), dict):
+        raise ParameterError(f"notebook {path}: its metadata is not a JSON object")
+    return nb
+
+
 def notebook_meta(nb_path) -> dict:
     """The ``iece`` block of a notebook's metadata (id, title, order, module)."""
-    return json.loads(Path(nb_path).read_text(encoding="utf-8")).get("metadata", {}).get("iece", {})
+    meta = _notebook(nb_path).get("metadata", {}).get("iece", {})
+    if not isinstance(meta, dict):
+        raise ParameterError(f"notebook {nb_path}: metadata 'iece' is not a JSON object")
+    return meta
 
 
 def _parameter_cell(nb_path) -> dict[str, object]:
     """Name -> default of the assignments in the cell tagged ``parameters``."""
-    cells = json.loads(Path(nb_path).read_text(encoding="utf-8"))["cells"]
-    for cell in cells:
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
-            "tags", []
-        ):
-            source = "".join(cell["source"])
-            out = {}
-            for node in ast.parse(source).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                    target = node.targets[0]
-                    if isinstance(target, ast.Name):
-                        out[target.id] = ast.literal_eval(node.value)
+    for cell in _notebook(nb_path).get("cells", []):
+        if not isinstance(cell, dict):
+            continue
+        tags = (cell.get("metadata") or {}).get("tags", [])
+        if cell.get("cell_type") == "code" and "parameters" in tags:
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            out, line = {}, "?"
+            try:
+                for node in ast.parse(source).body:
+                    line = node.lineno
+                    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                        target = node.targets[0]
+                        if isinstance(target, ast.Name):
+                            out[target.id] = ast.literal_eval(node.value)
+            except (SyntaxError, ValueError) as exc:
+                line = getattr(exc, "lineno", None) or line
+                raise ParameterError(
+                    f"notebook {nb_path}: the parameters cell, line {line}, is not a plain "
+                    f"assignment of a value ({type(exc).__name__}: {exc})"
+                ) from None
             return out
     raise ParameterError(f"{Path(nb_path).name} has no cell tagged 'parameters'")
 
