@@ -186,7 +186,7 @@ def fig2ef_wavefunctions(res):
     x, m, p = res.data["x"], res.data["metrics"], res.params
     show_x = [0.0, 0.2, 0.4, 0.6]
     cols = style.ramp(len(show_x))
-    fig, axes = plt.subplots(2, 2, figsize=(7, 4.6), sharex=True)
+    fig, axes = plt.subplots(2, 2, figsize=(7, 5), sharex=True, layout="constrained")
     panels = (
         (m["cs"], "(e) CdSe/HgSe core/shell (CE)"),
         (m["alloy"], "(f) Hg$_x$Cd$_{1-x}$Se alloy (IE-CE)"),
@@ -214,8 +214,15 @@ def fig2ef_wavefunctions(res):
                 ax.set_xlabel("radius r (nm)")
             if col == 0:
                 ax.set_ylabel(f"{carrier}\n$4\\pi r^2|\\psi|^2$ (nm$^{{-1}}$)")
-    axes[0, 0].legend(frameon=False)
-    fig.tight_layout()
+    handles, _ = axes[0, 0].get_legend_handles_labels()
+    handles += [
+        plt.Line2D(
+            [], [], color="0.3", ls="--", lw=0.6, label="core radius (CE), in the colour of its x"
+        ),
+        plt.Line2D([], [], color="k", lw=0.8, label="NC surface"),
+    ]
+    # beneath the panels: the densities fill them
+    fig.legend(handles=handles, frameon=False, fontsize=7, ncol=3, loc="outside lower center")
     return fig
 
 
