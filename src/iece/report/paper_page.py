@@ -208,20 +208,8 @@ def sentences(text: str) -> list[Sentence]:
             cut = m.end()
         if text[cut:end].strip():
             found.append(_sentence(text, cut, end, sec))
-        if found and _run_in(found[0].text):
-            found = found[1:]  # "Synthesis of 4.5 ML CdSe NPLs.", "Figure 2.": a heading
         out += found
     return out
-
-
-def _run_in(sentence: str) -> bool:
-    """A paragraph's run-in heading ("Role of Ag.", "Synthesis of 4.5 ML CdSe NPLs.",
-    "Figure 2."): up to 8 words, a full stop (and a citation) at the end, no comma or colon."""
-    return (
-        len(sentence.split()) <= 8
-        and re.search(r"\.[⁰¹²³⁴⁵⁶⁷⁸⁹]*$", sentence) is not None
-        and not re.search(r"[,:;]", sentence)
-    )
 
 
 def _sentence(text: str, start: int, end: int, section: str) -> Sentence:
@@ -304,18 +292,19 @@ class _Span:
     note: str = ""
 
 
-def _outside_math(text: str, pos: int, forward: bool) -> int:
-    """``pos`` moved to the edge of the ``$...$`` it falls in (outwards), if any."""
-    for m in _MATH_SPAN.finditer(text):
-        if m.start() < pos < m.end():
-            return m.end() if forward else m.start()
+def _outside_math(maths: list[tuple[int, int]], pos: int, forward: bool) -> int:
+    """``pos`` moved to the edge of the ``$...$`` (of ``maths``) it falls in, outwards."""
+    for start, end in maths:
+        if start < pos < end:
+            return end if forward else start
     return pos
 
 
 def _with_markers(text: str, spans: list[_Span]) -> str:
+    maths = [m.span() for m in _MATH_SPAN.finditer(text)]
     events: dict[int, list[str]] = {}
     for i, s in enumerate(spans):
-        s.start, s.end = _outside_math(text, s.start, False), _outside_math(text, s.end, True)
+        s.start, s.end = _outside_math(maths, s.start, False), _outside_math(maths, s.end, True)
         events.setdefault(s.start, []).append(chr(_OPEN + i))
         events.setdefault(s.end, []).insert(0, chr(_CLOSE + i))
     out, last = [], 0
