@@ -27,6 +27,7 @@ from ..io import atomic_write_text
 from ..paper import choices
 from ..pipeline import ledger, verdicts
 from ..pipeline.runner import discover, versions
+from . import conclude as conclusions
 from .sanitize import clean_mathml, clean_page, markdown_to_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -160,8 +161,23 @@ def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
     )
     # a user run's page is in report/runs/ (runner.Project.place), one level below the index
     index = "../index.html" if out_html.parent.name == "runs" else "index.html"
+    # "What we conclude" after the intro (the first Markdown cell), from the pipeline's verdicts
+    claims_file = Path(fig.path).resolve().parents[1] / "data" / "claims.toml"
+    conclude = ""
+    if entry.status == "ok":
+        conclude = conclusions.section(fig.id, entry, claims_file, index, VERDICT_COLOURS)
+    first_md = next((c.get("id") for c in nb.cells if c.cell_type == "markdown"), None)
     body, _ = exporter.from_notebook_node(
-        nb, resources={"iece_header": header, "iece_index": index}
+        nb,
+        resources={
+            "iece_header": header,
+            "iece_index": index,
+            "iece_conclude": Markup(conclude),
+            "iece_conclude_after": first_md,
+            "iece_figures": conclusions.figure_anchors(entry),
+            # a section for the user's data (cell metadata iece.requires) shows only when set
+            "iece_unset": [k for k, v in entry.parameters.items() if v in (None, "")],
+        },
     )
     atomic_write_text(out_html, clean_page(body))
 
