@@ -412,7 +412,6 @@ def fig2j_rates(res):
     """The radiative and non-radiative rates of both samples, grouped by rate (a seaborn point
     plot, hue and marker by sample). The core/shell QY is an upper bound, so its k_r is an upper
     bound (arrow down) and its k_nr a lower bound (arrow up)."""
-    import pandas as pd
     import seaborn as sns  # here, not at the top: only this figure pays its import
 
     from ..paper.fig2j import PAPER_DECAYS
@@ -420,22 +419,17 @@ def fig2j_rates(res):
     rates = dict(zip(("cs", "alloy"), res.data["rates"]))
     names = {"k_r_per_ns": "radiative $k_r$", "k_nr_per_ns": "non-radiative $k_{nr}$"}
     bound = {("cs", "k_r_per_ns"): "upper", ("cs", "k_nr_per_ns"): "lower"}
-    df = pd.DataFrame(
-        [
-            {
-                "sample": PAPER_DECAYS[k]["label"],
-                "rate": names[r],
-                "per_us": 1e3 * rates[k][r],
-                "bound": bound.get((k, r), ""),
-            }
-            for r in names
-            for k in ("cs", "alloy")
-        ]
-    )
+    pairs = [(k, r) for r in names for k in ("cs", "alloy")]
+    # long-form columns (seaborn reads a dict of lists as a table)
+    table = {
+        "sample": [PAPER_DECAYS[k]["label"] for k, _ in pairs],
+        "rate": [names[r] for _, r in pairs],
+        "per_us": [1e3 * rates[k][r] for k, r in pairs],
+    }
     keys = {PAPER_DECAYS[k]["label"]: s for k, s in (("cs", "core/shell"), ("alloy", "alloy"))}
     fig, ax = plt.subplots(figsize=(5.6, 3))
     sns.pointplot(
-        df,
+        table,
         x="rate",
         y="per_us",
         hue="sample",
@@ -450,16 +444,18 @@ def fig2j_rates(res):
     )
     # arrows from the bounds, at the points seaborn placed (matched by value)
     drawn = np.concatenate([ln.get_xydata() for ln in ax.lines])
-    for row in df[df["bound"] != ""].itertuples():
-        x_pos, y = drawn[np.argmin(np.abs(np.log(drawn[:, 1] / row.per_us)))]
-        tip = y / 4 if row.bound == "upper" else y * 4
+    for (k, r), per_us in zip(pairs, table["per_us"]):
+        if (k, r) not in bound:
+            continue
+        x_pos, y = drawn[np.argmin(np.abs(np.log(drawn[:, 1] / per_us)))]
+        tip = y / 4 if bound[k, r] == "upper" else y * 4
         ax.annotate(
             "",
             xy=(x_pos, tip),
             xytext=(x_pos, y),
             arrowprops={"arrowstyle": "-|>", "color": style.PALETTE["core/shell"], "lw": 1.2},
         )
-    lo, hi = df["per_us"].min() / 8, df["per_us"].max() * 8
+    lo, hi = min(table["per_us"]) / 8, max(table["per_us"]) * 8
     ax.set(ylim=(lo, hi), xlabel="", ylabel="rate (1/µs)", xlim=(-0.5, 1.5))
     ax.set_title("rates from the quoted fit parameters and QY")
     handles, labels = ax.get_legend_handles_labels()
@@ -491,7 +487,6 @@ def fig5fg_literature(res):
     """PL linewidth (f) and QY (g) against the PL peak: the literature as a seaborn scatter (hue
     and marker by material; filled for core/shell), each with its stated ranges as lines; this
     work as stars over its stated range (dark grey); the comparison window as a light grey band."""
-    import pandas as pd
     import seaborn as sns  # here, not at the top: only this figure pays its import
     from matplotlib.patches import Patch
 
@@ -547,7 +542,7 @@ def fig5fg_literature(res):
                 {"x": x_mid, "y": hi, "material": r.material, "filled": r.structure == "core/shell"}
             )
         if points:
-            df = pd.DataFrame(points)
+            df = {key: [pt[key] for pt in points] for key in points[0]}  # long-form columns
             sns.scatterplot(
                 df,
                 x="x",
