@@ -487,7 +487,7 @@ def annotate(text: str, claims: list[dict]) -> PaperPage:
         legend=[*ledger.VERDICTS, "missing"],
         generator=GENERATOR,
         sha=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
-        units=" ".join(u for u in UNITS if u != "%"),
+        units=" ".join(dict.fromkeys(u.replace("μ", "µ") for u in UNITS if u != "%")),
     )
     return PaperPage(clean_page(page), page, found, uncovered, missing)
 
@@ -526,9 +526,8 @@ def index_line(page: PaperPage | None) -> str:
 
 def with_paper_page(project, claims: list[dict], index_html: str) -> str:
     """Write the annotated paper (:func:`write`) and put its line at the head of the index's
-    list of pages (after the "Figures" heading)."""
+    list of pages (after the "Figures" heading; without one, at the end of the index)."""
     line = index_line(write(project, claims))
     m = _FIGURES_HEADING.search(index_html)
-    if m is None:
-        raise ValueError('the index has no <h2 id="figures"> heading to list the paper under')
-    return index_html[: m.end()] + line + index_html[m.end() :]
+    at = m.end() if m else index_html.rindex("</body>")
+    return index_html[:at] + line + index_html[at:]
