@@ -178,6 +178,8 @@ def fig2j_rates(res) -> str:
         f"{tau['alloy']['tau_int_ns']:.2f} |",
         f"| k_r (1/µs) | < {1e3 * r_cs['k_r_per_ns']:.2f} | {1e3 * r_al['k_r_per_ns']:.2f} |",
         f"| k_nr (1/µs) | > {1e3 * r_cs['k_nr_per_ns']:.1f} | {1e3 * r_al['k_nr_per_ns']:.1f} |",
+        f"| τ_amp, alloy over CdSe/HgSe (quoted parameters) | | "
+        f"{res['tau_amp_ratio_alloy_over_cs']:.2f} |",
     ]
     if boot:
         (c0, c1), (a0, a1) = boot["cs"]["tau_amp_ns"], boot["alloy"]["tau_amp_ns"]
@@ -265,6 +267,16 @@ def checks_arithmetic(res) -> str:
             f"{res['fwhm_gap_ce_minus_iece_meV']:g} meV",
             "CE consistently broader",
         ),
+        (
+            "CdSe gap as a wavelength minus the infrared edge (default edge)",
+            f"{res['cdse_gap_minus_ir_edge_nm']:.1f} nm",
+            "at or inside the infrared edge",
+        ),
+        (
+            "IE-CE PL energy after 1 h (quoted), against the SWIR window above",
+            f"{res['iece_pl_1h_eV']:.2f} eV",
+            "inside the SWIR",
+        ),
     ]
     return _three(rows)
 
@@ -282,6 +294,18 @@ def checks_absorption(res) -> str:
         [
             (f"{k}: {eps[k]} d³ cm⁻¹ µM⁻¹", f"µ₄₀₀ = {v:.3g} cm⁻¹", "")
             for k, v in res.data["mu400"].items()
+        ]
+        + [
+            (
+                "HgSe's µ₄₀₀ over the largest of the others",
+                f"{res['mu400_hgse_over_best_other']:.3g}",
+                "HgSe absorbs most",
+            ),
+            (
+                "the quoted CdSe NPL µ₄₀₀ over the CdSe NC µ₄₀₀ above",
+                f"{res['mu400_npl_over_cdse_nc']:.3g}",
+                "the same material: near 1",
+            ),
         ]
     )
 
