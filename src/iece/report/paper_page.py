@@ -70,11 +70,16 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     """``(start, end)`` of the first occurrence of ``quote`` in ``text`` under the ledger's
     rule (:func:`iece.pipeline.ledger.quote_in_paper`: any run of whitespace matches any run
     of whitespace, ends stripped), or ``None``."""
+    spans = quote_spans(quote, text)
+    return spans[0] if spans else None
+
+
+def quote_spans(quote: str, text: str) -> list[tuple[int, int]]:
+    """Every occurrence of ``quote`` in ``text`` under the same rule as :func:`find_quote`."""
     words = ledger.normalize(quote).split(" ")
     if words == [""]:
-        return None
-    m = re.search(r"\s+".join(map(re.escape, words)), text)
-    return m.span() if m else None
+        return []
+    return [m.span() for m in re.finditer(r"\s+".join(map(re.escape, words)), text)]
 
 
 #: Units a quantity may carry (after a number, with or without a space or a hyphen).
@@ -444,10 +449,13 @@ def annotate(text: str, claims: list[dict]) -> PaperPage:
         raise ValueError("the paper's text holds private-use characters the page uses as marks")
     env = _environment()
     found, missing = highlights(text, claims)
+    # a sentence is in the ledger if any occurrence of a quote overlaps it (a quote the paper
+    # repeats is highlighted once, at its first place, but covers both)
+    quoted = [span for h in found for span in quote_spans(h.quote, text)]
     uncovered = [
         s
         for s in sentences(text)
-        if is_quantitative(s.text) and not any(h.start < s.end and s.start < h.end for h in found)
+        if is_quantitative(s.text) and not any(a < s.end and s.start < b for a, b in quoted)
     ]
     spans = [
         _Span(
