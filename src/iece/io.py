@@ -227,7 +227,9 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
     (time in s, x). Errors name the line."""
     path = Path(path)
     lines = read_text(path, "composition_path").splitlines()
-    rows = [(i, ln) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")]
+    rows = [
+        (i, ln) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.strip().startswith("#")
+    ]
     if not rows:
         raise DataFileError(f"composition_path {path.name}: empty file")
     sep = next((c for c in (",", ";", "\t") if c in rows[0][1]), ",")
@@ -236,6 +238,12 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
         raise DataFileError(
             f"composition_path {path.name}, line {rows[0][0]}: needs a header with columns "
             f"'time_min' and 'x', got {rows[0][1]!r}"
+        )
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise DataFileError(
+            f"composition_path {path.name}, line {rows[0][0]}: column(s) {', '.join(twice)} "
+            "appear more than once; keep one of each"
         )
     it, ix = header.index("time_min"), header.index("x")
     t, x = [], []
@@ -310,6 +318,10 @@ def read_spectrum(path, axis: str = "auto") -> tuple[np.ndarray, np.ndarray]:
     return E[order], A[order]
 
 
+#: A TCSPC histogram has 4096-65536 channels; more are refused before fitting.
+MAX_DECAY_CHANNELS = 65536
+
+
 def read_decay(path, irf_path=None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Read a user decay (time in ns, counts) and optionally an IRF on the same time channels;
     return ``(t_ns, counts, irf_counts or None)``.
@@ -325,6 +337,12 @@ def read_decay(path, irf_path=None) -> tuple[np.ndarray, np.ndarray, np.ndarray 
         raise DataFileError(f"decay_path {name}: channels must be evenly spaced in time")
     if counts.sum() <= 0:
         raise DataFileError(f"decay_path {name}: all counts are zero")
+    if t.size > MAX_DECAY_CHANNELS:
+        raise DataFileError(
+            f"decay_path {name}: {t.size} time channels; at most {MAX_DECAY_CHANNELS} are fitted "
+            "(a 10^6-channel decay had run past the 300 s cell limit): add neighbouring channels "
+            "together (bin the histogram) or cut it to the decay"
+        )
     if t.size < MIN_CHANNELS:
         raise DataFileError(
             f"decay_path {name}: {t.size} time channels; a decay needs at least {MIN_CHANNELS}"
@@ -469,6 +487,21 @@ def _fwhm_from_nm(rec: dict, nums: dict, lineno: int, name: str) -> None:
     nums["fwhm_low_meV"] = nums["fwhm_high_meV"] = fwhm_nm_to_meV(float(m.group(1)), lo)
 
 
+def _csv_rows(reader, name):
+    """The rows of a :mod:`csv` reader; its errors (a cell over ``csv.field_size_limit()``
+    characters, a stray quote) name the file and line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataFileError(
+                f"{name}, line {reader.line_num}: cannot be read as CSV ({exc}); a cell "
+                f"holds at most {csv.field_size_limit()} characters, and quotes must pair"
+            ) from None
+
+
 def read_literature_table(path) -> list[Row]:
     """Read and validate the dataset; a bad row raises :class:`DataFileError` naming its line."""
     path = Path(path)
@@ -482,7 +515,7 @@ def read_literature_table(path) -> list[Row]:
     if missing:
         raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")
     rows, seen = [], {}
-    for values in reader:
+    for values in _csv_rows(reader, name):
         lineno = reader.line_num
         if not any(v.strip() for v in values):
             continue
@@ -624,7 +657,7 @@ def read_material_sources(path) -> list[MaterialSource]:
     if missing:
         raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")
     rows, seen = [], {}
-    for values in reader:
+    for values in _csv_rows(reader, name):
         lineno = reader.line_num
         if not any(v.strip() for v in values):
             continue

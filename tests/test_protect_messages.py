@@ -1,0 +1,229 @@
+"""Every failure is one line that names the thing (issue 24, items 5 and 6).
+
+Each test is one way an allowed or careless input once gave a traceback, a message that blamed
+the wrong thing, or a run that could not finish; each now gets one line that names the
+parameter, file, line or option, with a hint that fits the cause.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from iece import cli, io
+from iece.paper import fig2bd, fig2j
+from iece.paper.base import ParameterError
+
+from .conftest import ROOT
+
+
+def _file(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, value", [("qy", 0), ("qy", 1), ("qy_core_shell", 0)])
+def test_a_qy_with_no_rate_to_compare_is_refused_by_name(name, value):
+    """qy 0, qy 1 and qy_core_shell 0 (inside the declared [0, 1]) raised ZeroDivisionError."""
+    with pytest.raises(ParameterError, match=f"parameter '{name}' got {value}; allowed"):
+        fig2j.PARAMS.resolve({name: value}, "fig2j")
+
+
+def test_the_ends_of_the_qy_range_compute():
+    lo, hi = fig2j.QY_RANGE
+    res = fig2j.compute(fast=True, n_boot=0, qy=hi, qy_core_shell=lo)
+    assert np.isfinite(res["knr_ratio"]) and np.isfinite(res["kr_ratio_lower_bound"])
+
+
+@pytest.mark.parametrize(
+    "argv, dest, value",
+    [
+        (["run", "fig2bd", "-p", "bulk_gap_eV", "-5e-1"], "param", [["bulk_gap_eV", "-5e-1"]]),
+        (["ema", "--diameter-nm", "4", "--x", "-1e-9"], "x", -1e-9),
+        (
+            ["ema", "--diameter-nm", "4", "--x", "0.4", "--barrier-e", "-2.5E+0"],
+            "barrier_e",
+            "-2.5E+0",
+        ),
+    ],
+)
+def test_negative_numbers_in_exponent_form_parse(argv, dest, value):
+    """-p bulk_gap_eV -5e-1 and --x -1e-9 had been taken for options."""
+    assert getattr(cli.build_parser().parse_args(argv), dest) == value
+
+
+@pytest.mark.parametrize("name", ["e_min_eV", "e_max_eV", "bulk_gap_eV", "n_transitions"])
+def test_a_spectrum_setting_without_a_spectrum_is_refused(name):
+    """fig2bd's e_min_eV without spectrum_path had been ignored, and the 'user run' was the
+    paper run."""
+    with pytest.raises(ParameterError, match=f"{name} is used only with spectrum_path"):
+        fig2bd.PARAMS.resolve({name: "2"}, "fig2bd")
+
+
+def test_a_timeout_below_a_second_is_refused_not_rounded(tmp_path, capsys, monkeypatch):
+    """--timeout 0.001 had run with 1 s (the cell limit counts whole seconds)."""
+    import iece.report
+
+    def no_run(*args, **kwargs):  # the check comes first; nothing may run, even on old code
+        raise AssertionError("iece run started")
+
+    monkeypatch.setattr(iece.report, "build", no_run)
+    argv = ["--root", str(ROOT), "--build-dir", str(tmp_path / "b"), "run", "--timeout", "0.001"]
+    assert cli.main([*argv, "fig2bd"]) == 2
+    assert "--timeout counts whole seconds" in capsys.readouterr().err
+
+
+# --- notebooks and the command line -------------------------------------------------------------
+
+
+def test_a_malformed_notebook_is_named_by_list_and_run(tmp_path, capsys):
+    """A malformed .ipynb broke list and run with a JSONDecodeError."""
+    (tmp_path / "bad.ipynb").write_text('{"cells": [\n', encoding="utf-8")
+    where = ["--root", str(ROOT), "--notebooks", str(tmp_path), "--build-dir", str(tmp_path / "b")]
+    for argv in (["list"], ["run", "--timeout", "1"]):
+        assert cli.main([*where, *argv]) == 2
+        err = capsys.readouterr().err
+        assert "bad.ipynb, line 2: not valid JSON" in err and "Traceback" not in err
+
+
+def test_list_shows_notebooks_outside_the_root(tmp_path, capsys):
+    """--notebooks outside the root broke list (Path.relative_to)."""
+    nb = ROOT / "notebooks" / "fig1c_kinetics.ipynb"
+    (tmp_path / nb.name).write_text(nb.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli.main(["--root", str(ROOT), "--notebooks", str(tmp_path), "list"]) == 0
+    assert str(tmp_path / nb.name) in capsys.readouterr().out
+
+
+def test_a_terminal_that_cannot_encode_gets_no_traceback(tmp_path):
+    """PYTHONIOENCODING=ascii iece claims raised UnicodeEncodeError."""
+    env = os.environ | {"PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "iece",
+            "--root",
+            str(ROOT),
+            "--build-dir",
+            str(tmp_path / "b"),
+            "ema",
+            "--diameter-nm",
+            "4",
+            "--x",
+            "0.4",
+        ],
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0 and b"Traceback" not in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "iece", "--root", str(ROOT), "--build-dir", str(tmp_path), "claims"],
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert b"Traceback" not in done.stderr and b"UnicodeEncodeError" not in done.stderr
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC])
+def test_a_read_only_or_full_folder_gets_a_hint_that_fits(monkeypatch, capsys, code):
+    """A read-only file system had been told to 'delete what is damaged'."""
+
+    def fail(args):
+        raise OSError(code, os.strerror(code), str(ROOT / "build" / "results.json"))
+
+    monkeypatch.setattr(cli, "_project", fail)
+    assert cli.main(["list"]) == 2
+    err = capsys.readouterr().err
+    assert "delete what is damaged" not in err
+    assert ("full" if code == errno.ENOSPC else "not writable") in err and "--build-dir" in err
+
+
+# --- user files ---------------------------------------------------------------------------------
+
+
+def _spectrum_rows(n):
+    E = np.linspace(1.8, 3.4, n)
+    A = np.exp(-((E - 2.2) ** 2) / 0.01) + 0.1 * E
+    return "".join(f"{e:.6f},{a:.6f}\n" for e, a in zip(E, A))
+
+
+def test_a_three_row_spectrum_is_blamed_on_the_file_not_the_window(tmp_path):
+    """A 3-row spectrum had been blamed on e_min_eV/e_max_eV, which were never set."""
+    path = _file(tmp_path, "E,A\n" + _spectrum_rows(3), "short.csv")
+    with pytest.raises(io.DataFileError, match="spectrum_path short.csv has 3 points") as exc:
+        fig2bd.compute(fast=True, spectrum_path=str(path))
+    assert "e_min_eV" not in str(exc.value)
+    with pytest.raises(io.DataFileError, match="e_min_eV = 3.3 leaves .* of the 40 points"):
+        fig2bd.compute(
+            fast=True, spectrum_path=str(_file(tmp_path, _spectrum_rows(40))), e_min_eV=3.3
+        )
+
+
+def test_a_spectrum_too_long_to_fit_is_refused_before_the_fit(tmp_path):
+    """A 10^6-row spectrum had run 96 s, then found nothing."""
+    path = _file(tmp_path, _spectrum_rows(fig2bd.MAX_POINTS + 1), "long.csv")
+    with pytest.raises(io.DataFileError, match="at most 10000 are fitted: average neighbouring"):
+        fig2bd.compute(fast=True, spectrum_path=str(path))
+
+
+def test_a_decay_too_long_to_fit_is_refused(tmp_path):
+    """A 10^6-channel decay under the 20 MB limit had run past the 300 s cell limit."""
+    n = io.MAX_DECAY_CHANNELS + 1
+    t = np.arange(n) * 0.01
+    path = _file(tmp_path, "".join(f"{ti:.2f} {int(1e4 * np.exp(-ti / 5))}\n" for ti in t))
+    with pytest.raises(io.DataFileError, match=f"{n} time channels; at most 65536 are fitted"):
+        io.read_decay(path)
+
+
+def test_a_literature_cell_too_long_names_the_file_and_line(tmp_path):
+    """A literature cell over 131,072 characters had given a csv error without file or line."""
+    from iece.paper import fig5fg
+
+    text = (ROOT / fig5fg.DATASET).read_text(encoding="utf-8")
+    rows = list(csv.reader(text.splitlines()))
+    rows[2][rows[0].index("notes")] = "x" * (csv.field_size_limit() + 1)
+    path = tmp_path / "table.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(io.DataFileError, match=r"table.csv, line 3: cannot be read as CSV"):
+        io.read_literature_table(path)
+
+
+def test_composition_comments_may_be_indented_and_columns_not_doubled(tmp_path):
+    """An indented '#' comment was refused in composition files only, and a duplicate x column
+    silently used the first."""
+    ok = _file(tmp_path, "time_min,x\n  # a comment\n10,0.2\n20,0.4\n30,0.5\n", "ok.csv")
+    assert io.read_composition(ok)[1].tolist() == [0.2, 0.4, 0.5]
+    twice = _file(tmp_path, "time_min,x,x\n10,0.2,0.9\n20,0.4,0.9\n30,0.5,0.9\n", "twice.csv")
+    with pytest.raises(io.DataFileError, match="twice.csv, line 1: column.s. x appear more"):
+        io.read_composition(twice)
+
+
+# --- allowed values finish inside the limit (the timings are in benchmarks/run.py) ------------
+
+
+def test_no_bootstrap_of_decays_piled_up_over_pulses():
+    """rep_rate_MHz 100 with n_boot 1000 had run past the 300 s cell limit: a refit of a
+    piled-up decay takes up to a second. Below 2 x the longest lifetime no intervals are drawn,
+    and the page says why."""
+    res = fig2j.compute(fast=True, n_boot=5, rep_rate_MHz=20)
+    assert res.data["boot"] == {}
+    assert "No bootstrap intervals are drawn at this rate" in res.notes["period"]
+    assert fig2j.compute(fast=True, n_boot=2).data["boot"]  # at the paper's rate they are
+    assert fig2j.PARAMS.by_name["n_boot"].bounds == (0, 500)
+    json.dumps(fig2j.PARAMS.defaults())  # the declaration stays plain
