@@ -24,7 +24,7 @@ MEDIA = [
 def test_core_shell_ends_are_the_plain_spheres(outside, geometry, coulomb, interface):
     """x = 0 is the CdSe sphere and x = 1 the HgSe sphere under every outside medium, mass,
     Coulomb kernel and interface (an empty HgSe shell at x = 0 had set the outside mass and the
-    layered kernel's eps: +72 meV and overlap 0.864 instead of 0.914 before the fix)."""
+    layered kernel's eps: the energy had been off by up to a third of an eV)."""
     kw = dict(coulomb=coulomb, interface=interface, allow_unbound=True)
     for x in (0.0, 1.0):
         sphere = ema.solve(ema.alloy([3.3, 4.0], x), outside, **kw)

@@ -22,7 +22,9 @@ paper's words):
 * ``max_depletion``, ``depletion_min_size_step``: largest depletion over the S5 sizes and x, and
   the smallest rise of that maximum between sizes (per depletion measure);
 * ``cs_energy_nonlinearity`` (largest distance from the chord over the total change),
-  ``cs_energy_max_step`` (the energy must fall at every step for "bowing" to mean anything),
+  ``cs_energy_max_step`` and ``cs_energy_max_rise_fraction`` (the largest rise between two
+  compositions, in eV and as a fraction of the total change: "bowing" needs a curve that does
+  not turn back),
   ``energy_nonlinearity_ratio`` (core/shell over alloy);
 * ``oscillator_chord_excess`` and ``energy_chord_excess_eV``: core/shell minus alloy largest
   distance from the chord of ``phi^2`` and of the 1S-1S energy, in their own units ("more
@@ -65,7 +67,11 @@ SIZING_NM = np.linspace(2.0, 5.0, 7)
 X_INFRARED = np.round(np.linspace(0.0, 1.0, 11), 10)
 
 
-def x_grid(n: int) -> np.ndarray:
+#: Compositions on the fig2eg page and in the reading search (one grid, so one set of numbers).
+X_POINTS = 13
+
+
+def x_grid(n: int = X_POINTS) -> np.ndarray:
     """``n`` compositions over the Fig. 2 range 0 <= x <= 0.6 (the same grid everywhere)."""
     return np.round(np.linspace(0.0, quoted.X_RANGE_FIG2.high, n), 10)
 
@@ -233,6 +239,10 @@ def numbers(
         out[f"cs_energy_nonlinearity[{k}]"] = cs_nl
         out[f"alloy_energy_nonlinearity[{k}]"] = al_nl
         out[f"cs_energy_max_step[{k}]"] = np.diff(E[..., cs4], axis=-1).max(-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"cs_energy_max_rise_fraction[{k}]"] = np.maximum(
+                out[f"cs_energy_max_step[{k}]"], 0.0
+            ) / np.abs(E[..., cs4[-1]] - E[..., cs4[0]])
         with np.errstate(divide="ignore", invalid="ignore"):
             out[f"energy_nonlinearity_ratio[{k}]"] = cs_nl / al_nl
         out[f"energy_chord_excess_eV[{k}]"] = ema.chord_deviation(

@@ -22,7 +22,7 @@ from .base import FAST, FigureResult, Params, choice, integer, number, path
 PARAMS = Params(
     number("diameter_nm", 4.0, "NC diameter of panels e-g and S6/S8 (nm)", 1.5, 10.0),
     choice("outside", "reference", "EMA outside medium", choices.OUTSIDE_MEDIA),
-    integer("x_points", 61, "compositions between 0 and 0.6", 7, 601),
+    integer("x_points", ema_numbers.X_POINTS, "compositions between 0 and 0.6", 7, 601),
     path("sizing_path", "your CdSe sizing data: two columns, diameter (nm), 1S-1S energy (eV)"),
     FAST,
 )
@@ -40,6 +40,7 @@ SENSITIVITY = (
     "depletion_min_size_step",
     "cs_energy_nonlinearity",
     "cs_energy_max_step",
+    "cs_energy_max_rise_fraction",
     "alloy_energy_nonlinearity",
     "energy_nonlinearity_ratio",
     "oscillator_chord_excess",
@@ -78,9 +79,13 @@ def metrics(outside: str, diameter_nm: float, x) -> dict:
 
 _UNITS = {"cdse_3p3nm_energy_eV": "eV", "cdse_size_shift_eV": "eV", "hgse_size_shift_eV": "eV"}
 _NOTES = {
-    "e_shell_probability": "electron probability in the HgSe shell, core/shell, x = 0.4",
-    "h_shell_probability": "hole probability in the HgSe shell, core/shell, x = 0.4",
+    "e_in_shell": "electron probability in the HgSe shell (r_core < r < R), core/shell, x = 0.4",
+    "e_outside": "electron probability outside the NC (r > R), core/shell, x = 0.4",
+    "h_in_shell": "hole probability in the HgSe shell (r_core < r < R), core/shell, x = 0.4",
+    "e_shell_enrichment": "electron in the shell over the shell's volume share (1: uniform)",
+    "h_shell_enrichment": "hole in the shell over the shell's volume share (1: uniform)",
     "cs_overlap_max_step": "largest step of the core/shell overlap on the 0 <= x <= 0.4 grid",
+    "cs_energy_max_rise_fraction": "largest rise of the core/shell energy over its total change",
     "depletion_min_size_step": "smallest rise of the largest depletion between S5 sizes",
     "energy_nonlinearity_ratio": "core/shell over alloy 1S-1S energy non-linearity",
     "max_depletion_by_size": f"largest depletion at the sizes {S5_DIAMETERS_NM} nm",
