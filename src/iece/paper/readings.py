@@ -271,7 +271,11 @@ def summarize(table: dict, passed: dict[str, np.ndarray], kane: dict | None = No
     overall = _best(count, mk, table, np.ones(n, bool))
     res.add("best_reading", describe(table, overall), "")
     res.add("best_reading_claims", int(count[overall]), "1")
-    res.add("best_reading_counterfactual", counterfactual(table, overall), "")
+    res.add(
+        "best_reading_counterfactual",
+        counterfactual(table, overall) or "nothing, the text allows it",
+        "",
+    )
     if kane:
         _kane(res, kane)
     res.notes.update(_notes(res, table, best, overall))
@@ -369,8 +373,8 @@ def _notes(res, table, best, overall) -> dict[str, str]:
         "energies are bounds over every composition, so no kinetic model enters them; a reading "
         f"counts as reaching a measured gap within the ledger's tolerance. Readings the text "
         f"rules out are counterfactuals: the best of all ({res['best_reading_claims']} claims) "
-        f"is {res['best_reading']}, and "
-        f"{res['best_reading_counterfactual'] or 'the text allows it'}. Over all readings, "
+        f"is {res['best_reading']}; it needs {res['best_reading_counterfactual']}. Over all "
+        f"readings, "
         f"{res['n_readings_all_claims']} reproduce every claim and "
         f"{res['n_readings_depletion_and_infrared']} have both the depletion and the infrared gaps."
     )
