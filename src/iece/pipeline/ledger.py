@@ -35,7 +35,21 @@ Further fields:
   class has its own verdict words (:data:`VOCABULARY`): only independent evidence can read
   "reproduced";
 * ``explanation``: why the verdict is what it is. ``{name}`` and ``{name:.2f}`` fill in a
-  recorded number of the figure, ``{NAME}`` a quoted value: no number is typed.
+  recorded number of the figure, ``{NAME}`` a quoted value: no number is typed;
+* ``finding``: the entry is a key finding, shown first on the report's index, and its place
+  in that list (``finding = 1``, ``2``, ...). Claims and diagnostics alike; the numbers over the
+  whole ledger run 1, 2, ... N without gaps or repeats. The rule for the order: what a referee
+  must know first comes first: (1) where the paper's own model cannot give what the paper
+  claims or measures (its mechanism), (2) where the paper's numbers contradict each other,
+  (3) what holds. Within a group, the wider consequence first (a result over every reading the
+  text allows before a single claim);
+* ``headline``: a finding's one sentence, templated like ``explanation`` (``{name}``,
+  ``{NAME}``, ``{figure[name]}``). Only a finding has one; a finding without one shows the
+  first sentence of its explanation.
+
+Every record the index names (a condition of ``also``, a point of ``across``, a value under an
+open choice) is shown by its label (:func:`label`): the :data:`LABELS` table, else the claim
+whose result it is, else the record's note; never by its internal name.
 """
 
 from __future__ import annotations
@@ -137,6 +151,8 @@ class Claim:
     across_mode: str = ""
     reason: str = ""
     section: str = ""
+    finding: int | None = None
+    headline: str = ""
 
     @property
     def bound(self) -> float:
@@ -190,6 +206,12 @@ def _validate(c: Claim) -> None:
         )
     if c.provenance not in PROVENANCES:
         raise LedgerError(f"claim {cid}: provenance must be one of {PROVENANCES}")
+    if c.finding is not None and (
+        isinstance(c.finding, bool) or not isinstance(c.finding, int) or c.finding < 1
+    ):
+        raise LedgerError(f"claim {cid}: finding must be a whole number from 1, got {c.finding!r}")
+    if c.headline and c.finding is None:
+        raise LedgerError(f"claim {cid}: a headline is shown only for a finding: give finding")
     if c.check == "not_checkable":
         if not c.reason:
             raise LedgerError(f"claim {cid}: a not-checkable claim needs a reason")
@@ -264,7 +286,98 @@ def load(path) -> list[Claim]:
             c.paper_value = _paper_value(c)
             _validate(c)
             out.append(c)
+    _validate_findings(out)
     return out
+
+
+def _validate_findings(entries: list[Claim]) -> None:
+    """The ``finding`` numbers over the whole ledger run 1, 2, ... N (the index's order)."""
+    numbers = sorted(c.finding for c in entries if c.finding is not None)
+    for c in entries:
+        if c.finding is not None and numbers.count(c.finding) > 1:
+            others = [e.id for e in entries if e.finding == c.finding and e is not c]
+            raise LedgerError(
+                f"claim {c.id}: finding = {c.finding} is also {', '.join(others)}'s: "
+                "each finding has its own place"
+            )
+    if numbers != list(range(1, len(numbers) + 1)):
+        gap = next(i for i, n in enumerate(numbers, start=1) if n != i)
+        raise LedgerError(
+            f"findings must be numbered 1 to {len(numbers)} without gaps: {gap} is missing "
+            f"(numbers given: {', '.join(map(str, numbers))})"
+        )
+
+
+def findings(entries: list[Claim]) -> list[Claim]:
+    """The ledger's key findings, in their declared order."""
+    return sorted((c for c in entries if c.finding is not None), key=lambda c: c.finding)
+
+
+#: Labels of the records the ledger reads besides its claims' results (conditions of ``also``,
+#: points of ``across``), by internal name. A claim's own result is labelled by its
+#: ``quantity``; a ``<name>__<value>`` record by its base label and the choice's value.
+LABELS = {
+    "e_shell_enrichment": "the electron's share in the shell over the shell's volume share",
+    "h_shell_enrichment": "the hole's share in the shell over the shell's volume share",
+    "energy_nonlinearity_ratio": "core/shell over alloy non-linearity of the 1S-1S energy",
+    "cs_energy_max_step": "largest step of the core/shell 1S-1S energy in x",
+    "cs_energy_max_rise_fraction": (
+        "largest rise of the core/shell 1S-1S energy between two compositions, as a share of "
+        "its total change"
+    ),
+    "energy_chord_excess_eV": "core/shell minus alloy distance of the 1S-1S energy from its chord",
+    "x_iece_4h_joint": "x after 4 h of IE-CE at the D that gives the 1 h energy",
+    "hgse_gap_eV": "HgSe band gap (Methods)",
+    "lattice_mismatch_min_percent": "smallest lattice mismatch the rounded constants allow",
+    "lattice_mismatch_max_percent": "largest lattice mismatch the rounded constants allow",
+    "thiol_per_surface_cation_min": "lowest thiol equivalent per surface Cd",
+}
+#: What each open choice (:data:`iece.paper.choices.OPEN`) is, in a reader's words.
+CHOICE_LABELS = {
+    "outside": "EMA outside medium",
+    "monolayer": "shell monolayer thickness",
+    "ir_edge": "start of the infrared",
+    "window": "Fig. 5 PL window",
+    "sizing": "CdSe sizing curve",
+}
+_SIZE_SUFFIX = re.compile(r"(\d+)(?:p(\d+))?nm")
+
+
+def choice_label(choice: str) -> str:
+    return CHOICE_LABELS.get(choice, choice.replace("_", " "))
+
+
+def label(name: str, entries: list[Claim] = (), notes: dict | None = None) -> str:
+    """A record's name in a reader's words: :data:`LABELS`, else the ``quantity`` of the
+    entry whose result it is, else its note (``notes``: name -> the record's note); a
+    ``<name>__<value>`` record adds the open choice and its value (``under EMA outside medium
+    vacuum``), or the size it is at (``__2p3nm``: ``at 2.3 nm``). A name with no label at all
+    comes back with spaces for underscores (tests require a label for every name the ledger
+    reads)."""
+    notes = notes or {}
+    base, sep, suffix = name.partition("__")
+    text = LABELS.get(base)
+    if text is None:
+        text = next((c.quantity for c in entries if c.result == base), None)
+    if text is None and notes.get(base):
+        text = notes[base]
+    if text is None:
+        text = base.replace("_", " ")
+    if not sep:
+        return text
+    for choice in _choices.OPEN.values():
+        if suffix in choice.values:
+            return f"{text}, under {choice_label(choice.name)} {suffix}"
+    m = _SIZE_SUFFIX.fullmatch(suffix)
+    if m:
+        return f"{text}, at {m.group(1)}{'.' + m.group(2) if m.group(2) else ''} nm"
+    return f"{text}, {suffix.replace('_', ' ')}"
+
+
+def has_label(name: str, entries: list[Claim] = ()) -> bool:
+    """Whether :func:`label` finds a label for the name's base (not just its spelling)."""
+    base = name.partition("__")[0]
+    return base in LABELS or any(c.result == base for c in entries)
 
 
 def normalize(text: str) -> str:

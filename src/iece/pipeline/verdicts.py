@@ -19,6 +19,7 @@ import numpy as np
 from ..paper import choices as _choices
 from ..paper import quoted as _quoted
 from .ledger import BOUNDS, Claim, LedgerError
+from .ledger import VERDICTS as VERDICT_ORDER
 from .results import FigureRun, Results
 
 _OUTCOME = {"pass": 0, "near": 1, "fail": 2}
@@ -36,6 +37,7 @@ class Evaluated:
     by_choice: dict = field(default_factory=dict)  # value -> (verdict, our value)
     explanation: str = ""
     support: str = ""
+    headline: str = ""  # a key finding's sentence, filled in like the explanation
 
     @property
     def ok(self) -> bool:
@@ -91,6 +93,8 @@ class Evaluated:
             "support": self.support,
             "problems": self.problems,
             "cell": self.cell,
+            "finding": c.finding,
+            "headline": self.headline,
         }
 
 
@@ -203,12 +207,14 @@ class _Placeholder(str):
 _FIGURES_NAMED = re.compile(r"\{([a-z][a-z0-9]*)\[[A-Za-z_]")
 
 
-def explain(c: Claim, fig: FigureRun | None, results: Results | None = None) -> str:
-    """The claim's explanation (or reason) with ``{name}`` (a record), ``{NAME}`` (a quoted
-    value), ``{_threshold}``, ``{_tolerance}``, ``{_paper}`` (the claim's check) and
-    ``{figure[name]}`` (a record of another figure that ran, e.g. ``{readings[n_readings]}``)
-    filled in."""
-    text = c.explanation or c.reason
+def explain(
+    c: Claim, fig: FigureRun | None, results: Results | None = None, text: str | None = None
+) -> str:
+    """The claim's explanation (or reason, or the given ``text``: its ``headline``) with
+    ``{name}`` (a record), ``{NAME}`` (a quoted value), ``{_threshold}``, ``{_tolerance}``,
+    ``{_paper}`` (the claim's check) and ``{figure[name]}`` (a record of another figure that
+    ran, e.g. ``{readings[n_readings]}``) filled in."""
+    text = text or c.explanation or c.reason
     values = {k: q.value for k, q in vars(_quoted).items() if isinstance(q, _quoted.Quoted)}
     values |= {"_threshold": c.threshold, "_tolerance": c.tolerance, "_paper": c.paper_value}
     figures = results.figures if results is not None else {}
@@ -225,7 +231,8 @@ def explain(c: Claim, fig: FigureRun | None, results: Results | None = None) -> 
     try:
         return string.Formatter().vformat(text, (), values)
     except (KeyError, IndexError, ValueError, TypeError) as exc:
-        raise LedgerError(f"claim {c.id}: explanation cannot be filled in: {exc!r}") from None
+        what = "headline" if text == c.headline else "explanation"
+        raise LedgerError(f"claim {c.id}: {what} cannot be filled in: {exc!r}") from None
 
 
 def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
@@ -234,8 +241,11 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
     for c in claims:
         fig = results.figures.get(c.figure)
         if c.check == "not_checkable":
-            text = explain(c, fig if fig and fig.status == "ok" else None, results)
-            out.append(Evaluated(c, "not checkable", explanation=text))
+            ran = fig if fig and fig.status == "ok" else None
+            text = explain(c, ran, results)
+            ev = Evaluated(c, "not checkable", explanation=text)
+            ev.headline = explain(c, ran, results, c.headline) if c.headline else ""
+            out.append(ev)
             continue
         if fig is None or fig.status != "ok":
             why = (
@@ -279,16 +289,32 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
             by_choice,
         )
         ev.explanation = explain(c, fig, results) if verdict != "missing" else ""
+        if c.headline and verdict != "missing":
+            ev.headline = explain(c, fig, results, c.headline)
         if rec is not None and c.provenance == "literature":
             ev.support = rec.note
         out.append(ev)
     return out
 
 
+#: The one counting rule of the headline and the index: a claim is counted once, under its
+#: verdict, unless that verdict changes with a choice the paper leaves open; then it is counted
+#: under "depends on a choice" (its verdict under each value is shown with it).
+DEPENDS = "depends on a choice"
+
+
+def category(verdict: str, robustness: str) -> str:
+    """Where a claim is counted (:data:`DEPENDS` or its verdict)."""
+    if verdict not in ("not checkable", "missing") and robustness.startswith("depends"):
+        return DEPENDS
+    return verdict
+
+
 def summary(evaluated: list[Evaluated]) -> dict:
     """The dashboard's headline: independent checks split into reproduced, approximately
     reproduced, not reproduced and depending on an open choice; then the other evidence
-    classes, the not-checkable claims and the model diagnostics, counted apart."""
+    classes (by the same rule, :func:`category`), the not-checkable claims and the model
+    diagnostics, counted apart."""
     claims = [e for e in evaluated if e.claim.kind == "claim"]
     indep = [
         e for e in claims if e.claim.evidence == "independent" and e.verdict != "not checkable"
@@ -300,8 +326,12 @@ def summary(evaluated: list[Evaluated]) -> dict:
         return sum(e.verdict == verdict for e in items)
 
     def by_class(evidence):
-        items = [e for e in claims if e.claim.evidence == evidence]
-        return {w: count(items, w) for w in (*set(e.verdict for e in items),)}
+        out: dict[str, int] = {}
+        for e in claims:
+            if e.claim.evidence == evidence:
+                key = category(e.verdict, e.robustness)
+                out[key] = out.get(key, 0) + 1
+        return out
 
     return {
         "independent": len(indep),
@@ -319,18 +349,24 @@ def summary(evaluated: list[Evaluated]) -> dict:
     }
 
 
+def _words(counts: dict) -> str:
+    order = {w: i for i, w in enumerate((*VERDICT_ORDER, DEPENDS))}
+    return ", ".join(
+        f"{n} {'depend on a choice' if w == DEPENDS else w}"
+        for w, n in sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order)))
+        if n and w != "not checkable"
+    )
+
+
 def headline(s: dict) -> str:
     """One sentence of :func:`summary` for the dashboard and ``iece claims``."""
-    cons = ", ".join(
-        f"{n} {w}" for w, n in sorted(s["consistency"].items()) if n and w != "not checkable"
-    )
-    meth = ", ".join(f"{n} {w}" for w, n in sorted(s["method"].items()) if n)
     return (
         f"{s['independent']} independent checks: {s['reproduced']} reproduced, "
         f"{s['approximately reproduced']} approximately reproduced, {s['not reproduced']} not "
         f"reproduced, {s['depends on a choice']} depend on a choice the paper leaves open. "
-        f"Apart from these: the paper against itself ({cons}); our methods ({meth}); "
-        f"{s['not checkable']} not checkable; {s['diagnostics']} model diagnostics."
+        f"Apart from these: the paper against itself ({_words(s['consistency'])}); our methods "
+        f"({_words(s['method'])}); {s['not checkable']} not checkable; {s['diagnostics']} model "
+        "diagnostics."
     )
 
 
