@@ -218,24 +218,40 @@ def lifetimes():
 
 @bench
 def worst_allowed():
-    """Issue 15: the allowed parameter values that had hung, as `compute` calls (no kernel).
-    Before: fig2bd dR 0.2 / noise 0.1 (fast) > 590 s; fig2j rep_rate_MHz 0.01 272 s."""
+    """Issues 15 and 24: the allowed parameter values and combinations of the expensive ones, as
+    `compute` calls (no kernel), CPU seconds (target: each within 120 s on 2 cores). Before
+    issue 24: fig2j rep_rate_MHz 100 + n_boot 1000 + total_counts 1e9 + irf_fwhm_ns 10 > 300 s,
+    rep_rate_MHz 100 alone 110 CPU-s; fig2bd dR 0.2 120 CPU-s."""
     from iece.paper import fig1c, fig2bd, fig2j
 
+    worst_j = dict(n_boot=500, total_counts=10**9, irf_fwhm_ns=10.0)
     cases = {
         "fig2bd_fast_dR_0.2_s": lambda: fig2bd.compute(fast=True, dR=0.2),
         "fig2bd_fast_noise_0.1_s": lambda: fig2bd.compute(fast=True, noise=0.1),
         "fig2bd_dR_0.2_s": lambda: fig2bd.compute(dR=0.2),
+        "fig2bd_dR_0.2_noise_0.1_s": lambda: fig2bd.compute(dR=0.2, noise=0.1),
         "fig2j_fast_rep_0.01_MHz_s": lambda: fig2j.compute(fast=True, rep_rate_MHz=0.01),
         "fig2j_rep_100_MHz_s": lambda: fig2j.compute(rep_rate_MHz=100),
-        "fig2j_n_boot_1000_s": lambda: fig2j.compute(n_boot=1000),
+        "fig2j_rep_100_MHz_worst_s": lambda: fig2j.compute(rep_rate_MHz=100, **worst_j),
+        # just below the pile-up threshold (2 x 67.8 ns period): the last rate with a bootstrap
+        "fig2j_rep_7.3_MHz_n_boot_500_s": lambda: fig2j.compute(rep_rate_MHz=7.3, n_boot=500),
+        "fig2j_rep_7.3_MHz_worst_s": lambda: fig2j.compute(rep_rate_MHz=7.3, **worst_j),
+        "fig2j_rep_0.01_MHz_worst_s": lambda: fig2j.compute(rep_rate_MHz=0.01, **worst_j),
+        "fig2j_n_boot_500_s": lambda: fig2j.compute(n_boot=500),
         "fig1c_D_1e-30_s": lambda: fig1c.compute(D_m2_per_s=1e-30),
     }
-    return {k: best(f, repeat=1) for k, f in cases.items()}
+
+    def cpu(f):
+        t = time.process_time()
+        f()
+        return time.process_time() - t
+
+    names = [a for a in sys.argv[2:] if a in cases] or list(cases)
+    return {k: cpu(cases[k]) for k in names}
 
 
 if __name__ == "__main__":
-    names = sys.argv[1:] or list(BENCHES)
+    names = [a for a in sys.argv[1:] if a in BENCHES] or list(BENCHES)
     for name in names:
         result = BENCHES[name]()
         print(name, json.dumps({k: round(v, 4) for k, v in result.items()}))
