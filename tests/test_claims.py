@@ -468,15 +468,24 @@ def test_report_dashboard_lists_claims(figure_run):
 
 def test_dashboard_counts_add_up_and_say_which_depend_on_a_choice(figure_run):
     """The chips had read "reproduced 11" beside a headline of "6 reproduced, 8 depend on a
-    choice", with nothing to reconcile them."""
+    choice", with nothing to reconcile them. Now one table of counts under the headline's rule
+    (a claim whose verdict changes with an open choice counts under "depends on a choice"),
+    and the headline sentence reads its numbers from it."""
     proj, _, results = figure_run
     html = (proj.report / "index.html").read_text()
-    counts = html[html.index('<p class="counts">') : html.index('<div class="filter">')]
-    chips = [int(n) for n in re.findall(r"</span> (\d+)", counts)]
+    table = html[html.index('<table class="counts"') : html.index('<p class="rule">')]
+    head = re.findall(r'<th scope="col">(.*?)</th>', table)
+    total = re.search(r"<strong>all claims</strong>(.*?)</tr>", table, re.S).group(1)
+    cells = [int(n) for n in re.findall(r"<strong>(\d+)</strong>", total)]
     evaluated = [e for e in verdicts.evaluate(ENTRIES, results) if e.claim.kind == "claim"]
-    assert sum(chips) == len(evaluated) == len(CLAIMS)
-    dependent = [int(n) for n in re.findall(r"\((\d+) of them depends? on a choice\)", counts)]
-    assert sum(dependent) == sum(e.robustness.startswith("depends") for e in evaluated) > 0
+    assert sum(cells[:-1]) == cells[-1] == len(evaluated) == len(CLAIMS)
+    depends = sum(
+        e.robustness.startswith("depends") and e.verdict != "not checkable" for e in evaluated
+    )
+    assert cells[head.index("depends on a choice") - 1] == depends > 0
+    s = verdicts.summary(evaluated)
+    assert verdicts.headline(s).split(".")[0] in html  # the same sentence as `iece claims`
+    assert html.count("independent checks:") == 1 and '<p class="counts">' not in html
 
 
 def test_pages_carry_no_warning_or_stderr_text(figure_run):

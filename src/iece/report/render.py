@@ -28,6 +28,7 @@ from ..paper import choices
 from ..pipeline import ledger, verdicts
 from ..pipeline.runner import discover, versions
 from . import conclude as conclusions
+from . import dashboard
 from .sanitize import clean_mathml, clean_page, markdown_to_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -244,14 +245,18 @@ def render_index(project, results) -> Path:
     from ..pipeline.runner import annotate, current
 
     results, notes = current(project, results)
-    claims, summary, headline = [], {}, ""
+    claims, summary, entries = [], {}, []
     if project.claims_file.is_file():
-        evaluated = verdicts.evaluate(ledger.load(project.claims_file), results)
+        entries = ledger.load(project.claims_file)
+        evaluated = verdicts.evaluate(entries, results)
         claims = annotate([e.as_dict() for e in evaluated], notes)
         summary = verdicts.summary(evaluated)
-        headline = verdicts.headline(summary)
-    if notes:
-        headline += " Not current: " + "; ".join(n.text for ns in notes.values() for n in ns)
+    view = dashboard.prepare(claims, entries, results, notes)
+    # the figures whose results are not current, by why (one line; the details folded)
+    not_current: dict[str, list[str]] = {}
+    for fid, ns in notes.items():
+        for n in ns:
+            not_current.setdefault(_MARKS[n.kind].split(",")[0].split(":")[0], []).append(fid)
     figs = discover(project)
     user_runs = []
     for run_id, rr in project.user_runs().items():
@@ -280,27 +285,24 @@ def render_index(project, results) -> Path:
     diagnostics = [c for c in claims if c["kind"] == "diagnostic"]
     claims = [c for c in claims if c["kind"] == "claim"]
     counts = {v: sum(c["verdict"] == v for c in claims) for v in (*ledger.VERDICTS, "missing")}
-    # of each count, the claims whose verdict changes with an open choice (headline: default)
-    by_choice = {
-        v: sum(c["verdict"] == v and c["robustness"].startswith("depends") for c in claims)
-        for v in counts
-    }
     order = {fid: i for i, fid in enumerate(figs)}
     by_figure: dict[str, list] = {}
     for c in sorted(claims, key=lambda c: order.get(c["figure"], len(order))):
-        by_figure.setdefault(c["figure"], []).append(c)
+        if c["evidence"] != "none":  # statements nothing public can test: one folded group
+            by_figure.setdefault(c["figure"], []).append(c)
+    titles = {fid: f.title for fid, f in figs.items()}
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
-    env.filters["fmt"] = ledger.fmt_value
+    env.filters["fmt"] = dashboard.number
     env.filters["quote"] = render_quote
+    env.filters["pretty"] = dashboard.pretty
     page = env.get_template("index.html.j2").render(
         claims=claims,
         by_figure=by_figure,
-        titles={fid: f.title for fid, f in figs.items()},
+        titles=titles,
         counts=counts,
-        counts_by_choice=by_choice,
         verdicts=list(ledger.VERDICTS) + ["missing"],
         verdict_colours=VERDICT_COLOURS,
         badge_colours=BADGE_COLOURS,
@@ -311,10 +313,20 @@ def render_index(project, results) -> Path:
         user_runs=user_runs,
         mismatches=summary.get("mismatches", 0),
         summary=summary,
-        headline=headline,
+        headline=dashboard.sentence(view["table"]) if claims else "",
         diagnostics=diagnostics,
         open_choices=choices.OPEN,
         readings=choices.READINGS,
+        findings=view["findings"],
+        untestable=view["untestable"],
+        table=view["table"],
+        grid=dashboard.grid(claims, titles),
+        choices_view=view["choices_view"],
+        columns=dashboard.COLUMN_TITLES,
+        column_colour={c: dashboard.colour_cell(c, VERDICT_COLOURS) for c in dashboard.COLUMNS},
+        not_current=not_current,
+        notes=[n.text for ns in notes.values() for n in ns],
+        choice_label=ledger.choice_label,
     )
     from .paper_page import with_paper_page  # it imports this module
 
