@@ -18,11 +18,15 @@ from scipy.integrate import cumulative_trapezoid
 from .. import materials as mat
 from .kane import Kane, kane_model
 from .optics import beyond
-from .solver import COULOMB_EV_NM, INTERFACES, _carrier_params, _grid, _levels, _normalized
+from .solver import COULOMB_EV_NM, INTERFACES, _carrier_params, _levels, _normalized
 from .structures import Structure, _flat
 
-#: How far the common grid reaches beyond the NC surface (nm), as the solver's widest span.
-SPAN_NM = 6.0
+#: How far the common grid reaches beyond the NC surface (nm). Every electron and hole of a
+#: structure shares the grid, so it must hold the most weakly bound state's tail: a 6 nm span had
+#: cut such tails and moved a depletion by up to 0.1 (tests/test_ema_numbers.py checks the
+#: numbers against a grid twice as wide and twice as fine). Points crowd towards the surface
+#: (quadratic spacing), where strongly bound states decay.
+SPAN_NM = 40.0
 
 
 @dataclass
@@ -35,10 +39,13 @@ class CarrierStates:
     weights: np.ndarray  # (N, G): trapezoid weights times 4 pi r^2
 
 
-def grid(structure: Structure, n_in: int = 201, n_out: int = 80):
-    """The common radial grid (N, G) of a structure batch and its integration weights."""
+def grid(structure: Structure, n_in: int = 201, n_out: int = 160):
+    """The common radial grid (N, G) of a structure batch and its integration weights: ``n_in``
+    points over the NC, ``n_out`` over ``R + SPAN_NM t^2`` (0 <= t <= 1) outside it."""
     radii, _ = _flat(structure)
-    r_in, r_out = _grid(radii, np.full((len(radii), 1), 14.0 / SPAN_NM), n_in, n_out)
+    R = radii[:, -1:]
+    r_in = R * np.linspace(0.0, 1.0, n_in)[None, :]
+    r_out = R + SPAN_NM * np.linspace(0.0, 1.0, n_out)[None, :] ** 2
     r = np.concatenate([r_in, r_out[:, 1:]], 1)
     dr = np.diff(r, axis=1)
     w = np.zeros_like(r)
@@ -56,7 +63,7 @@ def carrier_states(
     *,
     n_grid: int = 300,
     n_in: int = 201,
-    n_out: int = 80,
+    n_out: int = 160,
     kane: Kane | str | bool | None = None,
 ) -> CarrierStates:
     """Ground state (l = 0) of ``carrier`` ('e' or 'h') with the outside ``level_eV`` (eV in the

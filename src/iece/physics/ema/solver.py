@@ -163,10 +163,15 @@ def _carrier_params(s: Structure, carrier: str, kmodel: Kane | None):
     return V, m_edge, inv_gap
 
 
+#: The widest reach of a wavefunction's grid beyond the NC surface (nm): 14 decay lengths, up to
+#: this (a 6 nm cap had cut the tails of weakly bound states).
+MAX_SPAN_NM = 40.0
+
+
 def _grid(radii, kappa_min, n_in, n_out):
     R = radii[:, -1:]
     r_in = R * np.linspace(0.0, 1.0, n_in)[None, :]
-    span = np.where(np.isfinite(kappa_min), np.minimum(14.0 / kappa_min, 6.0), 0.0)
+    span = np.where(np.isfinite(kappa_min), np.minimum(14.0 / kappa_min, MAX_SPAN_NM), 0.0)
     r_out = R + span * np.linspace(0.0, 1.0, n_out)[None, :] ** 1.5
     return r_in, r_out
 
