@@ -72,7 +72,7 @@ def test_fig2eg_numbers_match_direct_solves(computed):
     ov = ema.solve(ema.alloy(4.0, x), out).overlap
     assert res["alloy_min_overlap"] == pytest.approx(float(ov.min()), abs=1e-4)
     # the calibrated medium is fitted to the sizing curve, and reports how well
-    assert res["calibration_rms_eV"] < res["reference_sizing_rms_eV"]
+    assert res["calibration_rms_eV"] < res["cdse_sizing_rms_eV__reference"]
 
 
 def test_fig2eg_former_booleans_agree_with_their_definitions(computed):

@@ -50,7 +50,7 @@ import numpy as np
 from ..physics import ema, sizing
 from ..physics import materials as mat
 from ..physics.ema import carriers
-from . import quoted
+from . import choices, quoted
 
 #: NC diameters of Fig. S5 (nm): the paper's size series 2.3-4.0 nm with the sizes of Figs. 1-2.
 S5_DIAMETERS_NM = (
@@ -61,8 +61,9 @@ S5_DIAMETERS_NM = (
 )
 D_FIG2 = quoted.DIAMETER_FIG2_NM.value
 D_PROTOTYPE = quoted.DIAMETER_PROTOTYPE_NM.value
-#: CdSe sizes (nm) at which a reading's size curve is held against the Jasieniak 2009 curve.
-SIZING_NM = np.linspace(2.0, 5.0, 7)
+#: CdSe sizes (nm) at which a reading's size curve is held against the Jasieniak 2009 curve: the
+#: sizes the calibrated medium is fitted over.
+SIZING_NM = np.array(choices.CALIBRATION_NM)
 #: Compositions of the 3.3 nm NCs held against the measured infrared energies (all of 0-1).
 X_INFRARED = np.round(np.linspace(0.0, 1.0, 11), 10)
 

@@ -96,10 +96,8 @@ def scan(fast: bool = False, kane=None) -> dict:
     return {k: np.concatenate(v) for k, v in cols.items()}
 
 
-#: A reading's CdSe size curve counts as consistent with independent sizing data within this RMS
-#: (eV) of Jasieniak 2009 over 2-5 nm: four times the RMS difference between the Jasieniak 2009
-#: and Yu 2003 curves over their common range (about 0.025 eV; tests/test_sizing.py).
-SIZING_RMS_OK_EV = 0.1
+#: The ledger's entry that holds a reading's CdSe size curve to independent sizing data.
+SIZING = "diag-ema-cdse-sizing"
 #: The ledger's entries that hold a reading to the paper's measured energies (3.3 nm after 1 h of
 #: CE and of IE-CE) and to its largest depletion; their checks decide, not code.
 INFRARED = ("diag-ema-reaches-ce-1h", "diag-ema-reaches-iece-1h")
@@ -140,7 +138,6 @@ def masks(table: dict) -> dict[str, np.ndarray]:
         return {
             "text_allowed": text,
             "plausible": (le >= 0) & (le <= vac.Ve_eV) & (lh >= 0) & (lh <= vac.Vh_eV),
-            "sizing_ok": table["cdse_sizing_rms_eV"] <= SIZING_RMS_OK_EV,
             "literal": (le == 0)
             & (lh == 0)
             & (table["mass_e"] == "m0")
@@ -222,7 +219,7 @@ def summarize(table: dict, passed: dict[str, np.ndarray], kane: dict | None = No
     counted apart, as counterfactuals. ``kane``: model name -> (table, passed) of :func:`scan`
     with that Kane electron mass, the counterfactual of a non-parabolic HgSe conduction band."""
     res = FigureResult({})
-    mk = masks(table)
+    mk = masks(table) | {"sizing_ok": passed[SIZING]}
     text = mk["text_allowed"]
     n = len(table["level_e_eV"])
     claims = [k for k in passed if not k.startswith("diag")]
