@@ -105,7 +105,8 @@ def test_physics_does_no_file_io(path):
 def test_every_imported_package_is_declared():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {re.split(r"[<>=;\[ ]", d)[0].lower() for d in meta["dependencies"]}
-    declared |= {"pytest"}  # the test extra
+    for extra in meta.get("optional-dependencies", {}).values():  # test, lab
+        declared |= {re.split(r"[<>=;\[ ]", d)[0].lower() for d in extra}
     aliases = {"IPython": "ipython", "tomli": "tomli"}
     stdlib = set(sys.stdlib_module_names)
     sources = [*MODULES, *sorted((ROOT / "tests").rglob("*.py"))]

@@ -237,7 +237,8 @@ def test_input_ranges(mode, low, high, expected):
 def test_literature_support_is_shown(figure_run):
     _, _, results = figure_run
     (ev,) = verdicts.evaluate([c for c in CLAIMS if c.id == "fig5-narrower-than-swir"], results)
-    assert ev.verdict == "not checkable" and "insufficient data: 1 points" in ev.support
+    n = results.figures["fig5fg"].results["swir_narrower_n"].value
+    assert ev.verdict == "not checkable" and f"insufficient data: {n} points" in ev.support
 
 
 def test_provenance_must_match_the_record():

@@ -106,13 +106,13 @@ QY_CORE_SHELL_MAX_PERCENT = Quoted(1.0, "%", _R3, "a PL QY below 1%")
 DIAMETER_FIG2HJ_NM = Quoted(3.3, "nm", "Figure 2 caption", "PL decay of 3.3 nm CdSe/HgSe NCs")
 DECAY_CORE_SHELL = Quoted(
     (0.835, 3.8, 0.165, 14.2),
-    "A1, ns, A2, ns",
+    "1, ns, 1, ns",  # per element: A1, tau1, A2, tau2
     "Figure 2 caption",
     "*A*¹ = 83.5%, *τ*1 = 3.8 ns, *A*² = 16.5 %, *τ*² = 14.2 ns for CdSe/HgSe NCs",
 )
 DECAY_ALLOY = Quoted(
     (0.559, 18.8, 0.441, 67.8),
-    "A1, ns, A2, ns",
+    "1, ns, 1, ns",  # per element: A1, tau1, A2, tau2
     "Figure 2 caption",
     "*A*¹ = 55.9%, *τ*1 = 18.8 ns, *A*² = 44.1 %, *τ*² = 67.8 ns for Hg*x*Cd1–*x*Se NCs",
 )

@@ -287,8 +287,12 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
         if claim.quoted:
             from ..paper import quoted as _q
 
-            q = getattr(_q, claim.quoted.split("[")[0], None)
+            name, _, index = claim.quoted.partition("[")
+            q = getattr(_q, name, None)
             quoted_unit = getattr(q, "unit", "")
+            per_element = [u.strip() for u in quoted_unit.split(",")]
+            if index and len(per_element) > 1:  # one element of a tuple with a unit for each
+                quoted_unit = per_element[int(index.rstrip("]"))]
         record_unit = rec.unit if rec is not None and rec.unit not in ("", "1") else ""
         c["unit_shown"] = c["unit"] or record_unit or quoted_unit
         c["paper_shown"] = number(c["paper_value"], c["unit"] or quoted_unit)

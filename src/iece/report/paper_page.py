@@ -40,7 +40,7 @@ from markupsafe import Markup
 
 from ..io import atomic_write_text
 from ..pipeline import ledger
-from .render import _MACROS, _SUBSUP, TEMPLATES, VERDICT_COLOURS, latex_to_mathml, render_quote
+from .markup import _MACROS, _SUBSUP, TEMPLATES, VERDICT_COLOURS, latex_to_mathml, render_quote
 from .sanitize import clean_page, markdown_to_html
 
 #: The environment variable naming the paper's text, and where it is found otherwise.
