@@ -28,31 +28,35 @@ PARAMS = Params(
 )
 
 S5_DIAMETERS_NM = ema_numbers.S5_DIAMETERS_NM
-#: The numbers of :func:`metrics` recorded per outside medium (and shown in the table).
-SENSITIVITY = (
-    "e_in_shell",
-    "e_outside",
-    "e_shell_enrichment",
-    "h_in_shell",
-    "h_shell_enrichment",
-    "cs_overlap_max_step",
-    "max_depletion",
-    "depletion_min_size_step",
-    "cs_energy_nonlinearity",
-    "cs_energy_max_step",
-    "cs_energy_max_rise_fraction",
-    "alloy_energy_nonlinearity",
-    "energy_nonlinearity_ratio",
-    "oscillator_chord_excess",
-    "energy_chord_excess_eV",
-    "surface_fraction_min_excess",
-    "alloy_min_overlap",
-    "cdse_3p3nm_energy_eV",
-    "cdse_sizing_rms_eV",
-    "hgse_over_cdse_size_shift",
-    "min_cs_energy_3p3nm_eV",
-    "min_alloy_energy_3p3nm_eV",
-)
+_X04 = f"x = {quoted.X_OVERLAP_FALLS_TO.value:g}"
+_AT = f"core/shell, {_X04}"
+#: The numbers of :func:`metrics` recorded per outside medium (and shown in the table), each with
+#: what it is in words (the page's label and the record's note).
+LABELS = {
+    "e_in_shell": f"electron in the HgSe shell (between core and surface), {_AT}",
+    "e_outside": f"electron outside the NC, {_AT}",
+    "e_shell_enrichment": f"electron in the shell over its volume share (1: uniform), {_AT}",
+    "h_in_shell": f"hole in the HgSe shell, {_AT}",
+    "h_shell_enrichment": f"hole in the shell over the shell's volume share, {_AT}",
+    "cs_overlap_max_step": f"largest step of the core/shell overlap up to {_X04}",
+    "max_depletion": "largest oscillator-strength depletion over the S5 sizes and x",
+    "depletion_min_size_step": "smallest rise of the largest depletion between S5 sizes",
+    "cs_energy_nonlinearity": "core/shell 1S-1S energy: distance from its chord over its change",
+    "cs_energy_max_step": "largest step of the core/shell 1S-1S energy in x",
+    "cs_energy_max_rise_fraction": "largest rise of the core/shell energy over its total change",
+    "alloy_energy_nonlinearity": "alloy 1S-1S energy: distance from its chord over its change",
+    "energy_nonlinearity_ratio": "core/shell over alloy 1S-1S energy non-linearity",
+    "oscillator_chord_excess": "core/shell minus alloy distance of phi squared from its chord",
+    "energy_chord_excess_eV": "core/shell minus alloy distance of the 1S-1S energy from its chord",
+    "surface_fraction_min_excess": "smallest core/shell minus alloy Eq. 3 surface fraction, x > 0",
+    "alloy_min_overlap": "smallest alloy overlap over x",
+    "cdse_3p3nm_energy_eV": "1S-1S energy of the prototype CdSe NC",
+    "cdse_sizing_rms_eV": "RMS distance of CdSe from the Jasieniak 2009 sizing curve, 2-5 nm",
+    "hgse_over_cdse_size_shift": "HgSe over CdSe 1S-1S energy change across the size series",
+    "min_cs_energy_3p3nm_eV": "lowest 1S-1S energy of any prototype-size core/shell",
+    "min_alloy_energy_3p3nm_eV": "lowest 1S-1S energy of any prototype-size alloy",
+}
+SENSITIVITY = tuple(LABELS)
 
 
 def metrics(outside: str, diameter_nm: float, x) -> dict:
@@ -83,16 +87,7 @@ def _unit(name: str) -> str:
     return "eV" if name.endswith("_eV") else "1"
 
 
-_NOTES = {
-    "e_in_shell": "electron probability in the HgSe shell (r_core < r < R), core/shell, x = 0.4",
-    "e_outside": "electron probability outside the NC (r > R), core/shell, x = 0.4",
-    "h_in_shell": "hole probability in the HgSe shell (r_core < r < R), core/shell, x = 0.4",
-    "e_shell_enrichment": "electron in the shell over the shell's volume share (1: uniform)",
-    "h_shell_enrichment": "hole in the shell over the shell's volume share (1: uniform)",
-    "cs_overlap_max_step": "largest step of the core/shell overlap on the 0 <= x <= 0.4 grid",
-    "cs_energy_max_rise_fraction": "largest rise of the core/shell energy over its total change",
-    "depletion_min_size_step": "smallest rise of the largest depletion between S5 sizes",
-    "energy_nonlinearity_ratio": "core/shell over alloy 1S-1S energy non-linearity",
+_NOTES = LABELS | {
     "max_depletion_by_size": f"largest depletion at the sizes {S5_DIAMETERS_NM} nm",
 }
 

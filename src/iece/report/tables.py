@@ -36,12 +36,16 @@ def _fmt(v) -> str:
 
 
 def sensitivity_fig2eg(res) -> str:
-    """Every EMA claim number under every outside medium."""
+    """Every EMA claim number under every outside medium, each named in words (the notes of
+    :data:`iece.paper.fig2eg.LABELS`), not by its record name."""
     rows = res.data["sensitivity"]
     names = list(rows)
     lines = ["| quantity | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for k in fig2eg.SENSITIVITY:
-        lines.append(f"| `{k}` | " + " | ".join(_fmt(rows[n][k]) for n in names) + " |")
+        unit = " (eV)" if k.endswith("_eV") else ""
+        lines.append(
+            f"| {fig2eg.LABELS[k]}{unit} | " + " | ".join(_fmt(rows[n][k]) for n in names) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -83,8 +87,11 @@ def deconvolution(d) -> str:
             f" Some errors are undetermined (nan): the {d.n} transitions overlap more than the"
             " data resolve; try fewer (`n_transitions`) or a narrower window."
         )
+    bic = ", ".join(f"{n}: {v:.1f}" for n, v in sorted(d.bic_by_n.items()))
     return (
-        "\n".join(lines) + f"\n\ndR = {d.dR[0]:.4f} ± {d.dR[1]:.1g}; BIC by n: {d.bic_by_n}.{flag}"
+        "\n".join(lines)
+        + f"\n\ndR = {d.dR[0]:.4f} ± {d.dR[1]:.1g}; BIC by number of transitions: {bic} "
+        f"(the lowest is chosen).{flag}"
     )
 
 
