@@ -35,6 +35,34 @@ class DataFileError(ValueError):
     """A user data file that cannot be read; the message names the file and line."""
 
 
+#: What marks a project checkout: both folders, side by side.
+PROJECT_MARKERS = ("notebooks", "data")
+
+
+class ProjectRootError(FileNotFoundError):
+    """No project checkout at or above the folder searched; the message names it."""
+
+
+def project_root(start=None) -> Path:
+    """The project checkout: the nearest folder at or above ``start`` (default: the current
+    folder) that holds both ``notebooks/`` and ``data/``.
+
+    One definition for every caller: ``iece`` on the command line (run from anywhere inside
+    the checkout), a notebook in Jupyter (whose kernel runs in ``notebooks/``) and under
+    papermill (run in the root), and the paper modules' default data paths. Nothing is
+    guessed: without such a folder it raises :class:`ProjectRootError` naming where it looked.
+    """
+    here = Path(start if start is not None else Path.cwd()).resolve()
+    for cand in (here, *here.parents):
+        if all((cand / m).is_dir() for m in PROJECT_MARKERS):
+            return cand
+    raise ProjectRootError(
+        f"no iece project at or above {here}: looked for a folder holding both "
+        f"{' and '.join(m + '/' for m in PROJECT_MARKERS)} (the checkout's root); start "
+        "Jupyter or iece inside the checkout, or give the root (iece --root PATH)"
+    )
+
+
 #: A user data file larger than this is refused before it is read (a spectrum, decay or table
 #: is kilobytes; a TCSPC histogram of 65536 channels is about 1 MB).
 MAX_FILE_MB = 20

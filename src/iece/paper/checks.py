@@ -184,9 +184,10 @@ def monolayer_thicknesses_nm(convention: str) -> dict:
     raise ValueError(f"monolayer must be one of {choices.MONOLAYERS}, got {convention!r}")
 
 
-def compute(root=".", **params) -> FigureResult:
+def compute(root=None, **params) -> FigureResult:
     """All numbers of the checks page for the given parameters (defaults: the paper's);
-    ``root`` is where the path of the material-sources table starts."""
+    ``root`` is where the path of the material-sources table starts (default:
+    :func:`iece.io.project_root`, so a kernel in ``notebooks/`` finds it too)."""
     p = PARAMS.resolve(params, "checks")
     res = FigureResult(p)
     q = quoted
@@ -355,7 +356,7 @@ def compute(root=".", **params) -> FigureResult:
     )
 
     table = literature.materials_comparison(
-        io.read_material_sources(Path(root) / literature.MATERIALS_SOURCES)
+        io.read_material_sources(Path(root or io.project_root()) / literature.MATERIALS_SOURCES)
     )
     res.add("materials_parameters_n", len(table), "1", note="material parameters the EMA uses")
     res.add(

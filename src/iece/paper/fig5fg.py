@@ -38,13 +38,14 @@ COMPARISONS = {
 }
 
 
-def compute(root=".", **params) -> FigureResult:
-    """All numbers of the fig5fg page; ``root`` is where the default dataset's path starts."""
+def compute(root=None, **params) -> FigureResult:
+    """All numbers of the fig5fg page; ``root`` is where the default dataset's path starts
+    (default: :func:`iece.io.project_root`, so a kernel in ``notebooks/`` finds it too)."""
     p = PARAMS.resolve(params, "fig5fg")
     window = (p["window_low_nm"], p["window_high_nm"])
     res = FigureResult(p)
     user = p["literature_path"] is not None
-    source = Path(p["literature_path"]) if user else Path(root) / DATASET
+    source = Path(p["literature_path"]) if user else Path(root or io.project_root()) / DATASET
     rows = io.read_literature_table(source)
     prov = "user" if user else "literature"
     cov = literature.coverage(rows)

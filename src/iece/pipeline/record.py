@@ -4,8 +4,15 @@ A notebook calls :func:`record_all` with the :class:`~iece.paper.base.FigureResu
 figure function (or :func:`record` for one number) and :func:`save_figure` for every figure.
 Under ``iece run`` the runner sets ``IECE_RECORDS_FILE`` and ``IECE_FIGURES_DIR``; each call
 appends one JSON line to the records file, which the runner merges into ``build/results.json``
-(format: :mod:`iece.pipeline.results`) after the run. Run by hand, records stay in
-:data:`RECORDS`.
+(format: :mod:`iece.pipeline.results`) after the run.
+
+Run in Jupyter (no runner), a notebook is a user run: :func:`record_all` starts the run's
+folder ``build/runs/<figure>-jupyter-<hash>/`` under the project root
+(:func:`iece.io.project_root`; ``<figure>`` from the notebook Jupyter names in
+``JPY_SESSION_NAME``, ``<hash>`` from the parameters), where the records go (``records.jsonl``,
+the runner's format) and the figures (``figures/``). It never writes ``build/results.json``,
+``figures/`` or ``report/``: the paper's results stay as ``iece run`` wrote them. The records
+are also in :data:`RECORDS`.
 
 Each record and figure carries the number of the cell it belongs to, so a claim links to the
 output that shows its number: a record starts at the cell that made it, and the first later
@@ -17,6 +24,7 @@ cell before running it, so ``execution_count`` inside a cell is already the next
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -24,6 +32,7 @@ import re
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from ..io import project_root
 from .results import PROVENANCES, FigureFile, Record, plain
 
 #: Records made in this process, by name (useful when a notebook is run by hand).
@@ -152,10 +161,58 @@ def _watch() -> None:
     _WATCHING[:] = [pub]
 
 
+#: The folder of the interactive run in progress (a notebook in Jupyter), once started.
+_INTERACTIVE: list[Path] = []
+
+
+def under_runner() -> bool:
+    """True inside a notebook that ``iece run`` executes (it names the records file)."""
+    return bool(os.environ.get("IECE_RECORDS_FILE"))
+
+
+def _session_figure() -> str:
+    """The figure id of the notebook Jupyter runs this kernel for (Jupyter Server names it in
+    ``JPY_SESSION_NAME``, relative to its root or absolute): its metadata ``iece.id``, else the
+    notebook's file name; "notebook" when the front end names none."""
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if not session:
+        return "notebook"
+    named = Path(session)
+    for cand in (named, Path.cwd() / named, Path.cwd() / named.name):
+        try:
+            meta = json.loads(cand.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError, AttributeError):
+            continue
+        fid = meta.get("iece", {}).get("id") if isinstance(meta, dict) else None
+        if isinstance(fid, str) and fid.isidentifier():
+            return fid
+    stem = re.sub(r"[^A-Za-z0-9_]+", "_", named.stem).strip("_")
+    return stem or "notebook"
+
+
+def interactive_dir(params: dict | None = None, start: bool = False) -> Path:
+    """The folder of this kernel's interactive run, ``build/runs/<figure>-jupyter-<hash>/``
+    (``<hash>``: the first 8 hex digits of the SHA-256 of the parameters as JSON). ``start``
+    (:func:`record_all` of a new result) opens a fresh one for ``params``; otherwise the
+    current one, or one without parameters. Raises :class:`iece.io.ProjectRootError` outside
+    a project checkout."""
+    if start or not _INTERACTIVE:
+        text = json.dumps(params or {}, sort_keys=True, default=str)
+        tag = hashlib.sha256(text.encode()).hexdigest()[:8]
+        folder = project_root() / "build" / "runs" / f"{_session_figure()}-jupyter-{tag}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if start:
+            (folder / "records.jsonl").write_text("", encoding="utf-8")
+        _INTERACTIVE[:] = [folder]
+    return _INTERACTIVE[0]
+
+
 def _append(line: dict) -> None:
     path = os.environ.get("IECE_RECORDS_FILE")
     if not path:
-        return
+        if not _INTERACTIVE:  # a record() outside a notebook run: memory only
+            return
+        path = _INTERACTIVE[0] / "records.jsonl"
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(line) + "\n")
 
@@ -174,14 +231,19 @@ def record(name: str, value, *, unit: str, provenance: str = "computed", stderr=
 
 
 def record_all(result) -> None:
-    """Record every number of a :class:`~iece.paper.base.FigureResult`, in order."""
+    """Record every number of a :class:`~iece.paper.base.FigureResult`, in order. In Jupyter
+    it starts the notebook's interactive run (:func:`interactive_dir`)."""
+    if not under_runner() and _shell() is not None:
+        interactive_dir(getattr(result, "params", None), start=True)
     for name, n in result.numbers.items():
         record(name, n.value, unit=n.unit, provenance=n.provenance, stderr=n.stderr, note=n.note)
 
 
 def figures_dir() -> Path:
-    """Where figures go: ``$IECE_FIGURES_DIR`` under the runner, else ``./figures``."""
-    return Path(os.environ.get("IECE_FIGURES_DIR", "figures"))
+    """Where figures go: ``$IECE_FIGURES_DIR`` under the runner, else the ``figures/`` of the
+    interactive run (:func:`interactive_dir`), never the paper's ``figures/``."""
+    named = os.environ.get("IECE_FIGURES_DIR")
+    return Path(named) if named else interactive_dir() / "figures"
 
 
 def save_figure(fig, name: str, *, provenance: str, caption: str = "") -> None:

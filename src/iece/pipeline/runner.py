@@ -45,7 +45,7 @@ from pathlib import Path
 import filelock
 from tqdm.auto import tqdm
 
-from ..io import MAX_FILE_MB, atomic_write_text
+from ..io import MAX_FILE_MB, atomic_write_text, project_root
 from . import params as _params
 from . import results as _results
 from .results import Results, ResultsError
@@ -145,14 +145,8 @@ class Place:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` (default: cwd) with ``notebooks/`` and ``data/``."""
-    here = Path(start or Path.cwd()).resolve()
-    for cand in (here, *here.parents):
-        if (cand / "notebooks").is_dir() and (cand / "data").is_dir():
-            return cand
-    raise FileNotFoundError(
-        f"no iece project (a folder with notebooks/ and data/) at or above {here}"
-    )
+    """The project root at or above ``start``: :func:`iece.io.project_root`, defined once."""
+    return project_root(start)
 
 
 @dataclass(frozen=True)
