@@ -728,6 +728,36 @@ def _now() -> str:
 DATE_FORMAT = "%Y-%m-%d %H:%M UTC"
 
 
+#: How often the progress bar's list of running figures and their times is redrawn (s).
+PROGRESS_EVERY_S = 2.0
+
+
+def _progress(futures, pool, todo, workers, bar):
+    """Each :class:`Outcome` as its notebook finishes, while the bar names the figures in
+    flight and how long each has run (``fig2bd 41 s, readings 12 s``). In one process
+    (``futures`` None) the running figure is named before it starts."""
+    if pool is None:
+        for job in todo:
+            bar.set_postfix_str(f"running {job.figure.id}", refresh=True)
+            yield _execute(job)
+        bar.set_postfix_str("", refresh=True)
+        return
+    started: dict = {}
+    pending = set(futures)
+    while pending:
+        finished, pending = cf.wait(pending, PROGRESS_EVERY_S, return_when=cf.FIRST_COMPLETED)
+        now = time.monotonic()
+        for f in finished:
+            yield f.result()
+        # the pool queues one call beyond its workers: the first `workers` running are in flight
+        running = [f for f in futures if f in pending and f.running()][:workers]
+        for f in running:
+            started.setdefault(f, now)
+        bar.set_postfix_str(
+            ", ".join(f"{futures[f]} {now - started[f]:.0f} s" for f in running), refresh=True
+        )
+
+
 def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[str, Outcome]:
     _sweep_litter(project)
     kernel = ensure_kernel(project)
@@ -770,19 +800,18 @@ def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[st
     if todo:
         project.report.mkdir(parents=True, exist_ok=True)
         if workers == 1:
-            done = (_execute(j) for j in todo)
+            done = None
             pool = None
         else:
             ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
             pool = cf.ProcessPoolExecutor(
                 max_workers=workers, mp_context=ctx, initializer=_die_with_parent
             )
-            done = (f.result() for f in cf.as_completed([pool.submit(_execute, j) for j in todo]))
+            done = {pool.submit(_execute, j): j.figure.id for j in todo}
         try:
             bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
-            for outcome in done:
+            for outcome in _progress(done, pool, todo, workers, bar):
                 outcomes[outcome.id] = outcome
-                bar.set_postfix_str(f"{outcome.id} {outcome.status}")
                 bar.update()
             bar.close()
         finally:
