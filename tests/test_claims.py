@@ -408,11 +408,6 @@ def test_malformed_ledger_entries_name_the_claim(tmp_path, body, needle):
     assert type(info.value) is ledger.LedgerError
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ledger.load names the claim but not the file and line of a malformed entry "
-    "(TOML syntax errors aside); src/iece/pipeline/ledger.py is outside this change, issue 19",
-)
 @pytest.mark.parametrize(
     "body",
     [

@@ -54,6 +54,7 @@ whose result it is, else the record's note; never by its internal name.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from dataclasses import dataclass, field
@@ -111,7 +112,68 @@ REQUIRED = {
 
 
 class LedgerError(ValueError):
-    """A malformed ledger entry; the message names the claim id."""
+    """A malformed ledger entry; the message names the claim id (and, from :func:`load`, the
+    file and the line). ``key``: the field at fault, if one is."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
+
+
+#: A template field (``explanation``, ``reason``, ``headline``): a name, optionally indexed by a
+#: whole number or another name (``{NAME[0]}``, ``{figure[name]}``): no attribute access.
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[(?:\d+|[A-Za-z_][A-Za-z0-9_]*)\])?")
+#: A template's format spec: ``[[fill]align][sign][#][0][width][grouping][.precision][type]``
+#: with no nested field; width and precision bounded (``{x:>99999999}`` had built 100 MB).
+_SPEC = re.compile(
+    r"(?:[^{}]?[<>=^])?[+\- ]?z?#?0?(?P<width>\d+)?[_,]?(?:\.(?P<precision>\d+))?"
+    r"[bcdeEfFgGnosxX%]?"
+)
+MAX_WIDTH = 40
+MAX_PRECISION = 20
+
+
+def template_fields(text: str, what: str = "explanation") -> list[str]:
+    """The field names of a template (``{name}``, ``{name:.2f}``, ``{NAME[0]}``,
+    ``{figure[name]}``); :class:`LedgerError` (without a claim: the caller adds it) for
+    anything else: attribute access, a conversion (``!r``), a positional or empty field, a
+    nested or unbounded format spec, or an unmatched brace."""
+    import string
+
+    names = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise LedgerError(
+            f"{what} is not a template: {exc} (a literal brace is {{{{ or }}}})"
+        ) from None
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        shown = (
+            "{"
+            + name
+            + (f"!{conversion}" if conversion else "")
+            + (f":{spec}" if spec else "")
+            + "}"
+        )
+        if not _FIELD.fullmatch(name) or conversion:
+            raise LedgerError(
+                f"{what}: {shown} is not allowed: a field is a name ({{name}}, {{NAME[0]}}, "
+                "{figure[name]}), without attributes or conversions"
+            )
+        m = _SPEC.fullmatch(spec or "")
+        if (
+            m is None
+            or int(m.group("width") or 0) > MAX_WIDTH
+            or int(m.group("precision") or 0) > MAX_PRECISION
+        ):
+            raise LedgerError(
+                f"{what}: {shown} has a format it cannot use: give a plain spec like :.2f, "
+                f"width at most {MAX_WIDTH} and precision at most {MAX_PRECISION}"
+            )
+        names.append(name)
+    return names
 
 
 @dataclass(frozen=True)
@@ -182,18 +244,88 @@ def _paper_value(c: Claim):
     if not c.quoted:
         return c.paper_value
     if c.paper_value is not None:
-        raise LedgerError(f"claim {c.id}: give quoted or paper_value, not both")
+        raise LedgerError(f"claim {c.id}: give quoted or paper_value, not both", "quoted")
     m = re.fullmatch(r"([A-Z0-9_]+)(?:\[(\d+)\])?", c.quoted)
     q = getattr(_quoted, m.group(1), None) if m else None
     if not isinstance(q, _quoted.Quoted):
-        raise LedgerError(f"claim {c.id}: quoted = {c.quoted!r} is not a name in iece.paper.quoted")
+        raise LedgerError(
+            f"claim {c.id}: quoted = {c.quoted!r} is not a name in iece.paper.quoted", "quoted"
+        )
     if m.group(2) is not None:
+        size = len(q.value) if isinstance(q.value, tuple) else 0
+        if int(m.group(2)) >= size:
+            has = f"indices 0 to {size - 1}" if size else "no index: it is one value"
+            raise LedgerError(
+                f"claim {c.id}: quoted = {c.quoted!r}: {m.group(1)} has {has}", "quoted"
+            )
         return q.value[int(m.group(2))]
     return list(q.value) if isinstance(q.value, tuple) else q.value
 
 
-def _validate(c: Claim) -> None:
+def _finite(c: Claim, key: str, value, *, non_negative: bool = False) -> None:
+    """A number of the ledger: an int or float (not a bool, not a string), finite (a
+    400-digit integer has no float), non-negative where asked."""
+    what = f"claim {c.id}: {key} must be a finite number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise LedgerError(f"{what}, got {value!r:.60}", key)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise LedgerError(f"{what}, got an integer of {len(str(abs(value)))} digits", key) from None
+    if not math.isfinite(number):
+        raise LedgerError(f"{what}, got {value!r}", key)
+    if non_negative and number < 0:
+        raise LedgerError(f"claim {c.id}: {key} must not be negative, got {value!r}", key)
+
+
+#: Fields holding text, lists and tables (anything else is a number, checked by value).
+_TEXT = tuple(k for k, f in Claim.__dataclass_fields__.items() if f.type == "str")
+
+
+def _types(c: Claim) -> None:
+    for key in _TEXT:
+        if not isinstance(getattr(c, key), str):
+            raise LedgerError(f"claim {c.id}: {key} must be text, got {getattr(c, key)!r:.60}", key)
+    for key, kind in (("also", list), ("across", list), ("expected_by_choice", dict)):
+        if not isinstance(getattr(c, key), kind):
+            raise LedgerError(f"claim {c.id}: {key} must be a {kind.__name__}", key)
+    if not all(isinstance(r, str) and r for r in c.across):
+        raise LedgerError(f"claim {c.id}: across lists result names (text)", "across")
+    for key in ("tolerance", "approx_tolerance"):
+        if getattr(c, key) is not None:
+            _finite(c, key, getattr(c, key), non_negative=True)
+    if c.approx_tolerance is not None and c.approx_tolerance < c.tolerance:
+        raise LedgerError(
+            f"claim {c.id}: approx_tolerance ({c.approx_tolerance:g}) is below tolerance "
+            f"({c.tolerance:g}): the near band holds the passing one",
+            "approx_tolerance",
+        )
+    if c.threshold is not None:
+        _finite(c, "threshold", c.threshold)
+
+
+def _validate(c: Claim, figures=None) -> None:
     cid = c.id
+    _types(c)
+    if figures is not None and c.figure not in figures:
+        raise LedgerError(
+            f"claim {cid}: figure {c.figure!r} is not a figure of this project (its notebooks "
+            f"have {', '.join(sorted(figures)) or 'none'})",
+            "figure",
+        )
+    for key in ("explanation", "reason", "headline"):
+        try:
+            names = template_fields(getattr(c, key), key)
+        except LedgerError as exc:
+            raise LedgerError(f"claim {cid}: {exc}", key) from None
+        for name in names:  # {figure[record]}: a record of another figure
+            other, _, index = name.partition("[")
+            if figures is not None and index[:1].isalpha() and other not in figures:
+                raise LedgerError(
+                    f"claim {cid}: {key} reads {{{name}}}, but {other!r} is not a figure of "
+                    "this project",
+                    key,
+                )
     if c.check not in CHECKS:
         raise LedgerError(f"claim {cid}: check must be one of {CHECKS}, got {c.check!r}")
     if c.evidence not in EVIDENCE:
@@ -226,12 +358,30 @@ def _validate(c: Claim) -> None:
         raise LedgerError(f"claim {cid}: check {c.check!r} needs the paper's value")
     if c.check in BOUNDS and c.threshold is None and c.paper_value is None:
         raise LedgerError(f"claim {cid}: check {c.check!r} needs a threshold")
+    key = "quoted" if c.quoted else "paper_value"
+    if c.check == "range":
+        if not isinstance(c.paper_value, list) or len(c.paper_value) != 2:
+            raise LedgerError(f"claim {cid}: check 'range' needs the paper's [low, high]", key)
+        for v in c.paper_value:
+            _finite(c, key, v)
+    elif c.check in NUMERIC or (c.check in BOUNDS and c.threshold is None):
+        _finite(c, key, c.paper_value)
+    if c.check == "rel" and float(c.paper_value) == 0:
+        raise LedgerError(f"claim {cid}: check 'rel' against a paper value of 0", key)
     for a in c.also:
-        if set(a) != {"result", "check", "threshold"} or a["check"] not in BOUNDS:
+        if (
+            not isinstance(a, dict)
+            or set(a) != {"result", "check", "threshold"}
+            or a["check"] not in BOUNDS
+            or not isinstance(a["result"], str)
+            or not a["result"]
+        ):
             raise LedgerError(
                 f"claim {cid}: each 'also' needs exactly result, check (one of {BOUNDS})"
-                f" and threshold, got {a!r}"
+                f" and threshold, got {a!r:.200}",
+                "also",
             )
+        _finite(c, "also threshold", a["threshold"])
     if c.choice:
         if c.choice not in _choices.OPEN:
             raise LedgerError(f"claim {cid}: choice must be one of {tuple(_choices.OPEN)}")
@@ -254,40 +404,124 @@ def _validate(c: Claim) -> None:
             )
 
 
-def load(path) -> list[Claim]:
-    """Read and validate the ledger file (claims first, then diagnostics); errors name the
-    claim."""
+_HEADER = re.compile(r"\s*\[\[\s*(claims|diagnostics)\s*\]\]")
+_KEY = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+
+
+def _entry_lines(text: str) -> dict[tuple[str, int], tuple[int, dict[str, int]]]:
+    """(table, index) -> (line of its ``[[table]]`` header, field -> line of its first
+    assignment), lines counted from 1, for placing an error in the file."""
+    out, counts, current = {}, {}, None
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = _HEADER.match(line)
+        if m:
+            table = m.group(1)
+            counts[table] = counts.get(table, -1) + 1
+            current = out[(table, counts[table])] = (n, {})
+        elif line.lstrip().startswith("["):
+            current = None
+        elif current is not None and (k := _KEY.match(line)):
+            current[1].setdefault(k.group(1), n)
+    return out
+
+
+def project_figures(ledger_path) -> set[str] | None:
+    """The figure ids of the project the ledger belongs to (``<root>/data/claims.toml``: the
+    notebooks of ``<root>/notebooks``), or ``None`` where they cannot be known (no
+    notebooks beside it; a notebook that cannot be read is left to ``iece list`` to name)."""
+    from .params import ParameterError, notebook_meta
+
+    folder = Path(ledger_path).resolve().parent.parent / "notebooks"
+    if not folder.is_dir():
+        return None
+    ids = set()
+    for nb in sorted(folder.glob("*.ipynb")):
+        try:
+            meta = notebook_meta(nb)
+        except (ParameterError, OSError):
+            continue
+        if isinstance(meta.get("id"), str):
+            ids.add(meta["id"])
+    return ids or None
+
+
+def load(path, figures=None) -> list[Claim]:
+    """Read and validate the ledger file (claims first, then diagnostics); an error names the
+    file, the line of the entry (of its field at fault where there is one) and the claim.
+    ``figures``: the project's figure ids; by default those of the notebooks beside the
+    ledger's ``data/`` folder (:func:`project_figures`), unchecked where there are none."""
+    path = Path(path)
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LedgerError(f"{path.name} cannot be read ({exc})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # its message gives the line and column
-        raise LedgerError(f"{Path(path).name} is not valid TOML: {exc}") from None
+        raise LedgerError(f"{path.name} is not valid TOML: {exc}") from None
     unknown_top = set(data) - set(REQUIRED)
     if unknown_top:
-        raise LedgerError(f"unknown top-level key(s) {', '.join(sorted(unknown_top))}")
+        raise LedgerError(f"{path.name}: unknown top-level key(s) {', '.join(sorted(unknown_top))}")
+    if figures is None:
+        figures = project_figures(path)
+    lines = _entry_lines(text)
     out, seen = [], set()
     fields = set(Claim.__dataclass_fields__) - {"kind"}
     for table, kind in (("claims", "claim"), ("diagnostics", "diagnostic")):
-        for raw in data.get(table, []):
-            cid = raw.get("id", "<no id>")
-            missing = [k for k in REQUIRED[table] if k not in raw]
-            if missing:
-                raise LedgerError(f"claim {cid}: missing field(s) {', '.join(missing)}")
-            unknown = set(raw) - fields
-            if unknown:
-                raise LedgerError(f"claim {cid}: unknown field(s) {', '.join(sorted(unknown))}")
-            if (kind == "diagnostic") != (raw.get("evidence", "diagnostic") == "diagnostic"):
-                raise LedgerError(
-                    f"claim {cid}: evidence 'diagnostic' belongs to [[diagnostics]] entries only"
-                )
-            c = Claim(**raw, kind=kind)
-            if c.id in seen:
-                raise LedgerError(f"claim {cid}: duplicate id")
-            seen.add(c.id)
-            c.paper_value = _paper_value(c)
-            _validate(c)
-            out.append(c)
-    _validate_findings(out)
+        raw_entries = data.get(table, [])
+        if not isinstance(raw_entries, list) or not all(isinstance(r, dict) for r in raw_entries):
+            raise LedgerError(f"{path.name}: {table} must be [[{table}]] tables")
+        for i, raw in enumerate(raw_entries):
+            head, keys = lines.get((table, i), (None, {}))
+            try:
+                out.append(_entry(raw, kind, table, fields, seen, figures))
+            except LedgerError as exc:
+                line = keys.get(_field_of(exc, fields), head)
+                where = f"{path.name}, line {line}" if line else path.name
+                raise LedgerError(f"{where}: {exc}", exc.key) from None
+    if not out:
+        raise LedgerError(
+            f"{path.name} holds no [[claims]] or [[diagnostics]]: an empty ledger checks nothing"
+        )
+    try:
+        _validate_findings(out)
+    except LedgerError as exc:
+        raise LedgerError(f"{path.name}: {exc}") from None
     return out
+
+
+def _field_of(exc: LedgerError, fields) -> str:
+    """The field an entry's error is about: its ``key``, else the field its message opens
+    with (``claim a: check must be ...``)."""
+    if exc.key:
+        return exc.key.split(" ")[0]
+    m = re.match(r"claim [^:]*: ([a-z_]+)", str(exc))
+    return m.group(1) if m and m.group(1) in fields else ""
+
+
+def _entry(raw: dict, kind: str, table: str, fields, seen: set, figures) -> Claim:
+    cid = raw.get("id", "<no id>")
+    missing = [k for k in REQUIRED[table] if k not in raw]
+    if missing:
+        raise LedgerError(f"claim {cid}: missing field(s) {', '.join(missing)}")
+    unknown = set(raw) - fields
+    if unknown:
+        first = sorted(unknown)[0]
+        raise LedgerError(f"claim {cid}: unknown field(s) {', '.join(sorted(unknown))}", first)
+    if (kind == "diagnostic") != (raw.get("evidence", "diagnostic") == "diagnostic"):
+        raise LedgerError(
+            f"claim {cid}: evidence 'diagnostic' belongs to [[diagnostics]] entries only",
+            "evidence",
+        )
+    c = Claim(**raw, kind=kind)
+    if not isinstance(c.id, str) or not c.id:
+        raise LedgerError(f"claim {cid!r}: id must be text", "id")
+    if c.id in seen:
+        raise LedgerError(f"claim {cid}: duplicate id", "id")
+    seen.add(c.id)
+    c.paper_value = _paper_value(c)
+    _validate(c, figures)
+    return c
 
 
 def _validate_findings(entries: list[Claim]) -> None:

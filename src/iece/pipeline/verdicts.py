@@ -18,7 +18,7 @@ import numpy as np
 
 from ..paper import choices as _choices
 from ..paper import quoted as _quoted
-from .ledger import BOUNDS, Claim, LedgerError
+from .ledger import BOUNDS, Claim, LedgerError, template_fields
 from .ledger import VERDICTS as VERDICT_ORDER
 from .results import FigureRun, Results
 
@@ -228,11 +228,27 @@ def explain(
         values |= {k: r.value for k, r in fig.results.items()}
     else:  # the figure has not run: its numbers are named, not invented
         values = _NotRun(values, f"(`iece run {c.figure}` computes it)")
+    what = "headline" if text == c.headline else "explanation" if c.explanation else "reason"
+    try:
+        template_fields(text, what)  # names only, bounded widths: nothing else is formatted
+    except LedgerError as exc:
+        raise LedgerError(f"claim {c.id}: {exc}") from None
     try:
         return string.Formatter().vformat(text, (), values)
-    except (KeyError, IndexError, ValueError, TypeError) as exc:
-        what = "headline" if text == c.headline else "explanation"
-        raise LedgerError(f"claim {c.id}: {what} cannot be filled in: {exc!r}") from None
+    except KeyError as exc:
+        raise LedgerError(
+            f"claim {c.id}: {what} reads {{{exc.args[0]}}}, which is neither a record of "
+            f"{c.figure} nor a quoted value (a record of another figure is {{figure[name]}})"
+        ) from None
+    except IndexError as exc:
+        raise LedgerError(
+            f"claim {c.id}: {what} reads an index that is not there ({exc})"
+        ) from None
+    except (ValueError, TypeError) as exc:
+        raise LedgerError(
+            f"claim {c.id}: {what} cannot be filled in: a format that does not fit its value "
+            f"({exc})"
+        ) from None
 
 
 def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
