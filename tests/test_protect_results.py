@@ -17,7 +17,7 @@ import pytest
 
 from iece import cli
 from iece.pipeline import runner
-from iece.pipeline.results import Results
+from iece.pipeline.results import Results, ResultsError
 from iece.report import build
 from iece.report.render import render_index
 
@@ -195,3 +195,61 @@ def test_a_run_into_another_build_folder_leaves_the_projects_report_alone(proj, 
     assert (x / "report" / "index.html").is_file() and any((x / "figures").iterdir())
     code, body, _ = _claims(proj, capsys, "--build-dir", str(x))
     assert code == (1 if fast else 0)
+
+
+# --- a results.json the reader cannot use is one line naming the file -----------------------------
+
+_ENTRY = {
+    "title": "t",
+    "notebook": "notebooks/ok.ipynb",
+    "parameters": {},
+    "paper_defaults": True,
+    "status": "ok",
+    "results": {"scaled": {"value": 6.0, "unit": "1", "provenance": "computed"}},
+}
+
+
+def _damaged(tmp_path, change) -> str:
+    entry = json.loads(json.dumps(_ENTRY))
+    change(entry)
+    path = tmp_path / "build" / "results.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"schema_version": 3, "run_stamp": {}, "figures": {"ok": entry}}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    with pytest.raises(ResultsError) as info:
+        Results.load(path)
+    msg = str(info.value)
+    assert msg.startswith("build/results.json: figure 'ok'") and "\n" not in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        # 10**400 had loaded, then raised OverflowError in float() at evaluation
+        (lambda e: e["results"]["scaled"].update(value=10**400), "integer of 401 digits"),
+        (lambda e: e["results"]["scaled"].update(stderr=10**400), "stderr is an integer"),
+        (lambda e: e["results"]["scaled"].update(value=[1.0, 10**400]), "integer of 401"),
+        (lambda e: e["results"]["scaled"].update(value=float("inf")), "must be finite"),
+        (lambda e: e["results"]["scaled"].update(value={"a": 1}), "value must be a number"),
+        (lambda e: e["results"]["scaled"].update(cell="3"), "cell must be a whole number"),
+        (lambda e: e["results"].update(scaled=[6.0]), "result 'scaled': must be an object"),
+        # "results": [] had given "'list' object has no attribute 'items'", no file named
+        (lambda e: e.update(results=[]), "'results' must be an object"),
+        (lambda e: e.update(figures={}), "'figures' must be a list"),
+        (lambda e: e.update(status="done"), "status must be 'ok' or 'failed'"),
+        (lambda e: e.update(parameters=[]), "parameters must be an object"),
+    ],
+)
+def test_a_results_file_the_reader_cannot_use_is_named(tmp_path, change, needle):
+    assert needle in _damaged(tmp_path, change)
+
+
+def test_a_huge_number_in_results_is_one_line_from_claims(proj, capsys):
+    data = json.loads(proj.results_file.read_text())
+    data["figures"]["ok"]["results"]["scaled"]["value"] = 10**400
+    proj.results_file.write_text(json.dumps(data))
+    assert cli.main(["--root", str(proj.root), "claims"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert "build/results.json: figure 'ok', result 'scaled'" in err

@@ -87,9 +87,46 @@ class Record:
 
     def __post_init__(self):
         if not isinstance(self.unit, str):
-            raise ResultsError(f"unit must be a string, got {self.unit!r}")
-        if self.provenance not in PROVENANCES:
-            raise ResultsError(f"provenance must be one of {PROVENANCES}, got {self.provenance!r}")
+            raise ResultsError(f"unit must be a string, got {self.unit!r:.60}")
+        if not isinstance(self.provenance, str) or self.provenance not in PROVENANCES:
+            raise ResultsError(
+                f"provenance must be one of {PROVENANCES}, got {self.provenance!r:.60}"
+            )
+        _check_value("value", self.value)
+        if self.stderr is not None:
+            _check_number("stderr", self.stderr)
+        if not isinstance(self.note, str):
+            raise ResultsError(f"note must be a string, got {self.note!r:.60}")
+        if self.cell is not None and (
+            isinstance(self.cell, bool) or not isinstance(self.cell, int)
+        ):
+            raise ResultsError(f"cell must be a whole number or null, got {self.cell!r:.60}")
+
+
+def _check_number(what: str, value) -> None:
+    """A finite number that a float can hold (``10**400`` cannot; NaN is stored as null)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ResultsError(f"{what} must be a number, got {value!r:.60}")
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        raise ResultsError(f"{what} is an integer of {len(str(abs(value)))} digits") from None
+    if not finite:
+        raise ResultsError(f"{what} must be finite (NaN is written as null), got {value!r}")
+
+
+def _check_value(what: str, value, depth: int = 0) -> None:
+    """A record's value: a number, a bool, a string, null, or a list of these."""
+    if value is None or isinstance(value, (bool, str)):
+        return
+    if isinstance(value, list) and depth < 4:
+        for v in value:
+            _check_value(what, v, depth + 1)
+        return
+    if isinstance(value, (int, float)):
+        _check_number(what, value)
+        return
+    raise ResultsError(f"{what} must be a number, yes/no, text, null or a list, got {value!r:.60}")
 
 
 @dataclass(frozen=True)
@@ -132,13 +169,37 @@ class FigureRun:
 
     @classmethod
     def from_dict(cls, fid: str, d: dict) -> FigureRun:
+        """The entry of figure ``fid``; :class:`ResultsError` naming the figure and the
+        record (or field) that does not follow the format."""
+        raw_results, raw_figures = d.get("results", {}), d.get("figures", [])
+        if not isinstance(raw_results, dict):
+            raise ResultsError(f"figure {fid!r}: 'results' must be an object")
+        if not isinstance(raw_figures, list):
+            raise ResultsError(f"figure {fid!r}: 'figures' must be a list")
+        results = {}
+        for name, v in raw_results.items():
+            try:
+                if not isinstance(v, dict):
+                    raise ResultsError("must be an object")
+                results[name] = Record(**v)
+            except (TypeError, ResultsError) as exc:
+                raise ResultsError(f"figure {fid!r}, result {name!r}: {exc}") from None
         try:
-            results = {k: Record(**v) for k, v in d.get("results", {}).items()}
-            figures = [FigureFile(**f) for f in d.get("figures", [])]
+            figures = [FigureFile(**f) for f in raw_figures]
             rest = {k: v for k, v in d.items() if k not in ("results", "figures")}
-            return cls(**rest, results=results, figures=figures)
+            entry = cls(**rest, results=results, figures=figures)
         except (TypeError, AttributeError, ResultsError) as exc:
             raise ResultsError(f"figure {fid!r}: {exc}") from None
+        for key in ("title", "notebook", "status", "error", "hash", "older_run", "latest_error"):
+            if not isinstance(getattr(entry, key), str):
+                raise ResultsError(f"figure {fid!r}: {key} must be a string")
+        if not isinstance(entry.parameters, dict) or not isinstance(entry.paper_defaults, bool):
+            raise ResultsError(
+                f"figure {fid!r}: parameters must be an object, paper_defaults a bool"
+            )
+        if entry.status not in ("ok", "failed"):
+            raise ResultsError(f"figure {fid!r}: status must be 'ok' or 'failed'")
+        return entry
 
 
 def checksum(entry: FigureRun) -> str:
@@ -181,7 +242,11 @@ class Results:
         bad = [k for k, v in raw.items() if not isinstance(v, dict)]
         if bad:
             raise ResultsError(f"{where}: figure {bad[0]!r} is not an object; rerun `iece run`")
-        return cls({k: FigureRun.from_dict(k, v) for k, v in raw.items()}, stamp)
+        try:
+            figures = {k: FigureRun.from_dict(k, v) for k, v in raw.items()}
+        except ResultsError as exc:
+            raise ResultsError(f"{where}: {exc}; rerun `iece run --force`") from None
+        return cls(figures, stamp)
 
     @classmethod
     def load(cls, path) -> Results:
