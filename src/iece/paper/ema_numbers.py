@@ -38,6 +38,11 @@ paper's words):
 
 Numbers that depend on the Coulomb kernel or the depletion measure are keyed ``name[kernel]`` or
 ``name[measure]``; :func:`one` picks one reading.
+
+The Methods' parameter table is an input (``table``, a
+:class:`iece.physics.materials.MaterialTable`; default the paper's): a table whose entries are
+arrays of S values is S tables, solved as one batch, and every number gains a last axis of S
+(:mod:`iece.paper.sensitivity`).
 """
 
 from __future__ import annotations
@@ -152,15 +157,20 @@ def batch(geometry: str, x: np.ndarray, diameter_nm: float = D_FIG2) -> Batch:
     )
 
 
-def pairs(structure: ema.Structure, media_e, media_h, interface: str = "bdd", kane=None) -> dict:
+def pairs(
+    structure: ema.Structure, media_e, media_h, interface: str = "bdd", kane=None, table=None
+) -> dict:
     """Every electron medium with every hole medium, for every NC of ``structure``: arrays
     ``(Ne, Nh, N)`` of overlap (Eq. 2) and, per Coulomb kernel, Coulomb term and 1S-1S energy
     (eV); per carrier ``(N_c, N)`` its level and where it sits (:func:`iece.physics.ema.regions`,
     with the innermost layer as the core) and the electron's Eq. 3 surface fraction. ``kane``:
-    the electron's two-band Kane mass (a counterfactual; :func:`iece.physics.ema.solve`)."""
+    the electron's two-band Kane mass (a counterfactual; :func:`iece.physics.ema.solve`);
+    ``table``: the materials' parameters (default the paper's; per-row entries (N, 1))."""
     states = {
         c: [
-            carriers.carrier_states(structure, c, v, m, interface, kane=kane if c == "e" else None)
+            carriers.carrier_states(
+                structure, c, v, m, interface, kane=kane if c == "e" else None, table=table
+            )
             for v, m in media
         ]
         for c, media in (("e", media_e), ("h", media_h))
@@ -174,10 +184,14 @@ def pairs(structure: ema.Structure, media_e, media_h, interface: str = "bdd", ka
     Ee = np.stack([s.energy_eV for s in states["e"]])[:, None, :]
     Eh = np.stack([s.energy_eV for s in states["h"]])[None, :, :]
     for kernel in ema.COULOMB_KERNELS:
-        G = ema.green_layered(r, flat) if kernel == "layered" else ema.green_average(r, flat)
+        G = (
+            ema.green_layered(r, flat, table)
+            if kernel == "layered"
+            else ema.green_average(r, flat, table)
+        )
         out["overlap"], J = carriers.pair_integrals(states["e"], states["h"], G)
         out["coulomb_eV"][kernel] = J
-        out["energy_eV"][kernel] = mat.OUTSIDE_GAP_EV + Ee + Eh - J
+        out["energy_eV"][kernel] = mat.outside_gap_eV(table, J.shape[-1]) + Ee + Eh - J
     radii = flat.radius_nm
     for c, st in states.items():
         out[f"{c}_level_eV"] = np.stack([s.energy_eV for s in st])
@@ -187,7 +201,31 @@ def pairs(structure: ema.Structure, media_e, media_h, interface: str = "bdd", ka
         ]
         for k in ("in_shell", "outside", "beyond_core"):
             out[f"{c}_{k}"] = np.stack([w[k] for w in where])
-    out["surface_fraction_e"] = np.stack([carriers.surface_fraction(s, flat) for s in states["e"]])
+    out["surface_fraction_e"] = np.stack(
+        [carriers.surface_fraction(s, flat, table) for s in states["e"]]
+    )
+    return out
+
+
+def _per_table(structure: ema.Structure, table):
+    """``structure`` (N NCs) and ``table`` as one batch: unchanged for a scalar table (or None);
+    for S tables, the N NCs once per table (S * N rows, sample-major) with per-row entries."""
+    n_tables = None if table is None else table.n_tables
+    if n_tables is None:
+        return structure, table, None
+    radii = np.tile(structure.radius_nm, (n_tables, 1))
+    comps = np.tile(structure.x, (n_tables, 1))
+    return ema.Structure(radii, comps, "batch"), table.rows(len(structure.radius_nm)), n_tables
+
+
+def _split(p: dict, n_tables: int) -> dict:
+    """The pair arrays of :func:`_per_table`'s batch with the last axis (S * N) split to (S, N)."""
+    out = {}
+    for k, v in p.items():
+        if isinstance(v, dict):
+            out[k] = _split(v, n_tables)
+        else:
+            out[k] = v.reshape(*v.shape[:-1], n_tables, v.shape[-1] // n_tables)
     return out
 
 
@@ -199,13 +237,19 @@ def numbers(
     x: np.ndarray,
     diameter_nm: float = D_FIG2,
     kane=None,
+    table=None,
 ) -> dict:
     """Every claim number for every pairing of the electron and hole media, for one geometry
     and interface: arrays ``(Ne, Nh)``, keyed ``name[kernel]`` or ``name[measure]`` where they
-    depend on those, and the curves the pages draw under ``curves``."""
+    depend on those, and the curves the pages draw under ``curves``. ``table``: the materials'
+    parameters (default the paper's); S tables (entries of shape (S,)) add a last axis of S to
+    every number (and an axis after the media axes to every curve)."""
     x = np.asarray(x, float)
     b = batch(geometry, x, diameter_nm)
-    p = pairs(b.structure, media_e, media_h, interface, kane)
+    structure, rows, n_tables = _per_table(b.structure, table)
+    p = pairs(structure, media_e, media_h, interface, kane, rows)
+    if n_tables is not None:
+        p = _split(p, n_tables)
     ne, nh = len(media_e), len(media_h)
     i04 = int(np.argmin(np.abs(x - quoted.X_OVERLAP_FALLS_TO.value)))
     cs4, al = b.cs_fig, b.alloy
@@ -214,12 +258,13 @@ def numbers(
     share = 1 - (r[0] / r[1]) ** 3
 
     def per(c, v):  # a carrier's (N_c,) number as (Ne, Nh)
-        return np.broadcast_to(v[:, None] if c == "e" else v[None, :], (ne, nh))
+        return np.broadcast_to(v[:, None] if c == "e" else v[None, :], (ne, nh, *v.shape[1:]))
 
-    out: dict = {"shell_volume_share": np.full((ne, nh), share)}
+    tables = () if n_tables is None else (n_tables,)
+    out: dict = {"shell_volume_share": np.full((ne, nh, *tables), share)}
     for c in "eh":
         for k in ("in_shell", "outside", "beyond_core"):
-            out[f"{c}_{k}"] = per(c, p[f"{c}_{k}"][:, cs4[i04]])
+            out[f"{c}_{k}"] = per(c, p[f"{c}_{k}"][..., cs4[i04]])
         out[f"{c}_shell_enrichment"] = out[f"{c}_in_shell"] / share
     out["alloy_min_overlap"] = overlap[..., al].min(-1)
     out["cs_overlap_max_step"] = np.diff(overlap[..., cs4[: i04 + 1]], axis=-1).max(-1)
@@ -234,7 +279,7 @@ def numbers(
         osc[..., al]
     )
     surf = p["surface_fraction_e"]
-    out["surface_fraction_min_excess"] = per("e", (surf[:, cs4[1:]] - surf[:, al[1:]]).min(-1))
+    out["surface_fraction_min_excess"] = per("e", (surf[..., cs4[1:]] - surf[..., al[1:]]).min(-1))
     for k, E in p["energy_eV"].items():
         cs_nl, al_nl = ema.nonlinearity(E[..., cs4]), ema.nonlinearity(E[..., al])
         out[f"cs_energy_nonlinearity[{k}]"] = cs_nl
@@ -265,10 +310,10 @@ def numbers(
         "alloy_overlap": overlap[..., al],
         "cs_energy_eV": {k: E[..., cs4] for k, E in p["energy_eV"].items()},
         "alloy_energy_eV": {k: E[..., al] for k, E in p["energy_eV"].items()},
-        "cs_surface_fraction": surf[:, cs4],
-        "alloy_surface_fraction": surf[:, al],
-        "e_in_shell": p["e_in_shell"][:, cs4],
-        "h_in_shell": p["h_in_shell"][:, cs4],
+        "cs_surface_fraction": surf[..., cs4],
+        "alloy_surface_fraction": surf[..., al],
+        "e_in_shell": p["e_in_shell"][..., cs4],
+        "h_in_shell": p["h_in_shell"][..., cs4],
         "depletion": {m: ema.depletion(overlap[..., b.cs], m) for m in ema.DEPLETION_MEASURES},
         "x_infrared": X_INFRARED,
         "cs_energy_3p3nm_eV": {k: E[..., b.cs_ir] for k, E in p["energy_eV"].items()},

@@ -65,18 +65,21 @@ def carrier_states(
     n_in: int = 201,
     n_out: int = 160,
     kane: Kane | str | bool | None = None,
+    table: mat.MaterialTable | None = None,
 ) -> CarrierStates:
     """Ground state (l = 0) of ``carrier`` ('e' or 'h') with the outside ``level_eV`` (eV in the
     carrier's frame, ``inf`` for a hard wall) and outside ``mass`` (m0, or None for the
     outermost layer's own mass, its band-edge mass under ``kane``), with the interface condition
     ``interface``. ``kane``: the electron's energy-dependent two-band Kane mass (a
-    counterfactual; see :func:`iece.physics.ema.solve`), ValueError for holes."""
+    counterfactual; see :func:`iece.physics.ema.solve`), ValueError for holes. ``table``: the
+    materials' parameters (default the paper's; per-row entries (N, 1) for the flattened
+    batch)."""
     if carrier not in ("e", "h"):
         raise ValueError(f"carrier must be 'e' or 'h', got {carrier!r}")
     if interface not in INTERFACES:
         raise ValueError(f"interface must be one of {INTERFACES}, got {interface!r}")
     radii, sflat = _flat(structure)
-    V, m, ig = _carrier_params(sflat, carrier, kane_model(kane))
+    V, m, ig = _carrier_params(sflat, carrier, kane_model(kane), table)
     mo = m[:, -1:] if mass is None else float(mass)
     bdd = interface == "bdd"
     E = _levels(V, m, radii, level_eV, mo, 0, 1, n_grid, bdd, ig)[:, 0]
@@ -93,10 +96,13 @@ def shell_probability(states: CarrierStates, r_core_nm) -> np.ndarray:
     return beyond(r, 4 * np.pi * r**2 * states.psi**2, r_core_nm)
 
 
-def surface_fraction(states: CarrierStates, structure: Structure) -> np.ndarray:
-    """Paper Eq. 3: probability beyond ``r_NC - a_c/4`` (a_c of the outermost layer): (N,)."""
+def surface_fraction(
+    states: CarrierStates, structure: Structure, table: mat.MaterialTable | None = None
+) -> np.ndarray:
+    """Paper Eq. 3: probability beyond ``r_NC - a_c/4`` (a_c of the outermost layer, from
+    ``table``, default the paper's): (N,)."""
     radii, sflat = _flat(structure)
-    cut = radii[:, -1] - mat.hgcdse(sflat.x[:, -1])["a_nm"] / 4
+    cut = radii[:, -1] - mat.hgcdse(sflat.x, table)["a_nm"][:, -1] / 4
     return shell_probability(states, cut)
 
 

@@ -150,11 +150,14 @@ def _levels(V, m, radii, Vo, mo, l, n_states, n_grid, bdd=True, inv_gap=None):
     return out
 
 
-def _carrier_params(s: Structure, carrier: str, kmodel: Kane | None):
+def _carrier_params(
+    s: Structure, carrier: str, kmodel: Kane | None, table: mat.MaterialTable | None = None
+):
     """Band edges V (N, L), masses m (N, L) and inverse Kane gaps (N, L) of one carrier in the
-    flattened structures: the Methods' parabolic masses and None without ``kmodel``, the Kane
-    model's band-edge masses and inverse gaps with it (electrons only)."""
-    V, m = _layer_params(s, carrier)
+    flattened structures: the Methods' parabolic masses (from ``table``, default the paper's)
+    and None without ``kmodel``, the Kane model's band-edge masses and inverse gaps with it
+    (electrons only; the band edges still from ``table``)."""
+    V, m = _layer_params(s, carrier, table)
     if kmodel is None:
         return V, m, None
     if carrier != "e":
@@ -188,6 +191,7 @@ def solve(
     interface: str = "bdd",
     coulomb: str = "average",
     kane: Kane | str | bool | None = None,
+    table: mat.MaterialTable | None = None,
 ) -> Result:
     """Ground electron and hole states (radial quantum number 1, angular momentum ``l``) of
     every structure in the batch, with overlap, surface fraction, Coulomb and 1S-1S energies.
@@ -198,7 +202,9 @@ def solve(
     one of :data:`COULOMB_KERNELS`. ``kane`` (a counterfactual, default None: the Methods'
     parabolic masses) gives the electron the energy-dependent two-band Kane mass of
     :mod:`.kane` (True, a name of :data:`.kane.KANE_MODELS` or a :class:`.kane.Kane`); holes
-    stay parabolic. Raises :class:`NoBoundState` unless ``allow_unbound`` (then NaN).
+    stay parabolic. ``table``: the materials' parameters (:class:`iece.physics.materials.
+    MaterialTable`, default the paper's; per-row entries (N, 1) for the flattened batch).
+    Raises :class:`NoBoundState` unless ``allow_unbound`` (then NaN).
     """
     if not isinstance(l, (int, np.integer)) or l < 0:
         raise ValueError(f"l must be a non-negative integer, got {l!r}")
@@ -214,7 +220,7 @@ def solve(
     radii, sflat = _flat(s)
     carriers = {}
     for c in "eh":
-        V, m, ig = _carrier_params(sflat, c, kmodel if c == "e" else None)
+        V, m, ig = _carrier_params(sflat, c, kmodel if c == "e" else None, table)
         Vo, mo = out.level(c), out.mass(c, m[:, -1:])
         E = _levels(V, m, radii, Vo, mo, l, 1, n_grid, bdd, ig)[:, 0]
         carriers[c] = (E, V, m, Vo, mo, ig)
@@ -249,15 +255,15 @@ def solve(
     rho_h = 4 * np.pi * r**2 * ph**2
     overlap = np.abs(trapezoid(4 * np.pi * r**2 * pe * ph, r, axis=1))
     R = radii[:, -1]
-    a_c = mat.hgcdse(sflat.x[:, -1])["a_nm"]
+    a_c = mat.hgcdse(sflat.x, table)["a_nm"][:, -1]
     cum = cumulative_trapezoid(rho_e, r, axis=1, initial=0)
     r_cut = R - a_c / 4
     inside_cut = np.array([np.interp(rc, rr, cc) for rc, rr, cc in zip(r_cut, r, cum)])
     surface = cum[:, -1] - inside_cut
-    G = green_layered(r, sflat) if coulomb == "layered" else green_average(r, sflat)
+    G = green_layered(r, sflat, table) if coulomb == "layered" else green_average(r, sflat, table)
     coulomb = coulomb_eV(r, rho_e, rho_h, G)
     Ee, Eh = carriers["e"][0], carriers["h"][0]
-    energy = mat.OUTSIDE_GAP_EV + Ee + Eh - coulomb
+    energy = mat.outside_gap_eV(table, len(Ee)) + Ee + Eh - coulomb
 
     def shaped(a):
         return a.reshape(shape)
@@ -279,11 +285,11 @@ def solve(
     )
 
 
-def _eps_eff(s: Structure) -> np.ndarray:
-    """Volume average of eps_inf over the NC's layers."""
+def _eps_eff(s: Structure, table: mat.MaterialTable | None = None) -> np.ndarray:
+    """Volume average of eps_inf (from ``table``, default the paper's) over the NC's layers."""
     r3 = s.radius_nm**3
     vol = np.diff(r3, axis=-1, prepend=0.0)
-    eps = mat.hgcdse(s.x)["eps_inf"]
+    eps = mat.hgcdse(s.x, table)["eps_inf"]
     return (vol * eps).sum(-1) / r3[..., -1]
 
 
@@ -292,19 +298,21 @@ def _inverse(r):
         return np.where(r > 0, 1.0 / np.where(r > 0, r, 1.0), 0.0)
 
 
-def green_average(r, s: Structure) -> np.ndarray:
+def green_average(r, s: Structure, table: mat.MaterialTable | None = None) -> np.ndarray:
     """``G(r) = 1 / (eps_eff r)`` with one dielectric constant, the volume average of eps_inf
-    over the NC (0 at r = 0, where every radial density vanishes)."""
-    return _inverse(r) / np.reshape(_eps_eff(s), (-1, 1))
+    over the NC (0 at r = 0, where every radial density vanishes); eps_inf from ``table``
+    (default the paper's; per-row entries need the flattened structure)."""
+    return _inverse(r) / np.reshape(_eps_eff(s, table), (-1, 1))
 
 
-def green_layered(r, s: Structure) -> np.ndarray:
+def green_layered(r, s: Structure, table: mat.MaterialTable | None = None) -> np.ndarray:
     """The monopole Green's function of a radially layered eps(r), no image terms:
     ``G(r) = int_r^inf ds / (eps(s) s^2)`` with eps outside the NC equal to the outermost
     layer's. Piecewise exactly: ``1 / (eps(r) r) + sum_i (1/eps_(i+1) - 1/eps_i) / r_i`` over the
-    inner interfaces ``r_i > r`` (structure batch flattened: ``r`` (N, G))."""
+    inner interfaces ``r_i > r`` (structure batch flattened: ``r`` (N, G)); eps_inf from
+    ``table`` (default the paper's)."""
     radii = s.radius_nm.reshape(-1, s.radius_nm.shape[-1])
-    eps = mat.hgcdse(s.x.reshape(radii.shape))["eps_inf"]
+    eps = mat.hgcdse(s.x.reshape(radii.shape), table)["eps_inf"]
     layer = (r[:, :, None] >= radii[:, None, :]).sum(-1).clip(0, radii.shape[1] - 1)
     eps_r = np.take_along_axis(eps, layer, 1)
     jumps = (1 / eps[:, 1:] - 1 / eps[:, :-1]) * _inverse(radii[:, :-1])  # (N, L-1)
@@ -330,15 +338,17 @@ def levels(
     n_states: int = 3,
     n_grid: int = 800,
     kane: Kane | str | bool | None = None,
+    table: mat.MaterialTable | None = None,
 ) -> np.ndarray:
     """Lowest ``n_states`` levels (eV) of angular momentum ``l`` for one carrier ('e' or 'h');
     shape ``structure.shape + (n_states,)``, NaN where a state is not bound. ``kane``: the
-    electron's energy-dependent mass, as in :func:`solve` (ValueError for holes)."""
+    electron's energy-dependent mass, as in :func:`solve` (ValueError for holes); ``table``:
+    the materials' parameters, as in :func:`solve`."""
     if carrier not in ("e", "h"):
         raise ValueError(f"carrier must be 'e' or 'h', got {carrier!r}")
     out = outside_medium(outside)
     radii, sflat = _flat(structure)
-    V, m, ig = _carrier_params(sflat, carrier, kane_model(kane))
+    V, m, ig = _carrier_params(sflat, carrier, kane_model(kane), table)
     Vo, mo = out.level(carrier), out.mass(carrier, m[:, -1:])
     E = _levels(V, m, radii, Vo, mo, l, n_states, n_grid, True, ig)
     return E.reshape(*structure.shape, n_states)

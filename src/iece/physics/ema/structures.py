@@ -114,8 +114,12 @@ def _flat(s: Structure) -> tuple[np.ndarray, Structure]:
     return radii, Structure(radii, s.x.reshape(radii.shape))
 
 
-def _layer_params(s: Structure, carrier: str) -> tuple[np.ndarray, np.ndarray]:
-    p = mat.hgcdse(s.x)
+def _layer_params(
+    s: Structure, carrier: str, table: mat.MaterialTable | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Band edges and masses of one carrier in every layer, from ``table`` (default the
+    paper's): ``(dEc, me)`` for 'e', ``(-dEv, mh)`` for 'h'."""
+    p = mat.hgcdse(s.x, table)
     if carrier == "e":
         return p["dEc_eV"], p["me"]
     return -p["dEv_eV"], p["mh"]
