@@ -10,6 +10,7 @@ The runs use the fixture project (``tests/fixtures/project``).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -253,3 +254,36 @@ def test_a_huge_number_in_results_is_one_line_from_claims(proj, capsys):
     err = capsys.readouterr().err.strip()
     assert "Traceback" not in err and len(err.splitlines()) == 1
     assert "build/results.json: figure 'ok', result 'scaled'" in err
+
+
+# --- a records file cut short (a full disk) fails its run with the line named ------------------
+
+
+def test_a_half_written_records_line_is_read_as_a_failed_run(tmp_path):
+    path = tmp_path / "x.jsonl"
+    good = json.dumps(
+        {"kind": "result", "name": "a", "value": 1.0, "unit": "1", "provenance": "computed"}
+    )
+    path.write_text(good + "\n" + good[:25] + "\n", encoding="utf-8")
+    with pytest.raises(ResultsError, match="line 2 of its records file is half-written"):
+        runner._read_records(path)
+    path.write_text(good[:25] + "\n" + good + "\n", encoding="utf-8")
+    with pytest.raises(ResultsError, match="line 1 of its records file is damaged"):
+        runner._read_records(path)
+
+
+def test_a_full_disk_while_recording_keeps_the_last_good_results(proj, monkeypatch, capsys):
+    """A full disk had given a JSONDecodeError traceback from ``_read_records``; now the run
+    fails with the line named, and the figure keeps its last good results."""
+
+    def cut_short(job, out):
+        with open(os.environ["IECE_RECORDS_FILE"], "a", encoding="utf-8") as fh:
+            fh.write('{"kind": "result", "name": "scaled", "val')
+        return "ok", ""
+
+    monkeypatch.setattr(runner, "_papermill", cut_short)
+    before = _entry(proj).results
+    outcome = runner.run(proj, force=True, jobs=1, progress=False)["ok"]
+    assert outcome.status == "failed" and "half-written (is the disk full?)" in outcome.error
+    after = _entry(proj)
+    assert after.results == before and after.older_run and "line 1" in after.latest_error

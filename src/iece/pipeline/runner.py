@@ -330,10 +330,18 @@ class Outcome:
 
 
 def _read_records(path: Path) -> tuple[dict, list]:
-    """Records and figures a notebook appended to its records file (JSON lines)."""
+    """Records and figures a notebook appended to its records file (JSON lines).
+    :class:`~iece.pipeline.results.ResultsError` naming the line if one cannot be read (a
+    full disk leaves a half-written last line): the run then counts as failed."""
     results, figures = {}, []
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines():
+    if not path.is_file():
+        return results, figures
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResultsError(f"its records file cannot be read ({exc})") from None
+    for n, line in enumerate(lines, start=1):
+        try:
             item = json.loads(line)
             kind = item.pop("kind")
             if kind == "result":
@@ -341,6 +349,11 @@ def _read_records(path: Path) -> tuple[dict, list]:
                 results[name] = _results.Record(**item)
             else:
                 figures.append(_results.FigureFile(**item))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # ResultsError too
+            cut = "half-written (is the disk full?)" if n == len(lines) else "damaged"
+            raise ResultsError(
+                f"line {n} of its records file is {cut}: {type(exc).__name__}: {exc}"
+            ) from None
     return results, figures
 
 
@@ -417,7 +430,11 @@ def _execute(job: Job) -> Outcome:
         tempfile.tempdir = saved_tempdir
         shutil.rmtree(scratch, ignore_errors=True)
     runtime = time.perf_counter() - t0
-    results, figures = _read_records(rec_file)
+    try:
+        results, figures = _read_records(rec_file)
+    except ResultsError as exc:  # its numbers are incomplete: the run failed
+        results, figures = {}, []
+        status, error = "failed", f"{error}; {exc}" if error else str(exc)
     rec_file.unlink(missing_ok=True)
     entry = _results.FigureRun(
         title=fig.title,
