@@ -11,6 +11,7 @@ import csv
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -151,6 +152,43 @@ def test_a_read_only_or_full_folder_gets_a_hint_that_fits(monkeypatch, capsys, c
     err = capsys.readouterr().err
     assert "delete what is damaged" not in err
     assert ("full" if code == errno.ENOSPC else "not writable") in err and "--build-dir" in err
+
+
+def test_a_folder_where_a_file_belongs_is_named_not_its_temporary_twin(tmp_path):
+    """A folder where results.json belongs had been reported as '.results.json.<pid>.tmp'
+    (os.replace names its source), and the temporary file stayed behind."""
+    target = tmp_path / "build" / "results.json"
+    target.mkdir(parents=True)
+    with pytest.raises(IsADirectoryError) as info:
+        io.atomic_write_text(target, "{}")
+    assert info.value.filename == str(target) and ".tmp" not in str(info.value)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["results.json"]
+
+
+def test_a_failed_write_names_the_file_and_leaves_no_temporary(tmp_path, monkeypatch):
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(src), None, str(dst))
+
+    monkeypatch.setattr(io.os, "replace", full)
+    with pytest.raises(OSError) as info:
+        io.atomic_write_text(tmp_path / "index.html", "x")
+    assert info.value.errno == errno.ENOSPC and info.value.filename == str(tmp_path / "index.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_iece_run_names_results_json_when_a_folder_is_there(tmp_path, capsys):
+    from iece.pipeline import runner
+
+    from .test_spine import FIXTURE
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "notebooks" / "bad.ipynb").unlink()
+    runner.claim_build(runner.Project(root))  # the folder is iece's: only results.json is odd
+    (root / "build" / "results.json").mkdir(parents=True)
+    assert cli.main(["--root", str(root), "run", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "build/results.json" in err[0] and ".tmp" not in err[0], err
 
 
 # --- user files ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ return plain arrays or rows; turning them into model objects is the paper layer'
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import math
 import os
@@ -747,6 +748,15 @@ def atomic_write_text(path, text: str) -> None:
     (or an interrupted run) never sees a half-written file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():  # os.replace would name the temporary file, not the place it belongs
+        raise IsADirectoryError(errno.EISDIR, "a folder is where this file belongs", str(path))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:  # the error names the file being written, not its temporary twin
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
