@@ -72,6 +72,26 @@ def test_a_spectrum_setting_without_a_spectrum_is_refused(name):
         fig2bd.PARAMS.resolve({name: "2"}, "fig2bd")
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "default"),
+    [
+        ("baseline", "true", "False"),
+        ("axis", "energy_eV", "'auto'"),
+        ("composition_x", "0.3", "0.0"),
+    ],
+)
+def test_a_spectrum_setting_with_a_default_is_refused_without_a_spectrum(name, value, default):
+    """A parameter whose default is not None (a flag, a choice, a number) had been checked by
+    'is not None' and so never refused: fig2bd's baseline, axis and composition_x without
+    spectrum_path were ignored and the 'user run' was the paper run."""
+    with pytest.raises(ParameterError, match=f"{name} is used only with spectrum_path") as info:
+        fig2bd.PARAMS.resolve({name: value}, "fig2bd")
+    assert f"or leave {name} at {default}" in str(info.value)
+    assert fig2bd.PARAMS.resolve({name: value, "spectrum_path": str(ROOT / "README.md")})
+    default_value = fig2bd.PARAMS.by_name[name].default
+    assert fig2bd.PARAMS.resolve({name: default_value})[name] == default_value  # its default
+
+
 def test_a_timeout_below_a_second_is_refused_not_rounded(tmp_path, capsys, monkeypatch):
     """--timeout 0.001 had run with 1 s (the cell limit counts whole seconds)."""
     import iece.report

@@ -206,10 +206,16 @@ class Params:
     def resolve(self, given: dict, figure: str = "") -> dict:
         """Defaults updated with the validated ``given`` values."""
         values = self.defaults() | self.validate(given, figure)
+        defaults = self.defaults()
         for name, needed in self.requires.items():
-            if values[name] is not None and values[needed] is None:
+            # "set" is "differs from its default": a flag or a choice with a default has no
+            # None to tell it by (fig2bd's baseline, axis, composition_x had been ignored)
+            if values[name] != defaults[name] and values[needed] == defaults[needed]:
                 where = f"{figure}: " if figure else ""
-                raise ParameterError(f"{where}{name} is used only with {needed}; give {needed} too")
+                leave = "" if defaults[name] is None else f" or leave {name} at {defaults[name]!r}"
+                raise ParameterError(
+                    f"{where}{name} is used only with {needed}; give {needed} too{leave}"
+                )
         for low, high in self.below.items():
             if values[low] is not None and values[high] is not None and values[low] >= values[high]:
                 where = f"{figure}: " if figure else ""

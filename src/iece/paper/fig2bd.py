@@ -42,7 +42,16 @@ PARAMS = Params(
     FAST,
     below={"e_min_eV": "e_max_eV"},
     requires={
-        name: "spectrum_path" for name in ("bulk_gap_eV", "e_min_eV", "e_max_eV", "n_transitions")
+        name: "spectrum_path"
+        for name in (
+            "axis",
+            "composition_x",
+            "bulk_gap_eV",
+            "e_min_eV",
+            "e_max_eV",
+            "n_transitions",
+            "baseline",
+        )
     },
 )
 
