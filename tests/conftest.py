@@ -14,19 +14,50 @@ from pathlib import Path
 
 import pytest
 
+from iece.report.paper_page import PAPER_ENV, paper_path
+
 ROOT = Path(__file__).resolve().parents[1]
-PAPER = Path(os.environ.get("IECE_PAPER", ROOT.parent / "shared" / "paper" / "lee-smith-iece.txt"))
+#: Where the paper's text is: the one definition, :func:`iece.report.paper_page.paper_path`.
+PAPER = paper_path(ROOT)
 
 os.environ.setdefault("MPLBACKEND", "agg")
 
 
+def paper_problem(path: Path) -> str:
+    """Why ``path`` is not the paper's text ("" if it is): it does not exist, is not a file,
+    or is not UTF-8 text (a binary file had given 130 errors, one per quote test)."""
+    if not path.exists():
+        return "does not exist"
+    if not path.is_file():
+        return "is not a file"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return f"is not UTF-8 text (byte {exc.start})"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if "\x00" in text or not text.strip():
+        return "is not text (empty, or it holds NUL bytes)"
+    return ""
+
+
+def pytest_configure(config):
+    """A named paper that is not there, or not text, stops the tests at once: a mistyped
+    ``IECE_PAPER`` had silently skipped the 130 quote tests."""
+    if os.environ.get(PAPER_ENV) and (why := paper_problem(PAPER)):
+        raise pytest.UsageError(
+            f"{PAPER_ENV}={PAPER} {why}: point it at the paper's text (lee-smith-iece.txt) or "
+            "unset it"
+        )
+
+
 @pytest.fixture(scope="session")
 def paper_text() -> str:
-    if not PAPER.is_file():
+    if why := paper_problem(PAPER):
         if os.environ.get("IECE_REQUIRE_PAPER"):
-            pytest.fail(f"IECE_REQUIRE_PAPER is set but the paper's text is not at {PAPER}")
+            pytest.fail(f"IECE_REQUIRE_PAPER is set but the paper's text at {PAPER} {why}")
         pytest.skip(
-            f"the paper's text is not at {PAPER}: set IECE_PAPER=/path/to/lee-smith-iece.txt "
+            f"the paper's text at {PAPER} {why}: set IECE_PAPER=/path/to/lee-smith-iece.txt "
             "(or put shared/ beside the checkout) to check the quotes against it"
         )
     return PAPER.read_text(encoding="utf-8")

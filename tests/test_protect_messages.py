@@ -285,3 +285,40 @@ def test_no_bootstrap_of_decays_piled_up_over_pulses():
     assert fig2j.compute(fast=True, n_boot=2).data["boot"]  # at the paper's rate they are
     assert fig2j.PARAMS.by_name["n_boot"].bounds == (0, 500)
     json.dumps(fig2j.PARAMS.defaults())  # the declaration stays plain
+
+
+# --- the tests' own input: the paper's text -----------------------------------------------------
+
+
+def _pytest_with_paper(tmp_path, paper) -> subprocess.CompletedProcess:
+    probe = tmp_path / "test_probe.py"
+    probe.write_text("def test_probe(paper_text):\n    assert paper_text\n")
+    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
+    env = {**os.environ, "IECE_PAPER": str(paper)}
+    env.pop("IECE_REQUIRE_PAPER", None)
+    argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", str(probe)]
+    return subprocess.run(
+        argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize("kind", ["missing", "binary", "folder"])
+def test_a_paper_that_is_not_there_or_not_text_stops_the_tests(tmp_path, kind):
+    """A mistyped IECE_PAPER had silently skipped 130 tests, and a binary one given 130
+    errors; now the run stops before any test, with one line naming the variable."""
+    paper = tmp_path / "lee-smith-iece.txt"
+    if kind == "binary":
+        paper.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    elif kind == "folder":
+        paper.mkdir()
+    run = _pytest_with_paper(tmp_path, paper)
+    assert run.returncode == 4, run.stdout + run.stderr  # pytest's usage error
+    assert f"IECE_PAPER={paper}" in run.stderr and "passed" not in run.stdout
+    assert "skipped" not in run.stdout
+
+
+def test_a_paper_that_is_text_is_read(tmp_path):
+    paper = tmp_path / "paper.txt"
+    paper.write_text("Interdiffusion-Enhanced Cation Exchange\n", encoding="utf-8")
+    run = _pytest_with_paper(tmp_path, paper)
+    assert run.returncode == 0 and "1 passed" in run.stdout, run.stdout + run.stderr
