@@ -1,7 +1,8 @@
-"""Command line: ``iece list | run | claims | clean | ema`` (also ``python -m iece``).
+"""Command line: ``iece list | run | claims | open | clean | ema`` (also ``python -m iece``).
 
 The CLI is the top layer: it runs the notebooks and renders the report through
 :func:`iece.report.build`, reads the ledger, and calls the EMA directly for ``iece ema``.
+Its help texts are plain text (:data:`DESCRIPTION`), not this docstring.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import __version__
+from .io import ProjectRootError
 from .paper import choices, ema_numbers
 from .paper.base import ParameterError
 from .physics import ema
@@ -23,11 +26,26 @@ from .pipeline import ledger, verdicts
 from .pipeline.results import ResultsError
 from .pipeline.runner import BuildDirError, BusyError
 
+DESCRIPTION = """\
+An open, reproducible check of Lee & Smith, "Interdiffusion-Enhanced Cation Exchange for HgSe
+and HgCdSe Nanocrystals with Infrared Bandgaps": every figure notebook is run, each
+quantitative statement of the paper gets a verdict, and one offline HTML report shows them.
+
+  iece run                 run every figure notebook, then render report/index.html
+  iece claims              the verdict of every statement of the ledger
+  iece open [FIG]          open the report (or a figure's page) in the browser
+  iece list                figures and their parameters
+"""
+
 
 def _project(args):
     from .pipeline.runner import Project, find_root
 
-    root = Path(args.root) if args.root else find_root()
+    try:
+        root = Path(args.root) if args.root else find_root()
+    except ProjectRootError as exc:
+        print(f"iece: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
     if not root.is_dir():
         print(f"iece: --root {str(root)!r} is not a folder", file=sys.stderr)
         raise SystemExit(2)
@@ -80,6 +98,7 @@ def cmd_run(args) -> int:
         )
         return 2
     overrides = dict(args.param or [])
+    before = _verdict_map(proj)
     try:
         outcomes = build(
             proj,
@@ -103,12 +122,75 @@ def cmd_run(args) -> int:
     failed = [o for o in outcomes.values() if o.status == "failed"]
     for o in outcomes.values():
         print(f"{o.id:8s} {o.status:7s} {o.runtime_s:6.1f} s  {o.error}")
-    kept = load_results(proj).figures if failed else {}
+    paper = load_results(proj).figures
     for o in failed:
-        if o.id in kept and kept[o.id].older_run and kept[o.id].latest_error == o.error:
-            print(f"{o.id:8s} keeps its last good results, from {kept[o.id].older_run}")
-    print(f"report: {proj.report / 'index.html'}")
+        if o.id in paper and paper[o.id].older_run and paper[o.id].latest_error == o.error:
+            print(f"{o.id:8s} keeps its last good results, from {paper[o.id].older_run}")
+    for o in outcomes.values():  # a run that is not the paper's: its own page
+        page = proj.place(o.id, False, o.entry.hash).page if o.entry.hash else None
+        mine = o.id in paper and paper[o.id].hash == o.entry.hash
+        if page is not None and not mine and page.is_file():
+            print(f"your run of {o.id}: {_shown(page)}")
+    print(_run_verdicts(proj, before))
+    print(f"report: {_shown(proj.report / 'index.html')}")
     return 1 if failed else 0
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is below it, else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _run_command(args) -> str:
+    """The ``iece run`` that makes what is missing, with the same folders."""
+    opts = [f"--{o.replace('_', '-')} {getattr(args, o)}" for o in ("root", "build_dir")]
+    return "`" + " ".join(["iece", *(o for o in opts if not o.endswith(" None")), "run"]) + "`"
+
+
+def _evaluate(proj):
+    """The claims evaluated on the current paper results: (rows, summary, notes), or None when
+    there are no results yet."""
+    from .pipeline.runner import annotate, current, load_results
+
+    claims = ledger.load(proj.claims_file)  # a damaged ledger is named even before a run
+    if not proj.results_file.is_file():
+        return None
+    results, notes = current(proj, load_results(proj))
+    evaluated = verdicts.evaluate(claims, results)
+    return annotate([e.as_dict() for e in evaluated], notes), verdicts.summary(evaluated), notes
+
+
+def _verdict_map(proj) -> dict[str, str] | None:
+    """Each claim's verdict now (before a run), or None when there is nothing to compare."""
+    try:
+        got = _evaluate(proj)
+    except (ledger.LedgerError, ResultsError):
+        return None
+    return None if got is None else {r["id"]: r["verdict"] for r in got[0]}
+
+
+def _run_verdicts(proj, before: dict[str, str] | None) -> str:
+    """The end of ``iece run``: the claims headline and how many verdicts changed."""
+    try:
+        rows, summary, _ = _evaluate(proj) or ([], None, {})
+    except (ledger.LedgerError, ResultsError) as exc:
+        return f"claims: not evaluated ({exc})"
+    if summary is None:
+        return "claims: no paper results yet"
+    if before is None:
+        change = "no earlier run to compare verdicts with"
+    else:
+        changed = [r["id"] for r in rows if before.get(r["id"], "missing") != r["verdict"]]
+        shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
+        change = (
+            f"{len(changed)} claim verdict(s) changed since the last run"
+            + (f": {shown}" if changed else "")
+            + " (iece claims lists them all)"
+        )
+    return f"{verdicts.headline(summary)}\n{change}"
 
 
 def _ours(r) -> str:
@@ -131,17 +213,20 @@ def _claims_markdown(rows) -> str:
 
 
 def cmd_claims(args) -> int:
-    from .pipeline.runner import annotate, current, load_results
-
     proj = _project(args)
     try:
-        results, notes = current(proj, load_results(proj))
-        evaluated = verdicts.evaluate(ledger.load(proj.claims_file), results)
+        got = _evaluate(proj)
     except (ledger.LedgerError, ResultsError) as exc:
         print(f"iece claims: {exc}", file=sys.stderr)
         return 2
-    rows = annotate([e.as_dict() for e in evaluated], notes)
-    summary = verdicts.summary(evaluated)
+    if got is None:
+        print(
+            f"iece claims: no results yet ({_shown(proj.results_file)} does not exist); "
+            f"run {_run_command(args)} first",
+            file=sys.stderr,
+        )
+        return 2
+    rows, summary, notes = got
     said = [n for ns in notes.values() for n in ns]
     not_current = sorted({n.figure for n in said if n.blocking})
     if args.format == "json":
@@ -153,6 +238,9 @@ def cmd_claims(args) -> int:
         for n in said:
             print(f"\n- {n.text}")
     else:
+        print(verdicts.headline(summary))
+        print(f"{len(rows)} entries, {summary['mismatches']} differ from the ledger\n")
+        print(f"{'claim':30s} {'evidence':11s} {'paper':>14s} {'ours':>14s}  verdict")
         for r in rows:
             flag = "" if r["ok"] else f"   <-- expected {r['expected_verdict']}"
             print(
@@ -162,8 +250,6 @@ def cmd_claims(args) -> int:
             )
             if r["robustness"] and r["robustness"] != "robust":
                 print(f"{'':32s}{r['robustness']}")
-        print(verdicts.headline(summary))
-        print(f"{len(rows)} entries, {summary['mismatches']} differ from the ledger")
         for n in said:
             print(n.text)
     if not_current:  # stale, edited or --fast results are never read as the paper's
@@ -174,6 +260,39 @@ def cmd_claims(args) -> int:
         )
         return 1
     return 0 if summary["mismatches"] == 0 else 1
+
+
+def _has_display() -> bool:
+    """Whether a graphical browser can open: always on macOS and Windows; on Linux and other
+    Unix only with an X or Wayland display (without one, ``webbrowser`` would start a text
+    browser in this terminal)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def cmd_open(args) -> int:
+    import webbrowser
+
+    proj = _project(args)
+    if not args.figure:
+        page = proj.report / "index.html"
+    elif re.fullmatch(r"[A-Za-z0-9_]+-[0-9a-f]{8}", args.figure):  # a user run's id
+        page = proj.report / "runs" / f"{args.figure}.html"
+    else:
+        page = proj.report / f"{args.figure}.html"
+    if not page.is_file():
+        what = f"no page for {args.figure!r}" if args.figure else "no report yet"
+        pages = sorted(p.stem for p in proj.report.glob("*.html") if p.stem != "index")
+        known = f" (pages: {', '.join(pages)})" if args.figure and pages else ""
+        print(
+            f"iece open: {what} at {_shown(page)}{known}; run {_run_command(args)} first",
+            file=sys.stderr,
+        )
+        return 2
+    if args.print or not _has_display() or not webbrowser.open(page.as_uri()):
+        print(_shown(page))
+    return 0
 
 
 def _date(text: str):
@@ -328,7 +447,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="iece", description=__doc__)
+    ap = _Parser(
+        prog="iece", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--version", action="version", version=f"iece {__version__}")
     ap.add_argument("--root", help="project root (default: found from the current folder)")
     ap.add_argument("--notebooks", help="notebook folder (default: ROOT/notebooks)")
     ap.add_argument("--build-dir", help="build folder (default: ROOT/build)")
@@ -364,6 +486,11 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("claims", help="the claims ledger with the latest verdicts")
     c.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     c.set_defaults(func=cmd_claims)
+
+    o = sub.add_parser("open", help="open the report, or one figure's page, in the browser")
+    o.add_argument("figure", nargs="?", help="a figure id (or a user run's id); default: the index")
+    o.add_argument("--print", action="store_true", help="print the page's path, open nothing")
+    o.set_defaults(func=cmd_open)
 
     k = sub.add_parser("clean", help="remove user runs (all, or older than --before)")
     k.add_argument(
