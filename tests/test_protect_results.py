@@ -287,3 +287,33 @@ def test_a_full_disk_while_recording_keeps_the_last_good_results(proj, monkeypat
     assert outcome.status == "failed" and "half-written (is the disk full?)" in outcome.error
     after = _entry(proj)
     assert after.results == before and after.older_run and "line 1" in after.latest_error
+
+
+# --- an empty build reads "missing", never "0 reproduced" ---------------------------------------
+
+
+def test_an_empty_build_reads_missing_not_zero_reproduced(tmp_path, capsys):
+    """With no results, the index and `iece claims` had read '0 reproduced, 0 approximately
+    reproduced, 0 not reproduced', as if every check had been made."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    project = runner.Project(root)
+    project.build.mkdir()
+    project.results_file.write_text(Results().to_json())  # a build with no figure's results
+    assert cli.main(["--root", str(root), "claims"]) == 1
+    out = capsys.readouterr().out
+    said = "1 independent checks: none evaluated yet, all 1 missing their results"
+    assert said in out and "0 reproduced" not in out
+    render_index(project, Results())
+    index = (project.report / "index.html").read_text()
+    assert said in index and "0 reproduced" not in index
+
+
+def test_missing_results_are_counted_beside_the_verdicts():
+    from iece.pipeline import verdicts
+
+    s = verdicts.independent_sentence(5, 2, 0, 1, 0, 2)
+    assert s.endswith(
+        "1 not reproduced, 0 depend on a choice the paper leaves open, 2 missing their results."
+    )
+    assert "missing" not in verdicts.independent_sentence(5, 2, 1, 1, 1, 0)

@@ -355,6 +355,7 @@ def summary(evaluated: list[Evaluated]) -> dict:
         "approximately reproduced": count(firm, "approximately reproduced"),
         "not reproduced": count(firm, "not reproduced"),
         "depends on a choice": len(depends),
+        "independent missing": count(firm, "missing"),
         "consistency": by_class("consistency"),
         "method": by_class("method"),
         "not checkable": sum(e.verdict == "not checkable" for e in claims),
@@ -374,12 +375,40 @@ def _words(counts: dict) -> str:
     )
 
 
+def independent_sentence(
+    n: int, reproduced: int, approximately: int, not_reproduced: int, depends: int, missing: int
+) -> str:
+    """The headline's first sentence, on the independent checks (``iece claims`` and the
+    index both say it with this function). Checks without results are counted as missing: an
+    empty build had read "0 reproduced, 0 approximately reproduced, 0 not reproduced"."""
+    if n and missing == n:
+        return (
+            f"{n} independent checks: none evaluated yet, all {n} missing their results "
+            "(run `iece run`)."
+        )
+    parts = [
+        f"{reproduced} reproduced",
+        f"{approximately} approximately reproduced",
+        f"{not_reproduced} not reproduced",
+        f"{depends} depend on a choice the paper leaves open",
+    ]
+    if missing:
+        parts.append(f"{missing} missing their results")
+    return f"{n} independent checks: " + ", ".join(parts) + "."
+
+
 def headline(s: dict) -> str:
     """One sentence of :func:`summary` for the dashboard and ``iece claims``."""
+    first = independent_sentence(
+        s["independent"],
+        s["reproduced"],
+        s["approximately reproduced"],
+        s["not reproduced"],
+        s["depends on a choice"],
+        s["independent missing"],
+    )
     return (
-        f"{s['independent']} independent checks: {s['reproduced']} reproduced, "
-        f"{s['approximately reproduced']} approximately reproduced, {s['not reproduced']} not "
-        f"reproduced, {s['depends on a choice']} depend on a choice the paper leaves open. "
+        f"{first} "
         f"Apart from these: the paper against itself ({_words(s['consistency'])}); our methods "
         f"({_words(s['method'])}); {s['not checkable']} not checkable; {s['diagnostics']} model "
         "diagnostics."

@@ -379,13 +379,10 @@ def sentence(table: dict) -> str:
     """The headline in one sentence, from :func:`counts` (the same numbers, the same rule)."""
     ind = table["rows"].get("independent", {})
     n_ind = sum(v for k, v in ind.items() if k != "not checkable")
-    parts = [
-        f"{ind.get('pass', 0)} reproduced",
-        f"{ind.get('near', 0)} approximately reproduced",
-        f"{ind.get('fail', 0)} not reproduced",
-        f"{ind.get(verdicts.DEPENDS, 0)} depend on a choice the paper leaves open",
-    ]
-    return f"{n_ind} independent checks: " + ", ".join(parts) + "."
+    return verdicts.independent_sentence(
+        n_ind,
+        *(ind.get(k, 0) for k in ("pass", "near", "fail", verdicts.DEPENDS, "missing")),
+    )
 
 
 def grid(claims: list[dict], figures: dict) -> list[dict]:
