@@ -231,6 +231,13 @@ def summarize(table: dict, passed: dict[str, np.ndarray], kane: dict | None = No
     for k, v in passed.items():
         res.add(f"readings_reproducing__{k.replace('-', '_')}", int((v & text).sum()), "1")
     res.add("n_text_readings_all_claims", int((every & text).sum()), "1")
+    res.add(
+        "max_e_shell_enrichment_text_readings",
+        float(np.nanmax(table["e_shell_enrichment"][text])),
+        "1",
+        note="the electron's shell share over the shell's volume share, at most, where the text "
+        "allows the reading",
+    )
     sizing_ok = every & text & mk["sizing_ok"]
     res.add("n_text_readings_all_claims_sizing_ok", int(sizing_ok.sum()), "1")
     literal = int(np.flatnonzero(mk["literal"])[0])
