@@ -317,3 +317,20 @@ def test_missing_results_are_counted_beside_the_verdicts():
         "1 not reproduced, 0 depend on a choice the paper leaves open, 2 missing their results."
     )
     assert "missing" not in verdicts.independent_sentence(5, 2, 1, 1, 1, 0)
+
+
+# --- a build folder inside the package is cached like any other ---------------------------------
+
+
+@pytest.mark.parametrize("inside", ["package", "data"])
+def test_a_build_folder_inside_the_package_or_data_is_cached(tmp_path, frozen_package, inside):
+    """The package's files and data/ enter the cache hash; a --build-dir inside either had
+    changed the hash with each run's own outputs, so nothing there was ever cached."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "notebooks" / "bad.ipynb").unlink()
+    where = frozen_package if inside == "package" else root / "data"
+    project = runner.Project(root, build=where / "my-build")
+    assert runner.run(project, progress=False)["ok"].status == "ok"
+    assert any(project.build.iterdir())
+    assert runner.run(project, progress=False)["ok"].status == "cached"

@@ -211,11 +211,19 @@ def ensure_kernel(project: Project) -> str:
 
 
 # ----------------------------------------------------------------------------- hashing
-def _hash_tree(h, folder: Path, root: Path) -> None:
+def _hash_tree(h, folder: Path, root: Path, skip: tuple[Path, ...] = ()) -> None:
+    """Every file under ``folder`` (names relative to ``root``) into ``h``, but not those
+    under ``skip``: the run's own outputs, should its build folder be inside the package or
+    ``data/`` (a --build-dir there had changed the hash with every run: never cached)."""
     if not folder.is_dir():
         return
     for p in sorted(folder.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."):
+        if (
+            p.is_file()
+            and "__pycache__" not in p.parts
+            and not p.name.startswith(".")
+            and not any(p.is_relative_to(s) for s in skip)
+        ):
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
 
@@ -234,17 +242,19 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _tree_digest(folder: Path, root: Path) -> str:
+def _tree_digest(folder: Path, root: Path, skip: tuple[Path, ...] = ()) -> str:
     h = hashlib.sha256()
-    _hash_tree(h, folder, root)
+    _hash_tree(h, folder, root, skip)
     return h.hexdigest()
 
 
 def common_inputs(project: Project) -> dict[str, str]:
-    """The inputs every figure shares: the ``iece`` package, ``data/`` and the versions."""
+    """The inputs every figure shares: the ``iece`` package, ``data/`` and the versions; what
+    the run writes (its build, figures and report folders) is never an input."""
+    outputs = (project.build, project.figures, project.report)
     return {
-        "code": _tree_digest(PACKAGE_DIR, PACKAGE_DIR.parent),
-        "data": _tree_digest(project.root / "data", project.root),
+        "code": _tree_digest(PACKAGE_DIR, PACKAGE_DIR.parent, outputs),
+        "data": _tree_digest(project.root / "data", project.root, outputs),
         "versions": _sha(json.dumps(versions(), sort_keys=True).encode()),
     }
 
