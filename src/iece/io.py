@@ -2,7 +2,9 @@
 
 * :func:`read_two_columns`: two-column CSV or whitespace text, header lines allowed. Leading
   lines that do not parse as numbers are headers; after the first numeric row every line must
-  hold exactly two finite numbers (comma, semicolon, tab or spaces between them);
+  hold exactly two finite numbers (comma, semicolon, tab or spaces between them). Under a
+  comma-separated header of column names a row must have as many fields as the header names
+  (``30,0,5`` under ``time_min,x`` is refused, with a decimal-comma hint, never read as 30, 0);
 * :func:`read_composition` (``composition_path``), :func:`read_spectrum` (``spectrum_path``),
   :func:`read_decay` (``decay_path``, ``irf_path``) and :func:`read_literature_table`
   (``literature_path``) build on it or on :mod:`csv`, and so does
@@ -115,11 +117,45 @@ def read_text(path, what: str) -> str:
         ) from None
 
 
-def _hint(raw: str) -> str:
-    """A hint for the two usual spreadsheet habits: decimal commas and quoted cells."""
-    if re.search(r"\d,\d", raw) and ";" in raw or re.fullmatch(r"\s*-?\d+,\d+\s+-?\d+,\d+\s*", raw):
-        return " (decimal commas? use points: 1.5, not 1,5)"
+#: The hint for a file saved with decimal commas (a spreadsheet in a German or French locale).
+DECIMAL_COMMA_HINT = (
+    " (decimal commas? use points: 1.5, not 1,5; in Excel save with a '.' decimal separator, "
+    "or put a semicolon between the columns)"
+)
+
+
+def _hint(raw: str, columns: int = 2) -> str:
+    """The decimal-comma hint when ``raw`` looks written with decimal commas: a digit, comma,
+    digit together with another separator (``0,5;1,2``), two space-separated ``1,5`` numbers,
+    or more comma-separated fields than the ``columns`` expected (``30,0,5``)."""
+    if not re.search(r"\d,\d", raw):
+        return ""
+    other = ";" in raw or "\t" in raw
+    pairs = re.fullmatch(r"\s*-?\d+,\d+\s+-?\d+,\d+\s*", raw)
+    if other or pairs or len(_fields(raw)) > columns:
+        return DECIMAL_COMMA_HINT
     return ""
+
+
+def _fields(line: str) -> list[str]:
+    """The comma-separated fields of ``line`` (Excel's quoted cells as one field), without
+    trailing empty ones (``1,2,`` is two)."""
+    fields = [f.strip() for f in next(csv.reader([line]), [])]
+    while fields and not fields[-1]:
+        fields.pop()
+    return fields
+
+
+def _column_header(line: str | None) -> list[str] | None:
+    """The comma-separated column names of a header line (every field holds a letter, at
+    least two fields: ``wavelength (nm),absorbance``), or None for a line that is not one
+    (a metadata line such as ``Integration time (ms),100``, or no comma at all)."""
+    if not line or "," not in line:
+        return None
+    fields = _fields(line)
+    if len(fields) < 2 or not all(re.search(r"[^\W\d_]", f) for f in fields):
+        return None
+    return fields
 
 
 def _parse(line: str) -> list[float] | None:
@@ -201,6 +237,7 @@ def _read_rows(path, what, monotonic=False, y_min=None, positive=False):
     text = read_text(path, what)
     rows: list[list[float]] = []
     linenos: list[int] = []
+    header: tuple[int, list[str]] | None = None  # the column names above the data
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -212,11 +249,31 @@ def _read_rows(path, what, monotonic=False, y_min=None, positive=False):
                     f"{what} {path.name}, line {lineno}: expected two numbers, got {raw!r}"
                     + _hint(raw)
                 )
+            names = _column_header(line)
+            header = (lineno, names) if names else None
             continue  # header line
+        if header and "," in line and len(_fields(line)) != len(header[1]):
+            raise DataFileError(
+                f"{what} {path.name}, line {lineno}: expected {len(header[1])} columns as the "
+                f"header (line {header[0]}) names, found {len(_fields(line))} comma-separated "
+                f"fields in {raw!r}" + (_hint(raw, len(header[1])) or "; one value per column")
+            )
         if len(values) != 2:
+            if len(values) == 1:
+                hint = (
+                    " (one number per line: a histogram or spectrum without its axis? give the "
+                    "axis in the first column, e.g. time (ns) and counts)"
+                )
+            elif header and len(_fields(line)) == len(header[1]):  # as the header names
+                hint = (
+                    f" (the header, line {header[0]}, names {len(header[1])} columns: "
+                    f"{', '.join(header[1])}; keep the two this file is for)"
+                )
+            else:
+                hint = _hint(raw)
             raise DataFileError(
                 f"{what} {path.name}, line {lineno}: expected 2 columns, found {len(values)}"
-                f" in {raw!r}" + _hint(raw)
+                f" in {raw!r}" + hint
             )
         if not all(np.isfinite(values)):
             raise DataFileError(f"{what} {path.name}, line {lineno}: non-finite value in {raw!r}")
@@ -278,6 +335,14 @@ def read_composition(path) -> tuple[np.ndarray, np.ndarray]:
     t, x = [], []
     for lineno, ln in rows[1:]:
         parts = [p.strip().strip("\"'") for p in ln.split(sep)]
+        while len(parts) > len(header) and not parts[-1]:  # a trailing separator
+            parts.pop()
+        if len(parts) != len(header):  # 30,0,5 under time_min,x: never read as x = 0
+            raise DataFileError(
+                f"composition_path {path.name}, line {lineno}: {len(parts)} fields in {ln!r}, "
+                f"where the header (line {rows[0][0]}) names {len(header)}"
+                + (_hint(ln, len(header)) or "; one value per column")
+            )
         try:
             tv, xv = float(parts[it]), float(parts[ix])
         except (ValueError, IndexError):
