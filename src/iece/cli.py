@@ -179,7 +179,7 @@ def _run_verdicts(proj, before: dict[str, str] | None) -> str:
     except (ledger.LedgerError, ResultsError) as exc:
         return f"claims: not evaluated ({exc})"
     if summary is None:
-        return "claims: no paper results yet"
+        return "claims: not evaluated yet; a run with the paper's parameters gives the verdicts"
     if before is None:
         change = "no earlier run to compare verdicts with"
     else:
