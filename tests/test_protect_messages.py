@@ -322,3 +322,57 @@ def test_a_paper_that_is_text_is_read(tmp_path):
     paper.write_text("Interdiffusion-Enhanced Cation Exchange\n", encoding="utf-8")
     run = _pytest_with_paper(tmp_path, paper)
     assert run.returncode == 0 and "1 passed" in run.stdout, run.stdout + run.stderr
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_in_a_worker_stops_a_notebook_or_exits_an_idle_one_quietly(monkeypatch):
+    from iece.pipeline import runner
+
+    monkeypatch.setattr(runner, "_BUSY", False)
+    with pytest.raises(SystemExit) as info:  # waiting for work: a quiet exit
+        runner._on_interrupt(2, None)
+    assert info.value.code == 130
+    monkeypatch.setattr(runner, "_BUSY", True)
+    with pytest.raises(KeyboardInterrupt):  # running a notebook: interrupt it
+        runner._on_interrupt(2, None)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals a process group")
+def test_ctrl_c_while_a_worker_is_idle_prints_one_line(tmp_path):
+    """Ctrl-C while one worker was idle (its notebook done) and another busy had printed a
+    KeyboardInterrupt traceback from the idle worker's queue (2 of 3 trials)."""
+    import signal
+    import time
+
+    from .test_spine import FIXTURE
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "notebooks" / "bad.ipynb").unlink()
+    nb = json.loads((root / "notebooks" / "ok.ipynb").read_text())
+    nb["metadata"]["iece"] |= {"id": "quick", "order": 2}
+    for cell in nb["cells"]:  # the quick figure never hangs
+        cell["source"] = [line.replace("time.sleep(120)", "pass") for line in cell["source"]]
+    (root / "notebooks" / "quick.ipynb").write_text(json.dumps(nb))
+    argv = [sys.executable, "-m", "iece.cli", "--root", str(root), "run", "--quiet", "--jobs", "2"]
+    proc = subprocess.Popen(
+        [*argv, "-p", "mode", "hang"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not list(root.glob("build/runs/quick-*/executed.ipynb")):
+        time.sleep(0.2)
+    assert list(root.glob("build/runs/quick-*/executed.ipynb")), "the quick figure did not finish"
+    time.sleep(1.0)  # its worker is waiting for work
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert [line for line in err.splitlines() if line.strip()] == [
+        "iece: interrupted; finished notebooks kept their outputs, the rest run next time"
+    ], err

@@ -416,6 +416,15 @@ def _execute(job: Job) -> Outcome:
     """Run one notebook (in a worker process) and hand the executed notebook to ``on_page``.
     Figures are written to a staging folder and moved into place only if the run succeeds;
     every temporary file and folder is listed in the build folder's manifest first."""
+    global _BUSY
+    _BUSY = True
+    try:
+        return _execute_job(job)
+    finally:
+        _BUSY = False
+
+
+def _execute_job(job: Job) -> Outcome:
     fig, proj, place = job.figure, job.project, job.place
     t0 = time.perf_counter()
     executed = place.executed
@@ -738,6 +747,28 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+#: In a worker: whether it is running a notebook (Ctrl-C then interrupts the notebook).
+_BUSY = False
+
+
+def _on_interrupt(signum, frame) -> None:
+    """Ctrl-C in a worker: a busy one stops its notebook (KeyboardInterrupt, which its run
+    hands back to the runner); an idle one, waiting for work, exits quietly. It had raised
+    KeyboardInterrupt in the pool's queue and printed that traceback (2 of 3 trials)."""
+    if _BUSY:
+        raise KeyboardInterrupt
+    raise SystemExit(130)
+
+
+def _init_worker() -> None:
+    """Worker initializer: follow the parent's death (:func:`_die_with_parent`) and take
+    Ctrl-C without a traceback (:func:`_on_interrupt`)."""
+    import signal
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, _on_interrupt)
+
+
 def _read_cache(path: Path) -> dict:
     """A cache entry, or ``{}`` if there is none or it is damaged (then the figure runs)."""
     try:
@@ -832,7 +863,7 @@ def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[st
         else:
             ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
             pool = cf.ProcessPoolExecutor(
-                max_workers=workers, mp_context=ctx, initializer=_die_with_parent
+                max_workers=workers, mp_context=ctx, initializer=_init_worker
             )
             done = {pool.submit(_execute, j): j.figure.id for j in todo}
         try:
