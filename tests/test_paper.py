@@ -8,7 +8,17 @@ import math
 import numpy as np
 import pytest
 
-from iece.paper import checks, choices, fig1c, fig2bd, fig2eg, fig2j, fig5fg, quoted
+from iece.paper import (
+    checks,
+    choices,
+    fig1c,
+    fig2bd,
+    fig2eg,
+    fig2j,
+    fig5fg,
+    quoted,
+    sensitivity,
+)
 from iece.paper.base import FigureResult, ParameterError
 from iece.physics import ema, lifetimes
 from iece.physics.constants import HC_EV_NM
@@ -24,6 +34,7 @@ MODULES = {
     "fig2j": fig2j,
     "fig5fg": fig5fg,
     "checks": checks,
+    "sensitivity": sensitivity,
 }
 CLAIMS = ledger.load(ROOT / "data" / "claims.toml")
 
