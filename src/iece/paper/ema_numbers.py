@@ -96,9 +96,9 @@ class Reading:
     depletion: str = "squared"
 
     @classmethod
-    def of(cls, outside: ema.Outside, **choices) -> Reading:
-        """The reading of an outside medium (the rest: the Methods' defaults or ``choices``)."""
-        return cls(outside.Ve_eV, outside.mass_e, outside.Vh_eV, outside.mass_h, **choices)
+    def of(cls, outside: ema.Outside, **other) -> Reading:
+        """The reading of an outside medium (the rest: the Methods' defaults or ``other``)."""
+        return cls(outside.Ve_eV, outside.mass_e, outside.Vh_eV, outside.mass_h, **other)
 
 
 @dataclass
