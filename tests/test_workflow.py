@@ -97,6 +97,19 @@ def test_notebooks_are_committed_without_outputs(path):
     assert not dirty, f"{path.name}: cells {dirty} hold outputs; clear them before committing"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_build_no_path_from_the_working_folder(path):
+    """A path literal such as "data/claims.toml" works under papermill (run in the root) and
+    fails in Jupyter (run in notebooks/): paths go through iece.project_root()."""
+    import re
+
+    nb = nbformat.read(path, as_version=4)
+    for i, c in enumerate(nb.cells):
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", []):
+            found = re.findall(r"[\"'](?:\./)?(?:data|build|figures|report|notebooks)/", c.source)
+            assert not found, f"{path.name}, cell {i}: {found}; use iece.project_root() / ..."
+
+
 def test_project_root_is_found_from_the_notebooks_folder():
     assert project_root(ROOT / "notebooks") == ROOT
     assert project_root(ROOT / "src" / "iece") == ROOT
