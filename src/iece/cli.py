@@ -120,12 +120,13 @@ def cmd_run(args) -> int:
         print(f"iece run: {exc}", file=sys.stderr)
         return 2
     failed = [o for o in outcomes.values() if o.status == "failed"]
+    width = max((len(o.id) for o in outcomes.values()), default=8)
     for o in outcomes.values():
-        print(f"{o.id:8s} {o.status:7s} {o.runtime_s:6.1f} s  {o.error}")
+        print(f"{o.id:{width}s} {o.status:7s} {o.runtime_s:6.1f} s  {o.error}".rstrip())
     paper = load_results(proj).figures
     for o in failed:
         if o.id in paper and paper[o.id].older_run and paper[o.id].latest_error == o.error:
-            print(f"{o.id:8s} keeps its last good results, from {paper[o.id].older_run}")
+            print(f"{o.id:{width}s} keeps its last good results, from {paper[o.id].older_run}")
     for o in outcomes.values():  # a run that is not the paper's: its own page
         page = proj.place(o.id, False, o.entry.hash).page if o.entry.hash else None
         mine = o.id in paper and paper[o.id].hash == o.entry.hash
