@@ -120,7 +120,7 @@ def cmd_run(args) -> int:
         print(f"iece run: {exc}", file=sys.stderr)
         return 2
     failed = [o for o in outcomes.values() if o.status == "failed"]
-    width = max((len(o.id) for o in outcomes.values()), default=8)
+    width = max([8, *(len(o.id) for o in outcomes.values())])
     for o in outcomes.values():
         print(f"{o.id:{width}s} {o.status:7s} {o.runtime_s:6.1f} s  {o.error}".rstrip())
     paper = load_results(proj).figures
