@@ -232,3 +232,16 @@ def test_run_stamp_shows_versions_that_differ_from_the_lock(fx):
         ]
     finally:
         lock.unlink()
+
+
+def test_a_run_leaves_the_callers_environment_as_it_was(fx, monkeypatch):
+    """With one job the notebooks run in this process, which sets IECE_*, MPLBACKEND and
+    JUPYTER_PATH for the kernel; afterwards the caller's environment is as it was."""
+    import os
+
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    before = dict(os.environ)
+    proj, _ = fx
+    assert runner.run(proj, ["ok"], force=True, jobs=1, progress=False)["ok"].status == "ok"
+    assert dict(os.environ) == before

@@ -688,6 +688,7 @@ def run(
     ``after()`` runs once at the end, still under the build lock (the report's index).
     Returns each figure's :class:`Outcome`."""
     planned = plan(project, figure_ids, overrides or {}, fast)
+    caller_env = dict(os.environ)  # a run in this process (one job) sets the kernel's variables
     try:
         with lock(project):
             outcomes = _run(project, planned, jobs, force, progress, on_page, timeout_s)
@@ -701,6 +702,18 @@ def run(
             f"another `iece run` is using {project.build.name}/ (lock file "
             f"{project.build.name}/.lock); wait for it to finish, then run again"
         ) from None
+    finally:
+        _restore_environ(caller_env)
+
+
+def _restore_environ(saved: dict[str, str]) -> None:
+    """Put ``os.environ`` back as the caller had it (the run sets IECE_*, MPLBACKEND and
+    JUPYTER_PATH for its kernels)."""
+    for key in [k for k in os.environ if k not in saved]:
+        del os.environ[key]
+    for key, value in saved.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
 
 
 def _sweep_litter(project: Project) -> list[Path]:
