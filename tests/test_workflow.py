@@ -110,6 +110,24 @@ def test_notebooks_build_no_path_from_the_working_folder(path):
             assert not found, f"{path.name}, cell {i}: {found}; use iece.project_root() / ..."
 
 
+@pytest.mark.parametrize(
+    "session, figure",
+    [
+        ("fig2eg_ema.ipynb", "fig2eg"),  # relative to the kernel's folder
+        (str(ROOT / "notebooks" / "fig2j_lifetimes.ipynb"), "fig2j"),  # JupyterLab 4: absolute
+        (str(ROOT / "notebooks") + "/", "notebook"),  # a session without a name: the folder
+        ("elsewhere/My Analysis.ipynb", "My_Analysis"),  # not found: its file name
+        ("", "notebook"),
+    ],
+)
+def test_an_interactive_run_is_named_after_its_notebook(monkeypatch, session, figure):
+    from iece.pipeline.record import _session_figure
+
+    monkeypatch.chdir(ROOT / "notebooks")
+    monkeypatch.setenv("JPY_SESSION_NAME", session)
+    assert _session_figure() == figure
+
+
 def test_project_root_is_found_from_the_notebooks_folder():
     assert project_root(ROOT / "notebooks") == ROOT
     assert project_root(ROOT / "src" / "iece") == ROOT
@@ -215,7 +233,7 @@ def test_run_ends_with_the_headline_and_the_verdicts_that_changed(figure_run):
     first = _run_verdicts(proj, None).splitlines()
     assert first[0].startswith(f"{first[0].split()[0]} independent checks:")
     assert first[1] == "no earlier run to compare verdicts with"
-    assert "0 claim verdict(s) changed since the last run" in _run_verdicts(proj, now)
+    assert _run_verdicts(proj, now).splitlines()[1] == "no claim verdict changed since the last run"
     flipped = dict(now)
     some = sorted(flipped)[:2]
     for cid in some:

@@ -185,11 +185,12 @@ def _run_verdicts(proj, before: dict[str, str] | None) -> str:
         change = "no earlier run to compare verdicts with"
     else:
         changed = [r["id"] for r in rows if before.get(r["id"], "missing") != r["verdict"]]
-        shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
+        more = " and more (iece claims shows every verdict)" if len(changed) > 5 else ""
         change = (
-            f"{len(changed)} claim verdict(s) changed since the last run"
-            + (f": {shown}" if changed else "")
-            + " (iece claims lists them all)"
+            f"{len(changed)} claim verdict(s) changed since the last run: "
+            f"{', '.join(changed[:5])}{more}"
+            if changed
+            else "no claim verdict changed since the last run"
         )
     return f"{verdicts.headline(summary)}\n{change}"
 

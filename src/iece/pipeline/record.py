@@ -171,9 +171,11 @@ def under_runner() -> bool:
 
 
 def _session_figure() -> str:
-    """The figure id of the notebook Jupyter runs this kernel for (Jupyter Server names it in
-    ``JPY_SESSION_NAME``, relative to its root or absolute): its metadata ``iece.id``, else the
-    notebook's file name; "notebook" when the front end names none."""
+    """The figure id of the notebook Jupyter runs this kernel for: its metadata ``iece.id``,
+    else the notebook's file name; "notebook" when the front end names none. Jupyter Server
+    (2.x) puts the notebook's path in ``JPY_SESSION_NAME``: absolute under JupyterLab 4
+    (``/checkout/notebooks/fig2eg_ema.ipynb``, measured with jupyter_server 2.21), the folder
+    alone for a session without a name."""
     session = os.environ.get("JPY_SESSION_NAME", "")
     if not session:
         return "notebook"
@@ -186,6 +188,8 @@ def _session_figure() -> str:
         fid = meta.get("iece", {}).get("id") if isinstance(meta, dict) else None
         if isinstance(fid, str) and fid.isidentifier():
             return fid
+    if named.suffix != ".ipynb":  # a folder (a session without a name) or another file
+        return "notebook"
     stem = re.sub(r"[^A-Za-z0-9_]+", "_", named.stem).strip("_")
     return stem or "notebook"
 
