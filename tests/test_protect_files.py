@@ -241,3 +241,21 @@ def test_clean_refuses_a_folder_of_someone_elses(project, capsys):
 def test_dates_are_read_back_as_written():
     when = dt.datetime.strptime(runner._now(), runner.DATE_FORMAT)
     assert abs(when.replace(tzinfo=dt.timezone.utc) - dt.datetime.now(dt.timezone.utc)).days == 0
+
+
+def test_clean_removes_a_notebook_run_made_in_jupyter_and_nothing_else(project, capsys):
+    """A notebook run in Jupyter writes build/runs/<figure>-jupyter-<hash>/ (records.jsonl and
+    the figures it lists); `iece clean` removes those files, keeps anything else there."""
+    proj = runner.Project(project)
+    folder = proj.build / "runs" / "ok-jupyter-0123abcd"
+    (folder / "figures").mkdir(parents=True)
+    (folder / "figures" / "fixture_ok.svg").write_text("<svg/>")
+    line = {"kind": "figure", "name": "fixture_ok", "files": ["fixture_ok.svg"]}
+    (folder / "records.jsonl").write_text(json.dumps(line) + "\n")
+    mine = _plant(folder, ["figures/sketch.svg"])
+    assert cli.main(["--root", str(project), "clean"]) == 0
+    out = capsys.readouterr().out
+    assert f"removed {folder.name}" in out
+    assert not (folder / "records.jsonl").exists()
+    assert not (folder / "figures" / "fixture_ok.svg").exists()
+    assert _survivors(mine) == list(mine)

@@ -1081,9 +1081,42 @@ def _remove_run(project: Project, folder: Path, made: Results, date: str) -> Rem
     return Removed(folder.name, date, files, size, kept)
 
 
+def _remove_notebook_run(folder: Path) -> Removed | None:
+    """Delete what a notebook run in Jupyter wrote (``build/runs/<figure>-jupyter-<hash>/``: its
+    ``records.jsonl`` and the figure files that file lists), then its folders if nothing else
+    is in them; None if the records file cannot be read (not a run iece wrote)."""
+    records = folder / "records.jsonl"
+    try:
+        lines = [json.loads(t) for t in records.read_text(encoding="utf-8").splitlines() if t]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    names = [
+        f"figures/{f}"
+        for line in lines
+        if isinstance(line, dict) and line.get("kind") == "figure"
+        for f in line.get("files") or []
+        if isinstance(f, str) and Path(f).name == f and f not in ("", ".", "..")
+    ]
+    date = _dt.datetime.fromtimestamp(records.stat().st_mtime, _dt.timezone.utc)
+    files, size = [], 0
+    for path in [records, *(folder / n for n in names)]:
+        if path.is_file() and not path.is_symlink():
+            size += path.stat().st_size
+            path.unlink()
+            files.append(path)
+    for sub in (folder / "figures", folder):
+        try:
+            sub.rmdir()
+        except OSError:  # absent, or it holds what iece did not make
+            pass
+    kept = sorted(folder.rglob("*")) if folder.exists() else []
+    return Removed(folder.name, date.strftime(DATE_FORMAT), files, size, kept)
+
+
 def clean(project: Project, before: _dt.datetime | None = None) -> list[Removed]:
-    """Delete the user runs (``build/runs/<run>/`` and their pages ``report/runs/<run>.html``),
-    all, or those that finished before ``before`` (aware datetime). Only the files a run
+    """Delete the user runs (``build/runs/<run>/`` and their pages ``report/runs/<run>.html``;
+    also the notebook runs made in Jupyter), all, or those that finished before ``before``
+    (aware datetime). Only the files a run
     writes are deleted, and a folder that still holds anything else is kept; a folder whose
     results file iece cannot read is left alone. The paper's results, figures and pages are
     never touched. Under the build lock, so no run writes meanwhile."""
@@ -1096,6 +1129,19 @@ def clean(project: Project, before: _dt.datetime | None = None) -> list[Removed]
                 if not folder.is_dir() or folder.is_symlink():
                     continue
                 file = folder / "results.json"
+                if "-jupyter-" in folder.name and not file.exists():  # a run in Jupyter
+                    stamp = (
+                        _dt.datetime.fromtimestamp(
+                            (folder / "records.jsonl").stat().st_mtime, _dt.timezone.utc
+                        )
+                        if (folder / "records.jsonl").is_file()
+                        else None
+                    )
+                    if stamp is not None and (before is None or stamp < before):
+                        gone = _remove_notebook_run(folder)
+                        if gone is not None:
+                            out.append(gone)
+                    continue
                 made = _generated(file) if file.is_file() and not file.is_symlink() else None
                 if made is None:
                     continue  # not a run iece wrote, or a damaged one
