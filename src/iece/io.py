@@ -596,19 +596,18 @@ def _csv_rows(reader, name):
             ) from None
 
 
-def read_literature_table(path) -> list[Row]:
-    """Read and validate the dataset; a bad row raises :class:`DataFileError` naming its line."""
-    path = Path(path)
-    text = read_text(path, "literature_path")
+def _csv_records(path: Path, what: str, columns):
+    """(line number, {column: cell}) for every non-blank row of a CSV table with a header that
+    names at least ``columns``; a missing column or a row of another width raises
+    :class:`DataFileError` naming the file and line."""
     name = path.name
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(read_text(path, what), newline=""))
     header = next(reader, None)
     if header is None:
         raise DataFileError(f"{name}: empty file")
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in columns if c not in header]
     if missing:
         raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")
-    rows, seen = [], {}
     for values in _csv_rows(reader, name):
         lineno = reader.line_num
         if not any(v.strip() for v in values):
@@ -617,7 +616,15 @@ def read_literature_table(path) -> list[Row]:
             raise DataFileError(
                 f"{name}, line {lineno}: {len(values)} fields, the header has {len(header)}"
             )
-        rec = dict(zip(header, values))
+        yield lineno, dict(zip(header, values))
+
+
+def read_literature_table(path) -> list[Row]:
+    """Read and validate the dataset; a bad row raises :class:`DataFileError` naming its line."""
+    path = Path(path)
+    name = path.name
+    rows, seen = [], {}
+    for lineno, rec in _csv_records(path, "literature_path", COLUMNS):
         nums = {c: _num(rec[c], c, lineno, name) for c in NUMERIC}
         _fwhm_from_nm(rec, nums, lineno, name)
         for lo, hi in (
@@ -743,23 +750,8 @@ def read_material_sources(path) -> list[MaterialSource]:
     snippet that prints it, and a DOI must be well formed."""
     path = Path(path)
     name = path.name
-    reader = csv.reader(io.StringIO(read_text(path, "materials sources"), newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise DataFileError(f"{name}: empty file")
-    missing = [c for c in MATERIAL_SOURCE_COLUMNS if c not in header]
-    if missing:
-        raise DataFileError(f"{name}, line 1: missing column(s) {', '.join(missing)}")
     rows, seen = [], {}
-    for values in _csv_rows(reader, name):
-        lineno = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            raise DataFileError(
-                f"{name}, line {lineno}: {len(values)} fields, the header has {len(header)}"
-            )
-        rec = dict(zip(header, values))
+    for lineno, rec in _csv_records(path, "materials sources", MATERIAL_SOURCE_COLUMNS):
         where = f"{name}, line {lineno}"
         try:
             _, unit = material_parameter(rec["parameter"])

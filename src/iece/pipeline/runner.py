@@ -1066,8 +1066,14 @@ def _remove_run(project: Project, folder: Path, made: Results, date: str) -> Rem
         if Path(f).name == f and f not in ("", ".", "..")
     ]
     pages = [project.report / "runs" / f"{folder.name}{sfx}.html" for sfx in ("", ".failed")]
+    return _delete_listed(folder, [*(folder / n for n in names), *pages], date)
+
+
+def _delete_listed(folder: Path, paths: list[Path], date: str) -> Removed:
+    """Delete ``paths`` (files a run wrote), then ``folder/figures`` and ``folder`` if nothing
+    else is in them: what was deleted, its size, and what was kept."""
     files, size = [], 0
-    for path in [*(folder / n for n in names), *pages]:
+    for path in paths:
         if path.is_file() or path.is_symlink():
             size += path.lstat().st_size
             path.unlink()
@@ -1098,19 +1104,8 @@ def _remove_notebook_run(folder: Path) -> Removed | None:
         if isinstance(f, str) and Path(f).name == f and f not in ("", ".", "..")
     ]
     date = _dt.datetime.fromtimestamp(records.stat().st_mtime, _dt.timezone.utc)
-    files, size = [], 0
-    for path in [records, *(folder / n for n in names)]:
-        if path.is_file() and not path.is_symlink():
-            size += path.stat().st_size
-            path.unlink()
-            files.append(path)
-    for sub in (folder / "figures", folder):
-        try:
-            sub.rmdir()
-        except OSError:  # absent, or it holds what iece did not make
-            pass
-    kept = sorted(folder.rglob("*")) if folder.exists() else []
-    return Removed(folder.name, date.strftime(DATE_FORMAT), files, size, kept)
+    paths = [records, *(folder / n for n in names)]
+    return _delete_listed(folder, paths, date.strftime(DATE_FORMAT))
 
 
 def clean(project: Project, before: _dt.datetime | None = None) -> list[Removed]:
