@@ -333,18 +333,18 @@ def compute(passes=None, **params) -> FigureResult:
     for k in NUMBERS:
         y = table[k]
         unit = "eV" if k.endswith("_eV") else "1"
-        res.add(f"{k}__paper", ref[k], unit, note="with the paper's table")
-        res.add(f"{k}__low", float(np.min(y)), unit, note="lowest over the samples")
-        res.add(f"{k}__high", float(np.max(y)), unit, note="highest over the samples")
+        res.add(f"{k}_paper", ref[k], unit, note="with the paper's table")
+        res.add(f"{k}_low", float(np.min(y)), unit, note="lowest over the samples")
+        res.add(f"{k}_high", float(np.max(y)), unit, note="highest over the samples")
         si = indices(prob, y)
         if si is None:
             continue
         for name in matrix:
             matrix[name][k] = si[name].tolist()
         for rank, (inp, s1, s1c, st, stc) in enumerate(_ranked(si, INPUTS, TOP), 1):
-            res.add(f"{k}__top{rank}_input", inp.name, "")
-            res.add(f"{k}__top{rank}_S1", s1, "1", stderr=_conf_stderr(s1c))
-            res.add(f"{k}__top{rank}_ST", st, "1", stderr=_conf_stderr(stc))
+            res.add(f"{k}_top{rank}_input", inp.name, "")
+            res.add(f"{k}_top{rank}_S1", s1, "1", stderr=_conf_stderr(s1c))
+            res.add(f"{k}_top{rank}_ST", st, "1", stderr=_conf_stderr(stc))
     res.data.update(
         inputs=INPUTS, numbers=NUMBERS, labels=LABELS, indices=matrix, table=table, x=x, nominal=ref
     )
@@ -371,9 +371,9 @@ def _verdicts(res: FigureResult, prob: dict, table: dict, ref: dict, passes) -> 
         flips = ok[base] != held
         frac = float(flips.mean())
         stderr = float(np.sqrt(frac * (1 - frac) / flips.size))
-        res.add(f"holds_at_paper_values__{key}", held, "")
-        res.add(f"flip_fraction__{key}", frac, "1", stderr=stderr)
-        res.add(f"p_holds__{key}", float(ok[base].mean()), "1")
+        res.add(f"holds_at_paper_values_{key}", held, "")
+        res.add(f"flip_fraction_{key}", frac, "1", stderr=stderr)
+        res.add(f"p_holds_{key}", float(ok[base].mean()), "1")
         si = indices(prob, ok.astype(float))
         res.data["verdict_indices"][cid] = None if si is None else si["ST"].tolist()
         if si is None:
@@ -381,9 +381,9 @@ def _verdicts(res: FigureResult, prob: dict, table: dict, ref: dict, passes) -> 
         else:
             (inp, _, _, st, stc) = _ranked(si, INPUTS, 1)[0]
             hinge = inp.name
-        res.add(f"hinges_on__{key}", hinge, "")
+        res.add(f"hinges_on_{key}", hinge, "")
         if si is not None:
-            res.add(f"hinges_on_ST__{key}", st, "1", stderr=_conf_stderr(stc))
+            res.add(f"hinges_on_ST_{key}", st, "1", stderr=_conf_stderr(stc))
         rows.append((cid, held, frac, stderr, hinge, st))
     res.data["verdicts"] = rows
     res.notes["verdicts"] = verdicts_markdown(rows)
@@ -418,17 +418,17 @@ def indices_markdown(res: FigureResult) -> str:
     for k in NUMBERS:
         lead = []
         for rank in range(1, TOP + 1):
-            name = f"{k}__top{rank}_input"
+            name = f"{k}_top{rank}_input"
             if name not in res.numbers:
                 break
-            st, s1 = res.numbers[f"{k}__top{rank}_ST"], res.numbers[f"{k}__top{rank}_S1"]
+            st, s1 = res.numbers[f"{k}_top{rank}_ST"], res.numbers[f"{k}_top{rank}_S1"]
             lead.append(
                 f"{labels[res[name]]} {st.value:.2f} ± {1.96 * st.stderr:.2f} "
                 f"({s1.value:.2f} ± {1.96 * s1.stderr:.2f})"
             )
         lines.append(
-            f"| {LABELS[k]} | {res[k + '__paper']:.4g} | {res[k + '__low']:.4g} to "
-            f"{res[k + '__high']:.4g} | {'; '.join(lead) or 'does not vary'} |"
+            f"| {LABELS[k]} | {res[k + '_paper']:.4g} | {res[k + '_low']:.4g} to "
+            f"{res[k + '_high']:.4g} | {'; '.join(lead) or 'does not vary'} |"
         )
     return "\n".join(lines)
 
