@@ -47,3 +47,12 @@ def test_the_float_rule_counts_significant_digits():
     assert _significant("-46.41090655447755") == 16
     assert _significant("1.234e-22") == 4
     assert _FLOAT.findall("v 1.2.3 and 2026.10.19 and 3.14159") == ["3.14159"]
+
+
+def test_no_page_shows_an_unfilled_placeholder(figure_run):
+    """Every ``{name}`` of an explanation, reason or headline is filled in (a reason of a
+    not-checkable entry had been shown raw on the index: 'the {CE_SHIFT_EV} eV arithmetic')."""
+    pages, _ = _pages(figure_run)
+    for page in pages:
+        left = re.findall(r"\{[A-Za-z_][\w\[\]]*(?::[^}]*)?\}", _text(page.read_text("utf-8")))
+        assert not left, (page.name, left[:5])

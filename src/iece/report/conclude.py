@@ -119,7 +119,12 @@ def section(figure_id: str, entry, claims_file: Path, index: str, colours: dict)
     n_claims = sum(counts.values())
     said = ", ".join(f"{n} {html.escape(v)}" for v, n in counts.items())
     n_diag = len(items) - n_claims
-    lead = f"{n_claims} claim{'s' if n_claims != 1 else ''} of the paper on this page: {said}."
+    lead = (
+        f"{n_claims} claim{'s' if n_claims != 1 else ''} of the paper on this page, with "
+        f"their verdicts at the default of each open choice: {said}."
+        if n_claims
+        else "No claim of the paper is checked on this page."
+    )
     if n_diag:
         lead += (
             f" {n_diag} model diagnostic{'s' if n_diag != 1 else ''}: what our models show "

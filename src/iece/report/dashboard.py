@@ -305,7 +305,7 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
         c["quantity_shown"] = pretty(c["quantity"])
         c["explanation_shown"] = labeller.text(c["explanation"]) if c["explanation"] else ""
         c["rationale_shown"] = labeller.text(c["tolerance_rationale"])
-        c["reason_shown"] = labeller.text(c["reason"] or c["explanation"])
+        c["reason_shown"] = labeller.text(c["explanation"] or c["reason"])  # filled in
         c["not_current"] = any(p in note_texts for p in c["problems"])
         # a failed condition shows as ✗ beside it (and per choice in the verdict's table)
         c["problems_shown"] = [
