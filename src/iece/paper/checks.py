@@ -333,12 +333,18 @@ def compute(root=None, **params) -> FigureResult:
         note="1.5 thiol per Cd over 1.5 Hg per Cd (a dithiolate needs 2)",
     )
     res.add("npl_cation_anion_ratio", npl_cation_anion_ratio(q.NPL_MONOLAYERS.value), "1")
-    res.add(
+    cdse_npl = {  # the CdSe platelets' mu_400 under each reading of the parenthesis
+        "cdse": q.NPL_MU400_PER_CM.value,
+        "hgse": q.NPL_MU400_PER_CM.value / q.NPL_EXTINCTION_FOLD.value,
+    }
+    res.add_by_choice(
         "mu400_npl_over_cdse_nc",
-        q.NPL_MU400_PER_CM.value / mu["CdSe"],
+        {k: v / mu["CdSe"] for k, v in cdse_npl.items()},
         "1",
+        choices.OPEN["npl_mu400"].default,
         provenance="quoted",
-        note="the quoted CdSe NPL mu_400 over the CdSe NC mu_400 of Eq. 4",
+        note="the CdSe NPL mu_400 (by the reading of the quoted value) over the CdSe NC "
+        "mu_400 of Eq. 4",
     )
     res.data.update(amounts=amt, surface_fraction=surf, mu400=mu)
     res.data["thiol_series"] = series

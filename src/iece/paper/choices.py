@@ -23,6 +23,7 @@ MONOLAYERS = ("111", "100")
 IR_EDGES_NM = ("780", "700")
 WINDOWS = ("swir", "caption")
 SIZING_CURVES = tuple(sizing.CURVES)
+NPL_MU400 = ("cdse", "hgse")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,19 @@ OPEN = {
                 f"{quoted.WINDOW_FIG5_NM.low:g}-{quoted.WINDOW_FIG5_NM.high:g} nm",
             },
             "the claims compare 'in the SWIR window', which the Introduction defines.",
+        ),
+        OpenChoice(
+            "npl_mu400",
+            NPL_MU400,
+            "cdse",
+            {
+                "cdse": "the CdSe platelets' value (the parenthesis follows 'CdSe NPLs')",
+                "hgse": "the HgSe platelets' value, the sentence's subject (CdSe's then follows "
+                "from the stated fold)",
+            },
+            "the parenthesis stands right after 'compared with CdSe NPLs', so the grammar "
+            "reads it as the CdSe platelets' value; the sentence's subject is the HgSe "
+            "platelets, so the other reading is shown beside it.",
         ),
         OpenChoice(
             "sizing",
