@@ -29,12 +29,13 @@ def _verdict_badge(verdict: str, colours: dict) -> str:
 
 
 def _paper(c: ledger.Claim) -> str:
-    """The paper's value, or for a qualitative statement the ledger's bound on ours."""
+    """The paper's value, or for a qualitative statement the ledger's bound on ours, marked as
+    our reading of the paper's words (the paper states no number there)."""
     if c.paper_value is not None:
         return ledger.fmt_value(c.paper_value, c.unit)
     if c.check in ledger.BOUNDS:
         word = {"at_least": "≥", "at_most": "≤", "greater_than": ">", "less_than": "<"}
-        return f"{word[c.check]} {ledger.fmt_value(c.bound, c.unit)}"
+        return f"{word[c.check]} {ledger.fmt_value(c.bound, c.unit)} (our reading)"
     return "—"
 
 
@@ -152,7 +153,7 @@ def section(figure_id: str, entry, claims_file: Path, index: str, colours: dict)
         f"<p>{lead} Each verdict is the ledger's check on the number recorded below; the last "
         "column links to the claim's row on the index and to the output that shows the "
         "number.</p>"
-        '<table class="iece-conclude-table"><thead><tr><th>claim</th><th>paper</th>'
+        '<table class="iece-conclude-table"><thead><tr><th>claim</th><th>paper (or our bound)</th>'
         "<th>ours</th><th>verdict</th><th>evidence</th></tr></thead><tbody>"
         + "".join(body)
         + "</tbody></table>"
