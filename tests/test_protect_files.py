@@ -23,6 +23,7 @@ from iece import cli, io
 from iece.pipeline import runner
 from iece.report import build
 
+from .test_break import _descendants  # every process below a pid (Linux /proc)
 from .test_spine import FIXTURE
 
 #: Where the old sweep looked, relative to a build folder: ``tmp/**``, ``records/*.jsonl``,
@@ -137,22 +138,6 @@ def test_temporary_files_are_listed_under_the_name_io_writes(tmp_path, monkeypat
     target = tmp_path / "page.html"
     io.atomic_write_text(target, "x")
     assert seen == [runner._tmp_of(target)]
-
-
-def _descendants(pid: int) -> list[int]:
-    kids: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        kids.setdefault(ppid, []).append(int(stat.parent.name))
-    out, todo = [], [pid]
-    while todo:
-        for child in kids.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -289,7 +289,6 @@ def numbers(
             out[f"cs_energy_max_rise_fraction[{k}]"] = np.maximum(
                 out[f"cs_energy_max_step[{k}]"], 0.0
             ) / np.abs(E[..., cs4[-1]] - E[..., cs4[0]])
-        with np.errstate(divide="ignore", invalid="ignore"):
             out[f"energy_nonlinearity_ratio[{k}]"] = cs_nl / al_nl
         out[f"energy_chord_excess_eV[{k}]"] = ema.chord_deviation(
             E[..., cs4]

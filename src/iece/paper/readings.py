@@ -35,8 +35,6 @@ MASS_GRID = (0.05, 0.1, 0.2, 0.5)
 MASSES = {"m0": 1.0, "own": None} | {f"{m:g}": m for m in MASS_GRID}
 #: Compositions 0 <= x <= 0.6: the fig2eg page's default grid, so both give the same numbers.
 X_GRID = ema_numbers.x_grid(ema_numbers.X_POINTS)
-S5_DIAMETERS_NM = ema_numbers.S5_DIAMETERS_NM
-D_FIG2 = ema_numbers.D_FIG2
 
 
 def _media(levels):

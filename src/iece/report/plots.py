@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.legend_handler import HandlerTuple
 
-from ..paper import choices, fig1c, quoted
+from ..paper import choices, ema_numbers, fig1c, quoted
 from ..physics import ema, spectra
 from . import style
 
@@ -708,14 +708,15 @@ def readings_wavefunctions(res):
         (axes[1], res.data["best"], "best reading the text allows"),
     ):
         out, opts = rd.reading_medium(t, i)
-        s = ema.core_shell(rd.D_FIG2, quoted.X_OVERLAP_FALLS_TO.value, str(t["geometry"][i]))
+        d = ema_numbers.D_FIG2
+        s = ema.core_shell(d, quoted.X_OVERLAP_FALLS_TO.value, str(t["geometry"][i]))
         sol = ema.solve(s, out, allow_unbound=True, **opts)
         r = sol.r_nm
         for psi, label, ls in ((sol.psi_e, "electron", "-"), (sol.psi_h, "hole", "--")):
             ax.plot(r, 4 * np.pi * r**2 * psi**2, color="k", ls=ls, label=label)
         ax.axvline(float(s.radius_nm[0]), color="0.5", ls=":", lw=0.8)
-        ax.axvline(rd.D_FIG2 / 2, color="k", lw=0.8)
-        ax.set(xlabel="radius r (nm)", title=title, xlim=(0, rd.D_FIG2 / 2 + 1))
+        ax.axvline(ema_numbers.D_FIG2 / 2, color="k", lw=0.8)
+        ax.set(xlabel="radius r (nm)", title=title, xlim=(0, ema_numbers.D_FIG2 / 2 + 1))
         ax.text(
             0.02,
             0.97,
