@@ -20,8 +20,21 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SRC = ROOT / "src" / "iece"
-#: Layer rank: a module may import modules of a lower or equal rank only.
-RANKS = {"physics": 0, "io": 1, "paper": 2, "pipeline": 3, "report": 4, "cli": 5}
+#: Layer rank: a module may import modules of a lower or equal rank only. The engine
+#: (pipeline, report) sits below the paper bundle (``paper``): it takes a paper as its input and
+#: imports none of it.
+RANKS = {"physics": 0, "io": 1, "pipeline": 2, "report": 3, "paper": 4, "cli": 5}
+#: Engine modules that still import the paper bundle while issue 21's split is under way; each
+#: is an expected failure that fails the suite (strict) once the module is clean, so the list
+#: can only shrink.
+PENDING = {
+    "iece.pipeline.ledger",
+    "iece.pipeline.verdicts",
+    "iece.report.plots",
+    "iece.report.tables",
+    "iece.report.dashboard",
+    "iece.report.render",
+}
 
 
 def _layer(module: str) -> str:
@@ -63,7 +76,19 @@ def _imports(path: Path) -> set[str]:
 MODULES = sorted(SRC.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(SRC)) for p in MODULES])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            p,
+            marks=pytest.mark.xfail(strict=True, reason="issue 21: engine still imports the paper")
+            if _module_name(p) in PENDING
+            else (),
+        )
+        for p in MODULES
+    ],
+    ids=[str(p.relative_to(SRC)) for p in MODULES],
+)
 def test_imports_follow_the_layers(path):
     mine = _layer(_module_name(path))
     for mod in _imports(path):

@@ -22,8 +22,8 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from iece import cli, io
 from iece.paper import fig2j, fig5fg
-from iece.paper.base import ParameterError, md_code, md_escape
 from iece.pipeline import ledger, runner, verdicts
+from iece.pipeline.figure import ParameterError, md_code, md_escape
 from iece.pipeline.results import Results
 from iece.report import build
 from iece.report.tables import fig5fg_points

@@ -20,10 +20,10 @@ from iece.paper import (
     quoted,
     sensitivity,
 )
-from iece.paper.base import FigureResult, ParameterError
 from iece.physics import ema, lifetimes
 from iece.physics.constants import HC_EV_NM
 from iece.pipeline import ledger, verdicts
+from iece.pipeline.figure import FigureResult, ParameterError
 from iece.pipeline.results import PROVENANCES
 
 from .conftest import ROOT

@@ -7,7 +7,16 @@ import papermill
 import pytest
 
 from iece.paper import choices
-from iece.paper.base import FAST, Param, ParameterError, Params, choice, integer, number, optional
+from iece.pipeline.figure import (
+    FAST,
+    Param,
+    ParameterError,
+    Params,
+    choice,
+    integer,
+    number,
+    optional,
+)
 from iece.pipeline.params import read_parameters
 from iece.pipeline.runner import Project, discover
 

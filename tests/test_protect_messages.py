@@ -20,7 +20,7 @@ import pytest
 
 from iece import cli, io
 from iece.paper import fig2bd, fig2j
-from iece.paper.base import ParameterError
+from iece.pipeline.figure import ParameterError
 
 from .conftest import ROOT
 

@@ -16,10 +16,10 @@ import pytest
 from SALib.test_functions import Ishigami, Sobol_G
 
 from iece.paper import ema_numbers, sensitivity
-from iece.paper.base import ParameterError
 from iece.physics import ema
 from iece.physics import materials as mat
 from iece.pipeline import ledger, verdicts
+from iece.pipeline.figure import ParameterError
 from iece.pipeline.params import read_parameters
 
 from .conftest import ROOT

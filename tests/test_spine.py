@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from iece import cli
-from iece.paper.base import ParameterError
 from iece.pipeline import runner
+from iece.pipeline.figure import ParameterError
 from iece.report import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "project"

@@ -20,9 +20,9 @@ import numpy as np
 from . import __version__
 from .io import ProjectRootError
 from .paper import choices, ema_numbers
-from .paper.base import ParameterError
 from .physics import ema
 from .pipeline import ledger, verdicts
+from .pipeline.figure import ParameterError
 from .pipeline.results import ResultsError
 from .pipeline.runner import BuildDirError, BusyError
 

@@ -35,8 +35,8 @@ from .. import io
 from ..physics import materials as mat
 from ..physics import sizing
 from ..physics.constants import HC_EV_NM
+from ..pipeline.figure import FAST, FigureResult, Params, choice, number, path
 from . import choices, literature, quoted
-from .base import FAST, FigureResult, Params, choice, number, path
 
 #: Close-packed layer spacing (nm) of CdS (Rempel 2011) and ZnS (a / sqrt 3, a = 0.541 nm).
 CDS_LAYER_NM = 0.334

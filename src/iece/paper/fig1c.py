@@ -15,8 +15,8 @@ from scipy.optimize import brentq
 
 from .. import io
 from ..physics import diffusion, diffusion_fit, exchange
+from ..pipeline.figure import FAST, FigureResult, Params, choice, integer, number, path
 from . import choices, quoted
-from .base import FAST, FigureResult, Params, choice, integer, number, path
 
 HOUR_S = 3600.0
 #: Standard deviation assumed for each x of a user's time course (a file gives no errors).

@@ -15,8 +15,18 @@ import numpy as np
 
 from .. import io
 from ..physics import ema, spectra
+from ..pipeline.figure import (
+    FAST,
+    FigureResult,
+    Params,
+    choice,
+    flag,
+    integer,
+    number,
+    optional,
+    path,
+)
 from . import choices, quoted
-from .base import FAST, FigureResult, Params, choice, flag, integer, number, optional, path
 
 PARAMS = Params(
     path("spectrum_path", "your absorption spectrum: wavelength (nm) or energy (eV), absorbance"),

@@ -16,8 +16,8 @@ import numpy as np
 
 from .. import io
 from ..physics import ema, sizing
+from ..pipeline.figure import FAST, FigureResult, Params, choice, integer, number, path
 from . import choices, ema_numbers, quoted
-from .base import FAST, FigureResult, Params, choice, integer, number, path
 
 PARAMS = Params(
     number("diameter_nm", 4.0, "NC diameter of panels e-g and S6/S8 (nm)", 1.5, 10.0),

@@ -13,8 +13,8 @@ import numpy as np
 
 from .. import io
 from ..physics import ema, lifetimes
+from ..pipeline.figure import FAST, FigureResult, Params, choice, integer, number, path
 from . import choices, quoted
-from .base import FAST, FigureResult, Params, choice, integer, number, path
 
 #: A QY strictly inside (0, 1): at 0 there is no radiative rate to compare (k_r ratio 0, and
 #: the overlap ratio over it divides by 0), at 1 no non-radiative one (k_nr ratio infinite).

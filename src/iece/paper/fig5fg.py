@@ -12,8 +12,8 @@ import math
 from pathlib import Path
 
 from .. import io
+from ..pipeline.figure import FAST, FigureResult, Params, md_code, number, path
 from . import choices, literature, quoted
-from .base import FAST, FigureResult, Params, md_code, number, path
 
 #: The default comparison set, relative to the project root.
 DATASET = Path("data/literature/ir_nanocrystals.csv")

@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 from ..io import MaterialSource, Row, material_parameter
 from ..physics import materials
 from ..physics.constants import fwhm_nm_to_meV  # noqa: F401 (part of this module's API)
+from ..pipeline.figure import md_code, md_escape
 from . import quoted
-from .base import md_code, md_escape
 
 # ----------------------------------------------------------------------- where values may be read
 #: Hosts that are not sources, and why. A host matches itself and its subdomains.

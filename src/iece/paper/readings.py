@@ -19,8 +19,8 @@ import itertools
 import numpy as np
 
 from ..physics import ema
+from ..pipeline.figure import FAST, FigureResult, Params
 from . import choices, ema_numbers, quoted
-from .base import FAST, FigureResult, Params
 
 #: The page has one parameter: a coarser level grid for the tests.
 PARAMS = Params(FAST)

@@ -46,8 +46,8 @@ from SALib.sample import sobol as sobol_sample
 
 from ..physics import ema
 from ..physics import materials as mat
+from ..pipeline.figure import FAST, FigureResult, ParameterError, Params, integer
 from . import ema_numbers, fig2eg
-from .base import FAST, FigureResult, ParameterError, Params, integer
 
 #: The Sobol' base sample count N of a full run (a power of 2): N (D + 2) EMA evaluations.
 N_BASE = 128

@@ -1,4 +1,4 @@
-"""What every figure module of :mod:`iece.paper` shares: declared parameters and a result.
+"""What every figure module of a paper bundle shares: declared parameters and a result.
 
 A figure module declares its parameters once, in ``PARAMS`` (a :class:`Params`): name, default,
 help, and the allowed range or values (a choice refers to the library's own tuple, e.g.
@@ -18,9 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..io import file_problem
+from .results import PROVENANCES
 
-#: Where a number comes from; see :mod:`iece.pipeline.results`.
-PROVENANCES = ("computed", "simulated", "quoted", "literature", "user")
 KINDS = ("int", "float", "bool", "str", "path", "int?", "float?")
 
 

@@ -2,7 +2,7 @@
 
 A figure notebook names its paper module in its metadata (``iece.module``, e.g.
 ``iece.paper.fig2eg``, or ``module:NAME`` for another attribute than ``PARAMS``); that
-module's ``PARAMS`` (:class:`iece.paper.base.Params`) declares
+module's ``PARAMS`` (:class:`iece.pipeline.figure.Params`) declares
 every parameter once, with its type, default, help and allowed range or values. The notebook's
 cell tagged ``parameters`` must assign exactly those names with those defaults (papermill
 injects new values there); :func:`read_parameters` raises if they drift apart.
@@ -18,7 +18,7 @@ import importlib
 import json
 from pathlib import Path
 
-from ..paper.base import Param, ParameterError, Params
+from .figure import Param, ParameterError, Params
 
 __all__ = ["ParameterError", "Params", "notebook_meta", "read_parameters"]
 

@@ -1,6 +1,6 @@
 """Recording results and figures from a notebook into ``build/results.json``.
 
-A notebook calls :func:`record_all` with the :class:`~iece.paper.base.FigureResult` of its
+A notebook calls :func:`record_all` with the :class:`~iece.pipeline.figure.FigureResult` of its
 figure function (or :func:`record` for one number) and :func:`save_figure` for every figure.
 Under ``iece run`` the runner sets ``IECE_RECORDS_FILE`` and ``IECE_FIGURES_DIR``; each call
 appends one JSON line to the records file, which the runner merges into ``build/results.json``
@@ -235,7 +235,7 @@ def record(name: str, value, *, unit: str, provenance: str = "computed", stderr=
 
 
 def record_all(result) -> None:
-    """Record every number of a :class:`~iece.paper.base.FigureResult`, in order. In Jupyter
+    """Record every number of a :class:`~iece.pipeline.figure.FigureResult`, in order. In Jupyter
     it starts the notebook's interactive run (:func:`interactive_dir`)."""
     if not under_runner() and _shell() is not None:
         interactive_dir(getattr(result, "params", None), start=True)

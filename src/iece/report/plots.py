@@ -1,4 +1,4 @@
-"""One function per report figure: it draws a :class:`~iece.paper.base.FigureResult` and
+"""One function per report figure: it draws a :class:`~iece.pipeline.figure.FigureResult` and
 returns the matplotlib figure (the notebook saves it with :func:`iece.save_figure`).
 
 Styling comes from :mod:`iece.report.style` only; colours are paired with line styles and

@@ -1,4 +1,4 @@
-"""Markdown tables for the figure pages, built from a :class:`~iece.paper.base.FigureResult`.
+"""Markdown tables for the figure pages, built from a :class:`~iece.pipeline.figure.FigureResult`.
 
 Every cell that comes from a user file is escaped with :func:`md_text`, as Markdown and as HTML:
 it shows as written and can make no link, image, markup, math or extra cell. (The page renders
