@@ -10,11 +10,14 @@ import re
 import pytest
 
 from iece.paper import choices, quoted
-from iece.pipeline import ledger, verdicts
+from iece.pipeline import bundle, ledger, verdicts
 from iece.pipeline.results import FigureRun, Record, Results
 from iece.pipeline.runner import Project
 
 from .conftest import ROOT
+
+#: The paper the ledgers written here name (they live outside any project).
+PAPER = bundle.load(ROOT)
 
 ENTRIES = ledger.load(ROOT / "data" / "claims.toml")
 CLAIMS = [c for c in ENTRIES if c.kind == "claim"]
@@ -152,7 +155,7 @@ def _claim(**kw) -> ledger.Claim:
     """A minimal independent claim on result ``r`` of figure ``f``."""
     base = dict(id="t", figure="f", quote="q", location="l", quantity="x", provenance="computed")
     base |= dict(expected_verdict="reproduced", result="r", tolerance_rationale="why")
-    base |= dict(evidence="independent", explanation="because")
+    base |= dict(evidence="independent", explanation="because", paper=bundle.load(ROOT))
     return ledger.Claim(**base | kw)
 
 
@@ -199,7 +202,7 @@ def test_a_method_validation_can_never_read_reproduced(tmp_path):
         'threshold = 1.0\nexpected_verdict = "reproduced"\n'
     )
     with pytest.raises(ledger.LedgerError, match="for method evidence must be one of"):
-        ledger.load(p)
+        ledger.load(p, paper=PAPER)
 
 
 def test_per_choice_verdicts_and_robustness():
@@ -309,10 +312,10 @@ def test_ids_unique(tmp_path, second, needle):
     p = tmp_path / "claims.toml"
     p.write_text("[[claims]]\n" + GOOD + ACCEPTED + second)
     if needle is None:
-        assert [c.id for c in ledger.load(p)] == ["a", "b"]
+        assert [c.id for c in ledger.load(p, paper=PAPER)] == ["a", "b"]
         return
     with pytest.raises(ledger.LedgerError, match=needle):
-        ledger.load(p)
+        ledger.load(p, paper=PAPER)
 
 
 NO_WHY = GOOD.replace('explanation = "because"\n', "")
@@ -334,7 +337,7 @@ def test_a_verdict_without_its_why_is_refused(tmp_path, body, needle):
     p = tmp_path / "claims.toml"
     p.write_text("[[claims]]\n" + body)
     with pytest.raises(ledger.LedgerError, match=f"claim a: {needle}"):
-        ledger.load(p)
+        ledger.load(p, paper=PAPER)
 
 
 @pytest.mark.parametrize(
@@ -404,7 +407,7 @@ def test_malformed_ledger_entries_name_the_claim(tmp_path, body, needle):
     p = tmp_path / "claims.toml"
     p.write_text("[[claims]]\n" + body)
     with pytest.raises(ledger.LedgerError, match=re.escape(needle)) as info:
-        ledger.load(p)
+        ledger.load(p, paper=PAPER)
     assert type(info.value) is ledger.LedgerError
 
 
@@ -427,7 +430,7 @@ def test_malformed_ledger_entries_name_the_file_and_line(tmp_path, body):
     start = first.count("\n") + 1
     lines = range(start, start + body.count("\n") + 1)
     with pytest.raises(ledger.LedgerError) as info:
-        ledger.load(p)
+        ledger.load(p, paper=PAPER)
     msg = str(info.value)
     assert "claims.toml" in msg, msg
     m = re.search(r"line (\d+)", msg)

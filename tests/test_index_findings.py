@@ -14,11 +14,14 @@ import re
 
 import pytest
 
-from iece.pipeline import ledger, verdicts
+from iece.pipeline import bundle, ledger, verdicts
 from iece.report import dashboard
 
 from .conftest import ROOT
 from .test_browser import Watch, browser  # noqa: F401 - the module's browser fixture
+
+#: The paper the ledgers written here name (they live outside any project).
+PAPER = bundle.load(ROOT)
 
 ENTRIES = ledger.load(ROOT / "data" / "claims.toml")
 
@@ -58,13 +61,15 @@ def test_the_ledger_declares_its_findings_in_order():
 )
 def test_a_bad_finding_is_refused_with_the_claim_named(tmp_path, extra, message):
     with pytest.raises(ledger.LedgerError, match=message):
-        ledger.load(_ledger(tmp_path, *extra))
+        ledger.load(_ledger(tmp_path, *extra), paper=PAPER)
 
 
 def test_a_headline_is_filled_from_the_records_like_an_explanation(tmp_path):
     from iece.pipeline.results import FigureRun, Record, Results
 
-    (claim,) = ledger.load(_ledger(tmp_path, 'finding = 1\nheadline = "ours {r:.2f}"\n'))
+    (claim,) = ledger.load(
+        _ledger(tmp_path, 'finding = 1\nheadline = "ours {r:.2f}"\n'), paper=PAPER
+    )
     run = FigureRun(
         title="f",
         notebook="n.ipynb",
@@ -84,7 +89,7 @@ def test_every_record_the_ledger_reads_has_a_label():
             assert ledger.has_label(name, ENTRIES), f"{c.id}: {name} has no label"
             assert name not in ledger.label(name, ENTRIES)
     assert ledger.label("thiol_per_surface_cation_min__2p3nm", ENTRIES).endswith("at 2.3 nm")
-    assert "under EMA outside medium infinite" in ledger.label("x_iece_4h_joint__infinite")
+    assert "under EMA outside medium infinite" in ledger.label("x_iece_4h_joint__infinite", ENTRIES)
 
 
 @pytest.mark.parametrize(

@@ -255,7 +255,7 @@ def test_without_the_paper_no_page_and_the_index_says_how(tmp_path, monkeypatch)
     assert not (proj.report / pp.PAGE).exists()
     index = (proj.report / "index.html").read_text(encoding="utf-8")
     (line,) = re.findall(r'<p class="why" id="paper-page">.*?</p>', index, re.S)
-    assert "IECE_PAPER=/path/to/lee-smith-iece.txt" in line and 'href="paper.html"' not in index
+    assert "IECE_PAPER=/path/to/the paper's text" in line and 'href="paper.html"' not in index
     assert str(tmp_path) not in index
     assert index.index('id="figures"') < index.index('id="paper-page"')
 

@@ -15,10 +15,14 @@ import shutil
 
 import pytest
 
-from iece.pipeline import ledger, verdicts
+from iece.pipeline import bundle, ledger, verdicts
 from iece.pipeline.results import FigureRun, Record, Results
 
+from .conftest import ROOT
 from .test_spine import FIXTURE
+
+#: The paper the ledgers written here name (they live outside any project).
+PAPER = bundle.load(ROOT)
 
 HEAD = (
     'id = "a"\nfigure = "f"\nquote = "q"\nlocation = "l"\nquantity = "x"\n'
@@ -41,7 +45,7 @@ def _load(tmp_path, body: str, explanation: str = "because", figures=None, figur
     path = tmp_path / "claims.toml"
     path.write_text(OK_ENTRY + entry, encoding="utf-8")
     with pytest.raises(ledger.LedgerError) as info:
-        ledger.load(path, figures=figures)
+        ledger.load(path, figures=figures, paper=PAPER)
     assert type(info.value) is ledger.LedgerError
     msg = str(info.value)
     first = OK_ENTRY.count("\n") + 1
@@ -100,7 +104,7 @@ def test_a_value_the_ledger_cannot_use_is_refused_at_its_line(tmp_path, body, ne
 def test_a_valid_ledger_still_loads(tmp_path):
     path = tmp_path / "claims.toml"
     path.write_text(OK_ENTRY, encoding="utf-8")
-    assert [c.id for c in ledger.load(path)] == ["ok"]
+    assert [c.id for c in ledger.load(path, paper=PAPER)] == ["ok"]
 
 
 @pytest.mark.parametrize("text", ["", "# nothing yet\n", "claims = []\n"])
@@ -108,14 +112,14 @@ def test_an_empty_ledger_is_refused(tmp_path, text):
     path = tmp_path / "claims.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ledger.LedgerError, match=r"claims\.toml holds no \[\[claims\]\]"):
-        ledger.load(path)
+        ledger.load(path, paper=PAPER)
 
 
 def test_a_ledger_that_is_not_tables_is_refused(tmp_path):
     path = tmp_path / "claims.toml"
     path.write_text("claims = [1, 2]\n", encoding="utf-8")
     with pytest.raises(ledger.LedgerError, match=r"claims must be \[\[claims\]\] tables"):
-        ledger.load(path)
+        ledger.load(path, paper=PAPER)
 
 
 # --- figures and records ----------------------------------------------------------------------
@@ -159,7 +163,7 @@ def _run(**records) -> Results:
 def test_an_explanation_naming_no_record_says_so(tmp_path):
     path = tmp_path / "claims.toml"
     path.write_text(OK_ENTRY.replace("because", "ours {rr:.2f}"), encoding="utf-8")
-    (claim,) = ledger.load(path)
+    (claim,) = ledger.load(path, paper=PAPER)
     with pytest.raises(ledger.LedgerError, match=r"reads \{rr\}, which is neither a record of f"):
         verdicts.evaluate([claim], _run(r=2.0))
 
@@ -202,7 +206,7 @@ def test_a_template_is_names_only_with_bounded_width(tmp_path, template):
 def test_the_templates_the_ledger_uses_fill_in(tmp_path, template, filled):
     path = tmp_path / "claims.toml"
     path.write_text(OK_ENTRY.replace('"because"', repr(template)), encoding="utf-8")
-    (claim,) = ledger.load(path)
+    (claim,) = ledger.load(path, paper=PAPER)
     text = verdicts.explain(claim, _run(r=2.5).figures["f"], _run(r=2.5))
     assert "{" not in text.replace("{literal}", "") and (filled is None or text == filled)
 
@@ -211,7 +215,7 @@ def test_another_figures_record_fills_in(tmp_path):
     """``{figure[name]}``, which the ledger's headlines use, still fills in."""
     path = tmp_path / "claims.toml"
     path.write_text(OK_ENTRY.replace('"because"', '"n = {g[n]}"'), encoding="utf-8")
-    (claim,) = ledger.load(path)
+    (claim,) = ledger.load(path, paper=PAPER)
     results = _run(r=2.5)
     results.figures["g"] = FigureRun(
         "G", "g.ipynb", {}, True, "ok", results={"n": Record(7, "1", "computed")}
@@ -223,7 +227,7 @@ def test_explain_refuses_a_wide_template_given_directly(tmp_path):
     """``explain`` also takes a headline's text: the same rule holds there."""
     path = tmp_path / "claims.toml"
     path.write_text(OK_ENTRY, encoding="utf-8")
-    (claim,) = ledger.load(path)
+    (claim,) = ledger.load(path, paper=PAPER)
     results = _run(r=2.5)
     with pytest.raises(ledger.LedgerError, match="width at most"):
         verdicts.explain(claim, results.figures["f"], results, "{r:>99999999}")

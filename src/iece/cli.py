@@ -21,7 +21,8 @@ from . import __version__
 from .io import ProjectRootError
 from .paper import choices, ema_numbers
 from .physics import ema
-from .pipeline import ledger, verdicts
+from .pipeline import bundle, ledger, verdicts
+from .pipeline.bundle import BundleError
 from .pipeline.figure import ParameterError
 from .pipeline.results import ResultsError
 from .pipeline.runner import BuildDirError, BusyError
@@ -116,7 +117,7 @@ def cmd_run(args) -> int:
     except BusyError as exc:
         print(f"iece run: {exc}", file=sys.stderr)
         return 3
-    except (ledger.LedgerError, ResultsError, BuildDirError) as exc:
+    except (ledger.LedgerError, BundleError, ResultsError, BuildDirError) as exc:
         print(f"iece run: {exc}", file=sys.stderr)
         return 2
     failed = [o for o in outcomes.values() if o.status == "failed"]
@@ -156,7 +157,7 @@ def _evaluate(proj):
     there are no results yet."""
     from .pipeline.runner import annotate, current, load_results
 
-    claims = ledger.load(proj.claims_file)  # a damaged ledger is named even before a run
+    claims = ledger.load(bundle.load(proj.root).claims_file)  # named even before a run
     if not proj.results_file.is_file():
         return None
     results, notes = current(proj, load_results(proj))
@@ -168,7 +169,7 @@ def _verdict_map(proj) -> dict[str, str] | None:
     """Each claim's verdict now (before a run), or None when there is nothing to compare."""
     try:
         got = _evaluate(proj)
-    except (ledger.LedgerError, ResultsError):
+    except (ledger.LedgerError, BundleError, ResultsError):
         return None
     return None if got is None else {r["id"]: r["verdict"] for r in got[0]}
 
@@ -177,7 +178,7 @@ def _run_verdicts(proj, before: dict[str, str] | None) -> str:
     """The end of ``iece run``: the claims headline and how many verdicts changed."""
     try:
         rows, summary, _ = _evaluate(proj) or ([], None, {})
-    except (ledger.LedgerError, ResultsError) as exc:
+    except (ledger.LedgerError, BundleError, ResultsError) as exc:
         return f"claims: not evaluated ({exc})"
     if summary is None:
         return "claims: not evaluated yet; a run with the paper's parameters gives the verdicts"
@@ -218,7 +219,7 @@ def cmd_claims(args) -> int:
     proj = _project(args)
     try:
         got = _evaluate(proj)
-    except (ledger.LedgerError, ResultsError) as exc:
+    except (ledger.LedgerError, BundleError, ResultsError) as exc:
         print(f"iece claims: {exc}", file=sys.stderr)
         return 2
     if got is None:
@@ -323,7 +324,7 @@ def cmd_clean(args) -> int:
     except (BusyError, BuildDirError) as exc:
         print(f"iece clean: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, BusyError) else 2
-    except (ledger.LedgerError, ResultsError) as exc:
+    except (ledger.LedgerError, BundleError, ResultsError) as exc:
         print(f"iece clean: {exc}", file=sys.stderr)
         return 2
     for r in removed:

@@ -13,9 +13,8 @@ shows a verdict per value. :data:`OPEN` is the list the ledger and the report re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..physics import ema, materials, sizing
+from ..pipeline.bundle import OpenChoice
 from . import quoted
 
 OUTSIDE_MEDIA = (*ema.FIXED, "calibrated")
@@ -26,22 +25,12 @@ SIZING_CURVES = tuple(sizing.CURVES)
 NPL_MU400 = ("cdse", "hgse")
 
 
-@dataclass(frozen=True)
-class OpenChoice:
-    """One open choice: its values (with what each means), the default and the reason for it."""
-
-    name: str
-    values: tuple[str, ...]
-    default: str
-    meaning: dict[str, str]
-    why_default: str
-
-
 OPEN = {
     c.name: c
     for c in (
         OpenChoice(
             "outside",
+            "EMA outside medium",
             OUTSIDE_MEDIA,
             "reference",
             {
@@ -61,6 +50,7 @@ OPEN = {
         ),
         OpenChoice(
             "monolayer",
+            "shell monolayer thickness",
             MONOLAYERS,
             "111",
             {"111": "one close-packed (111) layer, a/sqrt(3)", "100": "a/2 along (100)"},
@@ -69,6 +59,7 @@ OPEN = {
         ),
         OpenChoice(
             "ir_edge",
+            "start of the infrared",
             IR_EDGES_NM,
             "780",
             {"780": "the infrared starts at 780 nm", "700": "the infrared starts at 700 nm"},
@@ -77,6 +68,7 @@ OPEN = {
         ),
         OpenChoice(
             "window",
+            "Fig. 5 PL window",
             WINDOWS,
             "swir",
             {
@@ -88,6 +80,7 @@ OPEN = {
         ),
         OpenChoice(
             "npl_mu400",
+            "which platelets the NPL absorption coefficient belongs to",
             NPL_MU400,
             "cdse",
             {
@@ -101,6 +94,7 @@ OPEN = {
         ),
         OpenChoice(
             "sizing",
+            "CdSe sizing curve",
             SIZING_CURVES,
             "jasieniak",
             {k: c.name for k, c in sizing.CURVES.items()},

@@ -12,26 +12,8 @@ lattice parameters) are the model's data table and live once in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..physics import materials
-
-
-@dataclass(frozen=True)
-class Quoted:
-    value: float | tuple[float, float]
-    unit: str
-    location: str
-    text: str
-
-    @property
-    def low(self) -> float:
-        return self.value[0] if isinstance(self.value, tuple) else self.value
-
-    @property
-    def high(self) -> float:
-        return self.value[1] if isinstance(self.value, tuple) else self.value
-
+from ..pipeline.bundle import Quoted
 
 _R1 = "Results, 'Complete cation exchange with interdiffusion enhancer'"
 _R2 = "Results, 'Dependence of absorption spectra on exchange mechanism'"
@@ -154,3 +136,6 @@ SHELL_MONOLAYERS = Quoted(
 QY_SHELL_PERCENT = Quoted((80.0, 91.0), "%", _R8, "PL QY increased above 80%, and up to 91%")
 FWHM_SHELL_MEV = Quoted((102.0, 139.0), "meV", _R8, "narrowed to 102–139 meV FWHM")
 FWHM_NEAR_MEV = Quoted(100.0, "meV", "Abstract", "linewidths near 100 meV")
+
+#: Every quoted number by name: the bundle's ``QUOTED`` (:mod:`iece.pipeline.bundle`).
+ALL = {name: q for name, q in globals().items() if isinstance(q, Quoted)}

@@ -2,7 +2,7 @@
 :mod:`iece.pipeline.verdicts`.
 
 ``[[claims]]`` are statements of the paper: a verbatim ``quote`` and its ``location``, the
-paper's value by name (``quoted = "NAME"`` or ``"NAME[i]"`` from :mod:`iece.paper.quoted`), the
+paper's value by name (``quoted = "NAME"`` or ``"NAME[i]"`` from the paper bundle's ``QUOTED``), the
 ``check`` on a recorded ``result`` of ``figure``, the ``evidence`` behind it and the
 ``expected_verdict``. ``[[diagnostics]]`` are model diagnostics: what a model shows where it
 cannot address a measured statement, kept apart from the paper's claims.
@@ -23,9 +23,9 @@ if given, else the paper's value):
 Further fields:
 
 * ``also``: conditions on other results (``{result, check, threshold}``), all must hold;
-* ``choice``: a choice of :data:`iece.paper.choices.OPEN` the paper leaves open. The check runs
-  on ``<result>__<value>`` for every value; ``expected_by_choice`` gives each verdict, and the
-  headline verdict is the default value's;
+* ``choice``: a choice of the paper bundle's ``CHOICES`` (:mod:`iece.pipeline.bundle`). The
+  check runs on ``<result>__<value>`` for every value; ``expected_by_choice`` gives each
+  verdict, and the headline verdict is the default value's;
 * ``across`` and ``across_mode``: the check runs on each listed result (an input given as a
   range, or a statement about a series): ``all`` must pass, ``any`` may pass, or ``undecided``
   (different outcomes mean the range decides it: "not checkable");
@@ -48,7 +48,7 @@ Further fields:
   first sentence of its explanation.
 
 Every record the index names (a condition of ``also``, a point of ``across``, a value under an
-open choice) is shown by its label (:func:`label`): the :data:`LABELS` table, else the claim
+open choice) is shown by its label (:func:`label`): the paper bundle's ``LABELS``, else the claim
 whose result it is, else the record's note; never by its internal name.
 """
 
@@ -60,8 +60,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..paper import choices as _choices
-from ..paper import quoted as _quoted
+from . import bundle as _bundle
 from .results import PROVENANCES as _RECORD_PROVENANCES
 
 if sys.version_info >= (3, 11):
@@ -215,6 +214,8 @@ class Claim:
     section: str = ""
     finding: int | None = None
     headline: str = ""
+    #: the paper this entry belongs to (set on loading; not a ledger field)
+    paper: _bundle.Paper | None = field(default=None, repr=False, compare=False)
 
     @property
     def bound(self) -> float:
@@ -230,7 +231,7 @@ class Claim:
         base = [*(self.across or [self.result]), *(a.result for a in self.conditions)]
         if not self.choice:
             return base
-        values = _choices.OPEN[self.choice].values
+        values = self.paper.choices[self.choice].values
         per_value = [f"{self.result}__{v}" for v in values]
         return base + per_value
 
@@ -241,15 +242,19 @@ class Claim:
 
 
 def _paper_value(c: Claim):
+    quoted = c.paper.quoted if c.paper is not None else {}
     if not c.quoted:
         return c.paper_value
     if c.paper_value is not None:
         raise LedgerError(f"claim {c.id}: give quoted or paper_value, not both", "quoted")
     m = re.fullmatch(r"([A-Z0-9_]+)(?:\[(\d+)\])?", c.quoted)
-    q = getattr(_quoted, m.group(1), None) if m else None
-    if not isinstance(q, _quoted.Quoted):
+    q = quoted.get(m.group(1)) if m else None
+    if q is None:
+        where = c.paper.module if c.paper is not None and c.paper.module else ""
         raise LedgerError(
-            f"claim {c.id}: quoted = {c.quoted!r} is not a name in iece.paper.quoted", "quoted"
+            f"claim {c.id}: quoted = {c.quoted!r} is not a name in "
+            + (f"{where}'s QUOTED" if where else "this project (it declares no paper bundle)"),
+            "quoted",
         )
     if m.group(2) is not None:
         size = len(q.value) if isinstance(q.value, tuple) else 0
@@ -383,15 +388,16 @@ def _validate(c: Claim, figures=None) -> None:
             )
         _finite(c, "also threshold", a["threshold"])
     if c.choice:
-        if c.choice not in _choices.OPEN:
-            raise LedgerError(f"claim {cid}: choice must be one of {tuple(_choices.OPEN)}")
-        values = _choices.OPEN[c.choice].values
+        open_choices = c.paper.choices if c.paper is not None else {}
+        if c.choice not in open_choices:
+            raise LedgerError(f"claim {cid}: choice must be one of {tuple(open_choices)}")
+        values = open_choices[c.choice].values
         if set(c.expected_by_choice) != set(values):
             raise LedgerError(f"claim {cid}: expected_by_choice needs exactly {values}")
         bad = [v for v in c.expected_by_choice.values() if v not in c.words]
         if bad:
             raise LedgerError(f"claim {cid}: expected_by_choice verdicts must be among {c.words}")
-        default = _choices.OPEN[c.choice].default
+        default = open_choices[c.choice].default
         if c.expected_by_choice[default] != c.expected_verdict:
             raise LedgerError(f"claim {cid}: expected_verdict must equal the {default!r} row")
     elif c.expected_by_choice:
@@ -445,12 +451,19 @@ def project_figures(ledger_path) -> set[str] | None:
     return ids or None
 
 
-def load(path, figures=None) -> list[Claim]:
+def load(path, figures=None, paper: _bundle.Paper | None = None) -> list[Claim]:
     """Read and validate the ledger file (claims first, then diagnostics); an error names the
     file, the line of the entry (of its field at fault where there is one) and the claim.
     ``figures``: the project's figure ids; by default those of the notebooks beside the
-    ledger's ``data/`` folder (:func:`project_figures`), unchecked where there are none."""
+    ledger's ``data/`` folder (:func:`project_figures`), unchecked where there are none.
+    ``paper``: the paper bundle whose quoted numbers and open choices the entries name; by
+    default the one of the project the file belongs to (:func:`iece.pipeline.bundle.of_ledger`)."""
     path = Path(path)
+    if paper is None:
+        try:
+            paper = _bundle.of_ledger(path)
+        except _bundle.BundleError as exc:
+            raise LedgerError(str(exc)) from None
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -466,7 +479,7 @@ def load(path, figures=None) -> list[Claim]:
         figures = project_figures(path)
     lines = _entry_lines(text)
     out, seen = [], set()
-    fields = set(Claim.__dataclass_fields__) - {"kind"}
+    fields = set(Claim.__dataclass_fields__) - {"kind", "paper"}
     for table, kind in (("claims", "claim"), ("diagnostics", "diagnostic")):
         raw_entries = data.get(table, [])
         if not isinstance(raw_entries, list) or not all(isinstance(r, dict) for r in raw_entries):
@@ -474,7 +487,7 @@ def load(path, figures=None) -> list[Claim]:
         for i, raw in enumerate(raw_entries):
             head, keys = lines.get((table, i), (None, {}))
             try:
-                out.append(_entry(raw, kind, table, fields, seen, figures))
+                out.append(_entry(raw, kind, table, fields, seen, figures, paper))
             except LedgerError as exc:
                 line = keys.get(_field_of(exc, fields), head)
                 where = f"{path.name}, line {line}" if line else path.name
@@ -499,7 +512,7 @@ def _field_of(exc: LedgerError, fields) -> str:
     return m.group(1) if m and m.group(1) in fields else ""
 
 
-def _entry(raw: dict, kind: str, table: str, fields, seen: set, figures) -> Claim:
+def _entry(raw: dict, kind: str, table: str, fields, seen: set, figures, paper) -> Claim:
     cid = raw.get("id", "<no id>")
     missing = [k for k in REQUIRED[table] if k not in raw]
     if missing:
@@ -513,7 +526,7 @@ def _entry(raw: dict, kind: str, table: str, fields, seen: set, figures) -> Clai
             f"claim {cid}: evidence 'diagnostic' belongs to [[diagnostics]] entries only",
             "evidence",
         )
-    c = Claim(**raw, kind=kind)
+    c = Claim(**raw, kind=kind, paper=paper)
     if not isinstance(c.id, str) or not c.id:
         raise LedgerError(f"claim {cid!r}: id must be text", "id")
     if c.id in seen:
@@ -547,50 +560,26 @@ def findings(entries: list[Claim]) -> list[Claim]:
     return sorted((c for c in entries if c.finding is not None), key=lambda c: c.finding)
 
 
-#: Labels of the records the ledger reads besides its claims' results (conditions of ``also``,
-#: points of ``across``), by internal name. A claim's own result is labelled by its
-#: ``quantity``; a ``<name>__<value>`` record by its base label and the choice's value.
-LABELS = {
-    "e_shell_enrichment": "the electron's share in the shell over the shell's volume share",
-    "h_shell_enrichment": "the hole's share in the shell over the shell's volume share",
-    "energy_nonlinearity_ratio": "core/shell over alloy non-linearity of the 1S-1S energy",
-    "cs_energy_max_step": "largest step of the core/shell 1S-1S energy in x",
-    "cs_energy_max_rise_fraction": (
-        "largest rise of the core/shell 1S-1S energy between two compositions, as a share of "
-        "its total change"
-    ),
-    "energy_chord_excess_eV": "core/shell minus alloy distance of the 1S-1S energy from its chord",
-    "x_iece_4h_joint": "x after 4 h of IE-CE at the D that gives the 1 h energy",
-    "hgse_gap_eV": "HgSe band gap (Methods)",
-    "lattice_mismatch_min_percent": "smallest lattice mismatch the rounded constants allow",
-    "lattice_mismatch_max_percent": "largest lattice mismatch the rounded constants allow",
-    "thiol_per_surface_cation_min": "lowest thiol equivalent per surface Cd",
-}
-#: What each open choice (:data:`iece.paper.choices.OPEN`) is, in a reader's words.
-CHOICE_LABELS = {
-    "outside": "EMA outside medium",
-    "monolayer": "shell monolayer thickness",
-    "ir_edge": "start of the infrared",
-    "window": "Fig. 5 PL window",
-    "sizing": "CdSe sizing curve",
-}
 _SIZE_SUFFIX = re.compile(r"(\d+)(?:p(\d+))?nm")
 
 
-def choice_label(choice: str) -> str:
-    return CHOICE_LABELS.get(choice, choice.replace("_", " "))
+def paper_of(entries) -> _bundle.Paper:
+    """The paper the ledger ``entries`` belong to (an empty one if none names it)."""
+    paper = next((c.paper for c in entries if c.paper is not None), None)
+    return paper if paper is not None else _bundle.Paper(Path())
 
 
 def label(name: str, entries: list[Claim] = (), notes: dict | None = None) -> str:
-    """A record's name in a reader's words: :data:`LABELS`, else the ``quantity`` of the
-    entry whose result it is, else its note (``notes``: name -> the record's note); a
+    """A record's name in a reader's words: the paper bundle's ``LABELS``, else the ``quantity``
+    of the entry whose result it is, else its note (``notes``: name -> the record's note); a
     ``<name>__<value>`` record adds the open choice and its value (``under EMA outside medium
     vacuum``), or the size it is at (``__2p3nm``: ``at 2.3 nm``). A name with no label at all
     comes back with spaces for underscores (tests require a label for every name the ledger
     reads)."""
     notes = notes or {}
+    paper = paper_of(entries)
     base, sep, suffix = name.partition("__")
-    text = LABELS.get(base)
+    text = paper.labels.get(base)
     if text is None:
         text = next((c.quantity for c in entries if c.result == base), None)
     if text is None and notes.get(base):
@@ -599,9 +588,9 @@ def label(name: str, entries: list[Claim] = (), notes: dict | None = None) -> st
         text = base.replace("_", " ")
     if not sep:
         return text
-    for choice in _choices.OPEN.values():
-        if suffix in choice.values:
-            return f"{text}, under {choice_label(choice.name)} {suffix}"
+    choice = paper.choice_of_value(suffix)
+    if choice is not None:
+        return f"{text}, under {choice.label} {suffix}"
     m = _SIZE_SUFFIX.fullmatch(suffix)
     if m:
         return f"{text}, at {m.group(1)}{'.' + m.group(2) if m.group(2) else ''} nm"
@@ -611,7 +600,7 @@ def label(name: str, entries: list[Claim] = (), notes: dict | None = None) -> st
 def has_label(name: str, entries: list[Claim] = ()) -> bool:
     """Whether :func:`label` finds a label for the name's base (not just its spelling)."""
     base = name.partition("__")[0]
-    return base in LABELS or any(c.result == base for c in entries)
+    return base in paper_of(entries).labels or any(c.result == base for c in entries)
 
 
 def normalize(text: str) -> str:

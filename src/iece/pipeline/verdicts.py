@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..paper import choices as _choices
-from ..paper import quoted as _quoted
 from .ledger import BOUNDS, Claim, LedgerError, template_fields
 from .ledger import VERDICTS as VERDICT_ORDER
 from .results import FigureRun, Results
@@ -215,7 +213,8 @@ def explain(
     ``{_paper}`` (the claim's check) and ``{figure[name]}`` (a record of another figure that
     ran, e.g. ``{readings[n_readings]}``) filled in."""
     text = text or c.explanation or c.reason
-    values = {k: q.value for k, q in vars(_quoted).items() if isinstance(q, _quoted.Quoted)}
+    quoted = c.paper.quoted if c.paper is not None else {}
+    values = {k: q.value for k, q in quoted.items()}
     values |= {"_threshold": c.threshold, "_tolerance": c.tolerance, "_paper": c.paper_value}
     figures = results.figures if results is not None else {}
     for fid in sorted({*figures, *_FIGURES_NAMED.findall(text)} - {c.figure}):
@@ -289,7 +288,7 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
             verdict, ours, dev, problems = _verdict(c, fig)
         by_choice = {}
         if c.choice:
-            for value in _choices.OPEN[c.choice].values:
+            for value in c.paper.choices[c.choice].values:
                 v, o, _, p = _verdict(c, fig, f"__{value}")
                 by_choice[value] = (v, o)
                 problems += [f"{value}: {x}" for x in p if x]

@@ -17,7 +17,6 @@ import re
 
 from markupsafe import Markup
 
-from ..paper import choices as _choices
 from ..pipeline import ledger, verdicts
 
 #: Significant digits of a value (a deviation gets :data:`DEV_DIGITS`).
@@ -277,6 +276,7 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
     """Everything the index template needs from the evaluated ledger ``rows``
     (``Evaluated.as_dict()``, annotated with the figures' notes)."""
     labeller = Labeller(entries, results)
+    paper = ledger.paper_of(entries)
     note_texts = {n.text for ns in notes.values() for n in ns}
     by_id = {c.id: c for c in entries}
     for c in rows:
@@ -285,10 +285,8 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
         claim = by_id[c["id"]]
         quoted_unit = ""
         if claim.quoted:
-            from ..paper import quoted as _q
-
             name, _, index = claim.quoted.partition("[")
-            q = getattr(_q, name, None)
+            q = paper.quoted.get(name)
             quoted_unit = getattr(q, "unit", "")
             per_element = [u.strip() for u in quoted_unit.split(",")]
             if index and len(per_element) > 1:  # one element of a tuple with a unit for each
@@ -319,7 +317,7 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
             v: {"ours": number(row["ours"], c["unit_shown"]), "verdict": row["verdict"]}
             for v, row in c["by_choice"].items()
         }
-        c["choice_label"] = ledger.choice_label(c["choice"]) if c["choice"] else ""
+        c["choice_label"] = paper.choice_label(c["choice"]) if c["choice"] else ""
         c["robustness_shown"] = (
             c["robustness"].replace(c["choice"], c["choice_label"], 1) if c["choice"] else ""
         )
@@ -328,7 +326,7 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
         "findings": findings(rows, results),
         "untestable": [c for c in claims if c["evidence"] == "none"],
         "table": counts(claims),
-        "choices_view": choices_view(claims + [c for c in rows if c["kind"] != "claim"]),
+        "choices_view": choices_view(paper, claims + [c for c in rows if c["kind"] != "claim"]),
         "labeller": labeller,
     }
 
@@ -405,17 +403,17 @@ def grid(claims: list[dict], figures: dict) -> list[dict]:
     return out
 
 
-def choices_view(rows: list[dict]) -> list[dict]:
+def choices_view(paper, rows: list[dict]) -> list[dict]:
     """Every open choice: its default and values in words, and the claims (and diagnostics)
     whose verdict hangs on it, with their verdict under each value."""
     out = []
-    for name, choice in _choices.OPEN.items():
+    for name, choice in paper.choices.items():
         hanging = [c for c in rows if c["choice"] == name]
         depends = [c for c in hanging if c["robustness"].startswith("depends")]
         out.append(
             {
                 "name": name,
-                "label": ledger.choice_label(name),
+                "label": choice.label,
                 "default": choice.default,
                 "meaning": choice.meaning,
                 "values": choice.values,

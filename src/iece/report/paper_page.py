@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,17 +38,16 @@ import jinja2
 from markupsafe import Markup
 
 from ..io import atomic_write_text
-from ..pipeline import ledger
+from ..pipeline import bundle, ledger
 from .markup import _MACROS, _SUBSUP, TEMPLATES, VERDICT_COLOURS, latex_to_mathml, render_quote
 from .sanitize import clean_page, markdown_to_html
 
 #: The environment variable naming the paper's text, and where it is found otherwise.
-PAPER_ENV = "IECE_PAPER"
-PAPER_BESIDE_CHECKOUT = ("shared", "paper", "lee-smith-iece.txt")
+PAPER_ENV = bundle.TEXT_ENV
 #: How to enable the page (and the quote tests); no machine path.
 ENABLE_HINT = (
-    f"set {PAPER_ENV}=/path/to/lee-smith-iece.txt (or put "
-    f"{'/'.join(PAPER_BESIDE_CHECKOUT)} beside the checkout) and run iece again"
+    f"set {PAPER_ENV}=/path/to/the paper's text (or name it as [tool.iece] text in "
+    "pyproject.toml) and run iece again"
 )
 PAGE = "paper.html"
 #: Marks the page as ours (a stale page of ours is removed when the paper is gone).
@@ -57,10 +55,10 @@ GENERATOR = "iece annotated paper"
 
 
 def paper_path(root: Path) -> Path:
-    """The paper's text: ``$IECE_PAPER`` if set, else ``<root>/../shared/paper/lee-smith-iece.txt``
-    (``root`` the checkout). The path may not exist; the caller decides what that means."""
-    named = os.environ.get(PAPER_ENV)
-    return Path(named) if named else Path(root).parent.joinpath(*PAPER_BESIDE_CHECKOUT)
+    """The paper's text: ``$IECE_PAPER`` if set, else the project's ``[tool.iece] text``
+    (:func:`iece.pipeline.bundle.text_path`; ``root`` the checkout). The path may not exist,
+    or be ``Path()`` when the project names none; the caller decides what that means."""
+    return bundle.text_path(bundle.load(root)) or Path()
 
 
 # --- finding quotes and quantitative sentences ----------------------------------------------

@@ -22,9 +22,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..io import atomic_write_text
-from ..paper import choices
-from ..pipeline import ledger, verdicts
+from ..io import atomic_write_text, project_root
+from ..pipeline import bundle, ledger, verdicts
 from ..pipeline.runner import discover, versions
 from . import conclude as conclusions
 from . import dashboard
@@ -73,7 +72,7 @@ def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
     # a user run's page is in report/runs/ (runner.Project.place), one level below the index
     index = "../index.html" if out_html.parent.name == "runs" else "index.html"
     # "What we conclude" after the intro (the first Markdown cell), from the pipeline's verdicts
-    claims_file = Path(fig.path).resolve().parents[1] / "data" / "claims.toml"
+    claims_file = bundle.load(project_root(Path(fig.path).resolve().parent)).claims_file
     conclude = ""
     if entry.status == "ok":
         conclude = conclusions.section(fig.id, entry, claims_file, index, VERDICT_COLOURS)
@@ -155,9 +154,10 @@ def render_index(project, results) -> Path:
     from ..pipeline.runner import annotate, current
 
     results, notes = current(project, results)
+    paper = bundle.load(project.root)
     claims, summary, entries = [], {}, []
-    if project.claims_file.is_file():
-        entries = ledger.load(project.claims_file)
+    if paper.claims_file.is_file():
+        entries = ledger.load(paper.claims_file, paper=paper)
         evaluated = verdicts.evaluate(entries, results)
         claims = annotate([e.as_dict() for e in evaluated], notes)
         summary = verdicts.summary(evaluated)
@@ -225,8 +225,8 @@ def render_index(project, results) -> Path:
         summary=summary,
         headline=dashboard.sentence(view["table"]) if claims else "",
         diagnostics=diagnostics,
-        open_choices=choices.OPEN,
-        readings=choices.READINGS,
+        open_choices=paper.choices,
+        readings=paper.readings,
         findings=view["findings"],
         untestable=view["untestable"],
         table=view["table"],
@@ -236,7 +236,7 @@ def render_index(project, results) -> Path:
         column_colour={c: dashboard.colour_cell(c, VERDICT_COLOURS) for c in dashboard.COLUMNS},
         not_current=not_current,
         notes=[n.text for ns in notes.values() for n in ns],
-        choice_label=ledger.choice_label,
+        choice_label=paper.choice_label,
     )
     from .paper_page import with_paper_page  # it imports this module
 

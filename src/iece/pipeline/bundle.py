@@ -1,0 +1,232 @@
+"""The paper a project checks, as the engine's input: a *bundle* found by the project's config.
+
+The engine (:mod:`iece.pipeline`, :mod:`iece.report`) knows nothing of any one paper. A project
+names its paper in ``pyproject.toml``::
+
+    [tool.iece]
+    paper = "iece.paper"          # a Python package: the bundle (required for quoted / choices)
+    path = "src"                  # optional: where that package lives, if it is not installed
+    claims = "data/claims.toml"   # the ledger (this default)
+    notebooks = "notebooks"       # the figure notebooks (this default)
+    text = "../paper.txt"         # optional: the paper's text, for the quote checks and page
+
+The package provides, as module attributes:
+
+* ``QUOTED``: name -> :class:`Quoted`, every number the paper states (the ledger's
+  ``quoted = "NAME"``);
+* ``CHOICES``: name -> :class:`OpenChoice`, the choices the paper leaves open;
+* ``READINGS`` (optional): how loosely stated words ("~X") are read, in a reader's words;
+* ``LABELS`` (optional): reader's words for record names the ledger reads besides its claims'
+  results;
+* ``TITLE`` (optional): the paper's title.
+
+A project without ``[tool.iece]`` (a test fixture) has a paper with no quoted numbers and no
+open choices: its claims give ``paper_value`` and no ``choice``.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+#: The environment variable that names the paper's text, overriding ``[tool.iece] text``.
+TEXT_ENV = "IECE_PAPER"
+#: The keys of ``[tool.iece]``.
+KEYS = ("paper", "path", "claims", "notebooks", "text")
+
+
+class BundleError(ValueError):
+    """A project's ``[tool.iece]`` table or its paper package is not usable; the message names
+    the file and the key."""
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A number the paper states: ``value`` (a number or ``(low, high)``) exactly as printed,
+    its ``unit``, where it is (``location``) and a short verbatim fragment around it
+    (``text``)."""
+
+    value: float | tuple[float, float]
+    unit: str
+    location: str
+    text: str
+
+    @property
+    def low(self) -> float:
+        return self.value[0] if isinstance(self.value, tuple) else self.value
+
+    @property
+    def high(self) -> float:
+        return self.value[1] if isinstance(self.value, tuple) else self.value
+
+
+@dataclass(frozen=True)
+class OpenChoice:
+    """One choice the paper leaves open: its values (with what each means), the default and
+    the reason for it, and its name in a reader's words (``label``)."""
+
+    name: str
+    label: str
+    values: tuple[str, ...]
+    default: str
+    meaning: dict[str, str]
+    why_default: str
+
+    def __post_init__(self):
+        if self.default not in self.values:
+            raise BundleError(f"open choice {self.name}: default {self.default!r} not a value")
+        if set(self.meaning) != set(self.values):
+            raise BundleError(f"open choice {self.name}: give a meaning for every value")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One project's paper: its declared numbers and choices, and where its files are."""
+
+    root: Path
+    module: str = ""
+    title: str = ""
+    quoted: Mapping[str, Quoted] = field(default_factory=dict)
+    choices: Mapping[str, OpenChoice] = field(default_factory=dict)
+    readings: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    claims_file: Path = Path()
+    notebooks: Path = Path()
+    text_file: Path | None = None
+
+    def choice_label(self, name: str) -> str:
+        """What an open choice is, in a reader's words."""
+        choice = self.choices.get(name)
+        return choice.label if choice is not None else name.replace("_", " ")
+
+    def choice_of_value(self, value: str) -> OpenChoice | None:
+        """The open choice one of whose values is ``value`` (values are unique across
+        choices), or ``None``."""
+        return next((c for c in self.choices.values() if value in c.values), None)
+
+
+def _table(root: Path) -> tuple[dict, Path]:
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return {}, path
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise BundleError(f"{path.name} cannot be read: {exc}") from None
+    table = data.get("tool", {}).get("iece", {})
+    if not isinstance(table, dict):
+        raise BundleError(f"{path.name}: [tool.iece] must be a table")
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise BundleError(
+            f"{path.name}: [tool.iece] has unknown key(s) {', '.join(unknown)} "
+            f"(known: {', '.join(KEYS)})"
+        )
+    for key, value in table.items():
+        if not isinstance(value, str) or not value.strip():
+            raise BundleError(f"{path.name}: [tool.iece] {key} must be a non-empty string")
+    return table, path
+
+
+def _import(name: str, root: Path, extra: str | None, where: str):
+    if extra:
+        folder = str((root / extra).resolve())
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise BundleError(
+            f"{where}: [tool.iece] paper = {name!r} cannot be imported ({exc}); install it or "
+            "give its folder as [tool.iece] path"
+        ) from None
+
+
+def _mapping(module, attr: str, kind, where: str, required: bool) -> dict:
+    value = getattr(module, attr, None)
+    if value is None:
+        if required:
+            raise BundleError(f"{where}: the paper package {module.__name__} has no {attr}")
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and (kind is None or isinstance(v, kind)) for k, v in value.items()
+    ):
+        what = kind.__name__ if kind is not None else "str"
+        raise BundleError(f"{where}: {module.__name__}.{attr} must map names to {what}")
+    return dict(value)
+
+
+def _check_values_unique(choices: Mapping[str, OpenChoice], where: str) -> None:
+    """A record ``<result>__<value>`` names one value of one choice: no value may belong to two
+    choices."""
+    seen: dict[str, str] = {}
+    for c in choices.values():
+        for v in c.values:
+            if v in seen:
+                raise BundleError(
+                    f"{where}: the value {v!r} belongs to both open choices {seen[v]} and {c.name}"
+                )
+            seen[v] = c.name
+
+
+@functools.lru_cache(maxsize=16)
+def _load(root: Path) -> Paper:
+    table, path = _table(root)
+    where = path.name
+    claims = root / table.get("claims", "data/claims.toml")
+    notebooks = root / table.get("notebooks", "notebooks")
+    text = (root / table["text"]).resolve() if "text" in table else None
+    if "paper" not in table:
+        if "path" in table:
+            raise BundleError(f"{where}: [tool.iece] path needs paper (the package to import)")
+        return Paper(root, claims_file=claims, notebooks=notebooks, text_file=text)
+    module = _import(table["paper"], root, table.get("path"), where)
+    choices = _mapping(module, "CHOICES", OpenChoice, where, required=True)
+    _check_values_unique(choices, where)
+    return Paper(
+        root,
+        module=table["paper"],
+        title=str(getattr(module, "TITLE", "")),
+        quoted=_mapping(module, "QUOTED", Quoted, where, required=True),
+        choices=choices,
+        readings=_mapping(module, "READINGS", str, where, required=False),
+        labels=_mapping(module, "LABELS", str, where, required=False),
+        claims_file=claims,
+        notebooks=notebooks,
+        text_file=text,
+    )
+
+
+def load(root) -> Paper:
+    """The paper of the project at ``root`` (its ``pyproject.toml``'s ``[tool.iece]``)."""
+    return _load(Path(root).resolve())
+
+
+def of_ledger(path) -> Paper:
+    """The paper of the project a ledger file belongs to: the nearest folder at or above the
+    file's folder with a ``pyproject.toml`` naming it as ``[tool.iece] claims`` (default
+    ``data/claims.toml``), else the folder above the ledger's ``data/``."""
+    path = Path(path).resolve()
+    for cand in path.parents:
+        if (cand / "pyproject.toml").is_file():
+            paper = load(cand)
+            if paper.claims_file.resolve() == path:
+                return paper
+    return load(path.parent.parent)
+
+
+def text_path(paper: Paper) -> Path | None:
+    """The paper's text: ``$IECE_PAPER`` if set, else ``[tool.iece] text``; ``None`` if the
+    project names none. The file may not exist; the caller decides what that means."""
+    named = os.environ.get(TEXT_ENV)
+    return Path(named) if named else paper.text_file
