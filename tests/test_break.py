@@ -579,10 +579,11 @@ def test_a_fit_parameter_on_its_bound_is_flagged(tmp_path):
 def test_a_time_course_that_does_not_constrain_D_says_so(tmp_path):
     """x = 1 at every time had given 'D = 1.438e-20 ± nan' and nothing more."""
     from iece.paper import fig1c
+    from iece.paper.views import fig1c as view
 
     done = _two(tmp_path, "time_min,x\n10,1\n20,1\n30,1\n", name="done.csv")
     res = fig1c.compute(composition_path=str(done), fast=True)
-    assert "error of D is undetermined" in res.notes["user"]
+    assert "error of D is undetermined" in view.notes(res)["user_fit"]
 
 
 def test_a_period_too_short_for_the_lifetimes_is_said_on_the_page():

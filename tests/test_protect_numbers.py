@@ -15,6 +15,7 @@ import pytest
 
 from iece import io
 from iece.paper import fig1c
+from iece.paper.views import fig1c as fig1c_view
 from iece.physics import diffusion, diffusion_fit
 
 
@@ -64,7 +65,7 @@ def test_a_time_course_with_no_change_gives_D_undetermined(tmp_path, x):
     res = fig1c.compute(fast=True, composition_path=str(_file(tmp_path, "time_min,x\n" + rows)))
     assert np.isnan(res["D_m2_per_s"]) and np.isnan(res.numbers["D_m2_per_s"].stderr)
     assert "undetermined" in res.numbers["D_m2_per_s"].note
-    assert "**D is undetermined**" in res.notes["user"]
+    assert "**D is undetermined**" in fig1c_view.notes(res)["user_fit"]
 
 
 def test_a_time_course_that_rises_keeps_its_D(tmp_path):
@@ -75,7 +76,7 @@ def test_a_time_course_that_rises_keeps_its_D(tmp_path):
     rows = "".join(f"{t},{xi:.4f}\n" for t, xi in zip(t_min, x))
     res = fig1c.compute(fast=True, composition_path=str(_file(tmp_path, "time_min,x\n" + rows)))
     assert res["D_m2_per_s"] == pytest.approx(1e-22, rel=0.01)
-    assert "undetermined" not in res.notes["user"]
+    assert "undetermined" not in fig1c_view.notes(res)["user_fit"]
 
 
 def test_no_change_p_value_is_the_chi_square_tail():

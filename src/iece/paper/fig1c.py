@@ -10,6 +10,8 @@ one-point calibration, not a fit. Room temperature: D smaller by the quoted orde
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.optimize import brentq
 
@@ -74,12 +76,126 @@ def joint_D(outside: str, radius_nm: float, D0_m2_per_s: float, n_grid: int = 11
     }
 
 
-def compute(**params) -> FigureResult:
+#: Record notes: what each number is, in words (the page labels a record with its note).
+NOTES = {
+    "E_iece_1h_alloy_eV": "a homogeneous alloy of the same x",
+    "t95_iece_h": "95% exchanged (solved in dimensionless time: any D, any time axis)",
+    "E_iece_1h_joint_eV": "1 h energy at the D of the range closest to the quoted 1 h energy",
+    "x_iece_4h_joint": "x(4 h) at that D",
+    "D_joint_m2_per_s": "that D",
+    "D_ce_m2_per_s": "calibrated to the quoted 1 h energy",
+    "D_iece_over_D_ce": "how much faster the quoted IE-CE D is than the calibrated CE D",
+    "user_undetermined": "undetermined: x does not change over your times",
+    "t95_rt_Ag_days": "time to 95% exchange at room temperature with Ag (D = {D:.1e} m^2/s)",
+}
+#: The joint-D numbers: key of :func:`joint_D` -> (record name, unit).
+JOINT = {
+    "E_1h_eV": ("E_iece_1h_joint_eV", "eV"),
+    "x_4h": ("x_iece_4h_joint", "1"),
+    "D": ("D_joint_m2_per_s", "m^2/s"),
+    "E_1h_range_eV": ("E_iece_1h_range_eV", "eV"),
+    "x_4h_range": ("x_iece_4h_range", "1"),
+}
+#: Times (h) of the radial profiles the page draws.
+PROFILE_HOURS = (0.05, 0.25, 1.0, 4.0)
+
+
+@dataclass(frozen=True)
+class DemoFit:
+    """One fit of the simulated fitting demo: which data, which model, the fit."""
+
+    data: str
+    model: str
+    fit: diffusion_fit.KineticFit
+
+
+@dataclass(frozen=True)
+class UserFit:
+    """A user's time course and its fits: the single-D fit's D, the best model by AIC, whether
+    the data determine D at all, and each model's curve on ``curve_time_s`` for the plot."""
+
+    time_s: np.ndarray
+    x: np.ndarray
+    fits: dict
+    curve_time_s: np.ndarray
+    curves_x: dict
+    D_m2_per_s: float
+    D_stderr_m2_per_s: float
+    best_model: str
+    determined: bool
+    at_bounds: list
+    x_spread: float
+    p_no_change: float
+    sigma_x: float
+
+
+@dataclass(frozen=True)
+class MediumRow:
+    """The fig1c predictions under one outside medium; ``problem`` says why the CE model could
+    not be calibrated (then ``D_ce_m2_per_s`` and ``x_ce_48h`` are None)."""
+
+    E_iece_1h_eV: float
+    D_ce_m2_per_s: float | None
+    x_ce_48h: float | None
+    problem: str = ""
+
+
+@dataclass(kw_only=True)
+class Fig1cResult(FigureResult):
+    """fig1c's numbers and what its plots and tables draw (times in s, radii in nm)."""
+
+    time_s: np.ndarray
+    iece: exchange.EnergyCourse
+    ce: exchange.EnergyCourse | None
+    ce_problem: str
+    x_ce_1h: float | None
+    profile_hours: tuple
+    time_rt_s: np.ndarray
+    x_rt_with_ag: np.ndarray
+    x_rt_without_ag: np.ndarray
+    D_rt_m2_per_s: float
+    demo: list
+    user: UserFit | None
+    by_medium: dict
+
+
+def _user_fit(path_, radius_nm: float) -> tuple[UserFit, dict]:
+    tu, xu = io.read_composition(path_)
+    fits = {
+        m: diffusion_fit.fit(tu, xu, radius_nm, model=m, sigma=USER_SIGMA_X)
+        for m in ("constant_surface", "surface_rate")
+    }
+    single = fits["constant_surface"]
+    Du, Du_err = single.D_m2_per_s
+    if not single.determined:  # recorded as null: a D the data do not hold is no number
+        Du, Du_err = float("nan"), float("nan")
+    tt = np.linspace(0, tu.max(), 200)
+    return UserFit(
+        time_s=tu,
+        x=xu,
+        fits=fits,
+        curve_time_s=tt,
+        curves_x={
+            m: diffusion_fit.predict(m, tt, radius_nm, fm.result.params.valuesdict())
+            for m, fm in fits.items()
+        },
+        D_m2_per_s=Du,
+        D_stderr_m2_per_s=Du_err,
+        best_model=min(fits, key=lambda m: fits[m].stats["aic"]),
+        determined=single.determined,
+        at_bounds=single.at_bounds,
+        x_spread=float(np.ptp(xu)),
+        p_no_change=single.p_no_change,
+        sigma_x=USER_SIGMA_X,
+    ), fits
+
+
+def compute(**params) -> Fig1cResult:
     """All numbers of the fig1c page for the given parameters (defaults: the paper's)."""
     p = PARAMS.resolve(params, "fig1c")
     res = FigureResult(p)
     out = choices.outside(p["outside"])
-    a_nm = p["diameter_nm"] / 2
+    radius_nm = p["diameter_nm"] / 2
     n_t = min(p["n_times"], 25) if p["fast"] else p["n_times"]
     t = np.r_[0.0, np.logspace(0, np.log10(p["hours"] * HOUR_S), n_t)]
     t = np.unique(np.r_[t, HOUR_S, 4 * HOUR_S, min(48.0, p["hours"]) * HOUR_S])
@@ -92,168 +208,105 @@ def compute(**params) -> FigureResult:
         return float(arr[i])
 
     # IE-CE: one D, constant surface
-    ie = exchange.energy_course(t, a_nm, p["D_m2_per_s"], outside=out)
+    ie = exchange.energy_course(t, radius_nm, p["D_m2_per_s"], outside=out)
     res.add("x_iece_1h", at(ie.x, 1), "1")
     res.add("x_iece_4h", at(ie.x, quoted.IECE_COMPLETE_H.value), "1")
     res.add("E_iece_1h_eV", at(ie.energy_graded_eV, 1), "eV")
-    res.add(
-        "E_iece_1h_alloy_eV",
-        at(ie.energy_alloy_eV, 1),
-        "eV",
-        note="a homogeneous alloy of the same x",
-    )
+    note = NOTES["E_iece_1h_alloy_eV"]
+    res.add("E_iece_1h_alloy_eV", at(ie.energy_alloy_eV, 1), "eV", note=note)
     res.add("E_t0_eV", float(ie.energy_graded_eV[0]), "eV")
-    res.add(
-        "t95_iece_h",
-        diffusion.time_to_fraction_constant_surface(0.95, p["D_m2_per_s"], a_nm) / HOUR_S,
-        "h",
-        note="95% exchanged (solved in dimensionless time: any D, any time axis)",
-    )
+    t95_s = diffusion.time_to_fraction_constant_surface(0.95, p["D_m2_per_s"], radius_nm)
+    res.add("t95_iece_h", t95_s / HOUR_S, "h", note=NOTES["t95_iece_h"])
 
     # IE-CE with D read as a range: do the quoted 1 h energy and the ~4 h completion hold together?
-    joint = {name: joint_D(name, a_nm, p["D_m2_per_s"]) for name in choices.OUTSIDE_MEDIA}
+    joint = {name: joint_D(name, radius_nm, p["D_m2_per_s"]) for name in choices.OUTSIDE_MEDIA}
     span = next(iter(joint.values()))["D_range"]
-    for key, unit, note in (
-        ("E_1h_eV", "eV", "1 h energy at the D of the range closest to the quoted 1 h energy"),
-        ("x_4h", "1", "x(4 h) at that D"),
-        ("D", "m^2/s", "that D"),
-        ("E_1h_range_eV", "eV", f"over D = {span[0]:.2e}-{span[1]:.2e} m^2/s"),
-        ("x_4h_range", "1", f"over D = {span[0]:.2e}-{span[1]:.2e} m^2/s"),
-    ):
-        name = {
-            "E_1h_eV": "E_iece_1h_joint_eV",
-            "x_4h": "x_iece_4h_joint",
-            "D": "D_joint_m2_per_s",
-            "E_1h_range_eV": "E_iece_1h_range_eV",
-            "x_4h_range": "x_iece_4h_range",
-        }[key]
-        res.add_by_choice(
-            name, {m: j[key] for m, j in joint.items()}, unit, p["outside"], note=note
-        )
+    over = f"over D = {span[0]:.2e}-{span[1]:.2e} m^2/s"
+    for key, (name, unit) in JOINT.items():
+        note = NOTES.get(name, over)
+        by = {m: j[key] for m, j in joint.items()}
+        res.add_by_choice(name, by, unit, p["outside"], note=note)
 
     # CE: two regimes, D calibrated to the quoted 1 h energy
-    ce = None
+    ce, ce_problem, x_ce_1h = None, "", None
     try:
-        D_ce = exchange.calibrate_two_regime(p["ce_energy_1h_eV"], HOUR_S, a_nm, outside=out)
+        D_ce = exchange.calibrate_two_regime(p["ce_energy_1h_eV"], HOUR_S, radius_nm, outside=out)
     except ValueError as exc:
-        res.notes["ce"] = f"The CE model cannot be calibrated with outside '{out.name}': {exc}"
+        ce_problem = str(exc)
     else:
-        ce = exchange.energy_course(t, a_nm, D_ce, model="two_regime", outside=out)
-        D_cd = exchange.calibrate_dc_variant(at(ce.x, 1), HOUR_S, a_nm, p["D_hg_over_D_cd"])
+        ce = exchange.energy_course(t, radius_nm, D_ce, model="two_regime", outside=out)
+        x_ce_1h = at(ce.x, 1)
+        D_cd = exchange.calibrate_dc_variant(x_ce_1h, HOUR_S, radius_nm, p["D_hg_over_D_cd"])
         x48_dc = diffusion.two_regime(
             np.array([HOUR_S, 48 * HOUR_S]),
-            a_nm,
+            radius_nm,
             D_cd,
             D_hg_m2_per_s=D_cd * p["D_hg_over_D_cd"],
             n_cells=60,
         ).x[1]
-        res.add("D_ce_m2_per_s", D_ce, "m^2/s", note="calibrated to the quoted 1 h energy")
-        res.add(
-            "D_iece_over_D_ce",
-            p["D_m2_per_s"] / D_ce,
-            "1",
-            note="how much faster the quoted IE-CE D is than the calibrated CE D",
-        )
+        res.add("D_ce_m2_per_s", D_ce, "m^2/s", note=NOTES["D_ce_m2_per_s"])
+        ratio = p["D_m2_per_s"] / D_ce
+        res.add("D_iece_over_D_ce", ratio, "1", note=NOTES["D_iece_over_D_ce"])
         t_ce_s = quoted.CE_INCOMPLETE_H.value * HOUR_S
         x_ce = (  # the same solver on its own when the time axis ends before 48 h
             at(ce.x, quoted.CE_INCOMPLETE_H.value)
             if t[-1] >= t_ce_s
-            else float(diffusion.two_regime(np.array([0.0, t_ce_s]), a_nm, D_ce, n_cells=100).x[-1])
+            else float(
+                diffusion.two_regime(np.array([0.0, t_ce_s]), radius_nm, D_ce, n_cells=100).x[-1]
+            )
         )
         res.add("x_ce_48h", x_ce, "1")
-        res.add(
-            "x_ce_48h_Dc_variant",
-            float(x48_dc),
-            "1",
-            note=f"D(c) from {D_cd:.2e} (CdSe) to {D_cd * p['D_hg_over_D_cd']:.2e} m^2/s",
-        )
-        res.notes["ce"] = (
-            f"CE: calibrated D = {D_ce:.2e} m²/s ({p['D_m2_per_s'] / D_ce:.0f}x below the IE-CE "
-            f"value). x = {at(ce.x, 1):.3f} at 1 h and **{res['x_ce_48h']:.3f} at 48 h**. The D(c) "
-            f"variant (D_HgSe/D_CdSe = {p['D_hg_over_D_cd']:g}, same x at 1 h) gives "
-            f"{x48_dc:.3f} at 48 h."
-        )
+        dc = f"D(c) from {D_cd:.2e} (CdSe) to {D_cd * p['D_hg_over_D_cd']:.2e} m^2/s"
+        res.add("x_ce_48h_Dc_variant", float(x48_dc), "1", note=dc)
 
     # room temperature, no thiols
     t_rt = np.linspace(0, p["rt_hours"] * HOUR_S, 200)
     D_rt = p["D_m2_per_s"] / p["rt_factor"]
-    x_rt_ag = diffusion.fraction_constant_surface(t_rt, D_rt, a_nm)
-    x_rt = diffusion.fraction_constant_surface(t_rt, D_rt / p["ag_factor"], a_nm)
-    res.add("x_rt_Ag_end", float(x_rt_ag[-1]), "1", note=f"after {p['rt_hours']:g} h")
-    res.add(
-        "t95_rt_Ag_days",
-        diffusion.time_to_fraction_constant_surface(0.95, D_rt, a_nm) / 86400,
-        "d",
-        note=f"time to 95% exchange at room temperature with Ag (D = {D_rt:.1e} m^2/s)",
-    )
-    res.add("x_rt_noAg_end", float(x_rt[-1]), "1", note=f"after {p['rt_hours']:g} h")
+    x_rt_ag = diffusion.fraction_constant_surface(t_rt, D_rt, radius_nm)
+    x_rt = diffusion.fraction_constant_surface(t_rt, D_rt / p["ag_factor"], radius_nm)
+    after = f"after {p['rt_hours']:g} h"
+    res.add("x_rt_Ag_end", float(x_rt_ag[-1]), "1", note=after)
+    t95_rt_d = diffusion.time_to_fraction_constant_surface(0.95, D_rt, radius_nm) / 86400
+    rt_note = NOTES["t95_rt_Ag_days"].format(D=D_rt)
+    res.add("t95_rt_Ag_days", t95_rt_d, "d", note=rt_note)
+    res.add("x_rt_noAg_end", float(x_rt[-1]), "1", note=after)
 
     # fitting demo: simulated IE-CE points refitted (validates the method, not the paper)
     rng = np.random.default_rng(p["seed"])
     t_demo = np.linspace(60, 6 * HOUR_S, 50)
     D0 = quoted.D_IECE_M2_PER_S.value
-    x_demo = diffusion.fraction_constant_surface(t_demo, D0, a_nm) + rng.normal(0, 0.01, 50)
-    f_demo = diffusion_fit.fit(t_demo, np.clip(x_demo, 0, 1), a_nm, sigma=0.01)
+    x_demo = diffusion.fraction_constant_surface(t_demo, D0, radius_nm) + rng.normal(0, 0.01, 50)
+    f_demo = diffusion_fit.fit(t_demo, np.clip(x_demo, 0, 1), radius_nm, sigma=0.01)
     D_demo, D_demo_err = f_demo.D_m2_per_s
     res.add("demo_D_recovered_m2_per_s", D_demo, "m^2/s", stderr=D_demo_err, provenance="simulated")
-    demo = [("IE-CE-like (simulated)", "constant_surface", f_demo)]
+    demo = [DemoFit("IE-CE-like (simulated)", "constant_surface", f_demo)]
     if ce is not None and not p["fast"]:
         logD = np.log10(D_ce)
-        x_ce_demo = diffusion_fit.predict("two_regime", t_demo * 8, a_nm, {"log10D": logD})
+        x_ce_demo = diffusion_fit.predict("two_regime", t_demo * 8, radius_nm, {"log10D": logD})
         x_ce_demo = np.clip(x_ce_demo + rng.normal(0, 0.01, 50), 0, 1)
         for model in ("constant_surface", "two_regime"):
             fm = diffusion_fit.fit(
-                t_demo * 8, x_ce_demo, a_nm, model=model, sigma=0.01, log10D0=logD
+                t_demo * 8, x_ce_demo, radius_nm, model=model, sigma=0.01, log10D0=logD
             )
-            demo.append(("CE-like (simulated)", model, fm))
-    res.data["demo"] = demo
+            demo.append(DemoFit("CE-like (simulated)", model, fm))
 
+    user = None
     if p["composition_path"] is not None:
-        tu, xu = io.read_composition(p["composition_path"])
-        fits = {
-            m: diffusion_fit.fit(tu, xu, a_nm, model=m, sigma=USER_SIGMA_X)
-            for m in ("constant_surface", "surface_rate")
-        }
-        best = min(fits, key=lambda m: fits[m].stats["aic"])
-        single = fits["constant_surface"]
-        Du, Du_err = single.D_m2_per_s
-        if not single.determined:  # recorded as null: a D the data do not hold is no number
-            Du, Du_err = float("nan"), float("nan")
+        user, fits = _user_fit(p["composition_path"], radius_nm)
         res.add(
             "D_m2_per_s",
-            Du,
+            user.D_m2_per_s,
             "m^2/s",
-            stderr=Du_err,
+            stderr=user.D_stderr_m2_per_s,
             provenance="user",
-            note="" if single.determined else "undetermined: x does not change over your times",
+            note="" if user.determined else NOTES["user_undetermined"],
         )
-        res.add("best_model", best, "", provenance="user")
+        res.add("best_model", user.best_model, "", provenance="user")
         for m, fm in fits.items():
             res.add(f"aic_{m}", fm.stats["aic"], "1", provenance="user")
-        res.data["user"] = (tu, xu, fits)
-        res.notes["user"] = (
-            f"Your data: D = {Du:.3e} ± {Du_err:.1e} m²/s (single D); best model by AIC: {best}."
-        )
-        if not single.determined:
-            spread = float(np.ptp(xu))
-            res.notes["user"] = (
-                "Your data: **D is undetermined**: x changes by at most "
-                f"{spread:.3g} over your times, which its noise ({USER_SIGMA_X:g}) explains (p = "
-                f"{single.p_no_change:.2g} for no change), so no rate can be taken from it and "
-                "the error of D is undetermined too. Times that cover the rise of x constrain D."
-            )
-        elif single.at_bounds:
-            res.notes["user"] += (
-                " **log10 D ended on its bound**: the value is set by the bound, not by your data."
-            )
-        elif not np.isfinite(Du_err):
-            res.notes["user"] += (
-                " **The error of D is undetermined**: your data do not constrain D (for example, "
-                "x is already complete, or constant, at every time)."
-            )
 
     # the same predictions under every other outside medium
-    sens = {}
+    by_medium = {}
     if not p["fast"]:
         for name in choices.OUTSIDE_MEDIA:
             o = choices.outside(name)
@@ -262,7 +315,7 @@ def compute(**params) -> FigureResult:
                 if name == p["outside"]
                 else float(
                     exchange.energy_course(
-                        np.array([HOUR_S]), a_nm, p["D_m2_per_s"], outside=o
+                        np.array([HOUR_S]), radius_nm, p["D_m2_per_s"], outside=o
                     ).energy_graded_eV[0]
                 )
             )
@@ -271,33 +324,37 @@ def compute(**params) -> FigureResult:
                 dce = (
                     D_ce
                     if (name == p["outside"] and ce is not None)
-                    else (
-                        exchange.calibrate_two_regime(p["ce_energy_1h_eV"], HOUR_S, a_nm, outside=o)
+                    else exchange.calibrate_two_regime(
+                        p["ce_energy_1h_eV"], HOUR_S, radius_nm, outside=o
                     )
                 )
             except ValueError as exc:
-                sens[name] = (e1, str(exc), None)
+                by_medium[name] = MediumRow(e1, None, None, str(exc))
                 continue
             xc = float(
-                diffusion.two_regime(np.array([0.0, 48 * HOUR_S]), a_nm, dce, n_cells=100).x[-1]
+                diffusion.two_regime(np.array([0.0, 48 * HOUR_S]), radius_nm, dce, n_cells=100).x[
+                    -1
+                ]
             )
             res.add(f"x_ce_48h__{name}", xc, "1")
-            sens[name] = (e1, dce, xc)
-    res.data.update(
-        t_s=t, ie=ie, ce=ce, t_rt_s=t_rt, x_rt_ag=x_rt_ag, x_rt=x_rt, D_rt=D_rt, sensitivity=sens
+            by_medium[name] = MediumRow(e1, dce, xc)
+    return Fig1cResult(
+        params=p,
+        numbers=res.numbers,
+        time_s=t,
+        iece=ie,
+        ce=ce,
+        ce_problem=ce_problem,
+        x_ce_1h=x_ce_1h,
+        profile_hours=PROFILE_HOURS,
+        time_rt_s=t_rt,
+        x_rt_with_ag=x_rt_ag,
+        x_rt_without_ag=x_rt,
+        D_rt_m2_per_s=D_rt,
+        demo=demo,
+        user=user,
+        by_medium=by_medium,
     )
-    res.notes["iece"] = (
-        f"With D = {p['D_m2_per_s']:.1e} m²/s: x = {res['x_iece_1h']:.3f} after 1 h, "
-        f"{res['x_iece_4h']:.4f} after 4 h (95 % at {res['t95_iece_h']:.3g} h). 1S-1S energy "
-        f"after 1 h: {res['E_iece_1h_eV']:.3f} eV for the graded NC "
-        f"({res['E_iece_1h_alloy_eV']:.3f} eV for a homogeneous alloy of the same x); paper: "
-        f"{quoted.IECE_1S_1H_EV.value} eV. The paper gives D only as 'near ~10^-22'; over "
-        f"D within {choices.NEAR_DECADES:g} decade of it the 1 h "
-        f"energy spans {res['E_iece_1h_range_eV'][0]:.2f}-{res['E_iece_1h_range_eV'][1]:.2f} eV, "
-        f"and D = {res['D_joint_m2_per_s']:.1e} m²/s gives {res['E_iece_1h_joint_eV']:.2f} eV with "
-        f"x(4 h) = {res['x_iece_4h_joint']:.3f}."
-    )
-    return res
 
 
 #: The paper's quoted points drawn on the figure: (time h, energy eV, kind).

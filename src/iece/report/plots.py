@@ -14,91 +14,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.legend_handler import HandlerTuple
 
-from ..paper import choices, ema_numbers, fig1c, quoted
+from ..paper import choices, ema_numbers, quoted
 from ..physics import ema, spectra
 from . import style
 
-HOUR_S = 3600.0
 _LS = ["-", "--", "-.", ":"]
-
-
-# ----------------------------------------------------------------------------- Fig. 1c
-def fig1c_kinetics(res):
-    d, p = res.data, res.params
-    ie, ce, t = d["ie"], d["ce"], d["t_s"]
-    fig, axes = plt.subplots(2, 2, figsize=(8, 6))
-    ax = axes[0, 0]
-    th = np.maximum(t / HOUR_S, 1e-3)
-    c_al, c_cs = style.PALETTE["alloy"], style.PALETTE["core/shell"]
-    ax.plot(th, ie.energy_graded_eV, color=c_al, label="IE-CE model (graded NC)")
-    ax.plot(th, ie.energy_alloy_eV, color=c_al, ls=":", label="IE-CE, as homogeneous alloy")
-    if ce is not None:
-        ax.plot(th, ce.energy_graded_eV, color=c_cs, ls="--", label="CE two-regime model")
-    for hh, e, kind in fig1c.QUOTED_POINTS.values():
-        absorption = kind == "Abs"
-        ax.plot(
-            max(hh, 1e-3),
-            e,
-            ls="none",
-            marker="*" if absorption else "v",
-            ms=9 if absorption else 6,
-            mfc="k" if absorption else "white",
-            mec="k",
-        )
-    ax.plot([], [], "k*", ls="none", label="quoted, absorption")
-    ax.plot([], [], "v", mfc="white", mec="k", ls="none", label="quoted, PL")
-    ax.set(
-        xscale="log",
-        xlabel="time (h)",
-        ylabel="1S-1S energy (eV)",
-        title=f"(c) band energy, {p['diameter_nm']:g} nm, outside '{p['outside']}'",
-    )
-    # lower left: the curves start near 2 eV and fall only after 0.1 h, so the corner is empty
-    ax.legend(frameon=False, fontsize=6, loc="lower left")
-    ax = axes[0, 1]
-    ax.plot(th, ie.x, color=c_al, label="IE-CE")
-    if ce is not None:
-        ax.plot(th, ce.x, color=c_cs, ls="--", label="CE")
-    ax.axhline(0.95, color="0.5", lw=0.8, ls=":")
-    ax.set(xscale="log", xlabel="time (h)", ylabel="Hg fraction x", title="exchanged fraction")
-    ax.legend(frameon=False, fontsize=7)
-    ax = axes[1, 0]
-    cols = style.ramp(4)
-    for k, hh in enumerate([0.05, 0.25, 1.0, 4.0]):
-        i = int(np.argmin(np.abs(t - hh * HOUR_S)))
-        ax.step(ie.shell_r_nm, ie.profiles[i], where="mid", color=cols[k], label=f"IE-CE {hh:g} h")
-        if ce is not None:
-            ax.step(ce.shell_r_nm, ce.profiles[i], where="mid", color=cols[k], ls="--")
-    ax.plot([], [], "k--", label="CE (same times)")
-    ax.set(xlabel="radius (nm)", ylabel="Hg fraction C(r)", title="radial profiles")
-    # the profiles fill the panel from 0 to 1: the legend goes beneath it
-    ax.legend(frameon=False, fontsize=6, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
-    ax = axes[1, 1]
-    trt = d["t_rt_s"] / HOUR_S
-    ax.plot(trt, d["x_rt_ag"], color="k", label=f"with Ag (D = {d['D_rt']:.0e} m²/s)")
-    ax.plot(trt, d["x_rt"], color="k", ls="--", label=f"without Ag (D/{p['ag_factor']:g})")
-    ax.set(
-        xlabel="time (h)", ylabel="Hg fraction x", title="room temperature, no thiols", ylim=(0, 1)
-    )
-    ax.legend(frameon=False, fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def fig1c_user_fit(res):
-    from ..physics import diffusion_fit
-
-    tu, xu, fits = res.data["user"]
-    a_nm = res.params["diameter_nm"] / 2
-    fig, ax = plt.subplots(figsize=(4.5, 3))
-    ax.plot(tu / 60, xu, "ko", mfc="none", label="your data")
-    tt = np.linspace(0, tu.max(), 200)
-    for (m, fm), ls in zip(fits.items(), _LS):
-        pred = diffusion_fit.predict(m, tt, a_nm, fm.result.params.valuesdict())
-        ax.plot(tt / 60, pred, ls=ls, color="k", label=m)
-    ax.set(xlabel="time (min)", ylabel="Hg fraction x")
-    ax.legend(frameon=False, fontsize=7)
-    return fig
 
 
 # ----------------------------------------------------------------------------- Fig. 2b-d

@@ -49,30 +49,6 @@ def sensitivity_fig2eg(res) -> str:
     return "\n".join(lines)
 
 
-def fig1c_sensitivity(res) -> str:
-    lines = [
-        "| outside | E(IE-CE, 1 h) (eV) | CE calibrated D (m²/s) | x(CE, 48 h) |",
-        "|---|---|---|---|",
-    ]
-    for name, (e1, dce, xc) in res.data["sensitivity"].items():
-        if xc is None:
-            lines.append(f"| {name} | {e1:.3f} | {dce} | |")
-        else:
-            lines.append(f"| {name} | {e1:.3f} | {dce:.2e} | {xc:.3f} |")
-    return "\n".join(lines)
-
-
-def fig1c_demo(res) -> str:
-    lines = ["| data | model | D (m²/s) | reduced χ² | AIC |", "|---|---|---|---|---|"]
-    for data, model, f in res.data["demo"]:
-        D, err = f.D_m2_per_s
-        lines.append(
-            f"| {data} | {model} | {D:.3e} ± {err:.1e} | {f.stats['redchi']:.2f} "
-            f"| {f.stats['aic']:.1f} |"
-        )
-    return "\n".join(lines)
-
-
 def deconvolution(d) -> str:
     """Transitions of one :class:`~iece.physics.spectra.Deconvolution`."""
     lines = ["| transition | E_i (eV) | a_i |", "|---|---|---|"]
