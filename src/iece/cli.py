@@ -50,7 +50,12 @@ def _project(args):
     if not root.is_dir():
         print(f"iece: --root {str(root)!r} is not a folder", file=sys.stderr)
         raise SystemExit(2)
-    proj = Project(root, notebooks=args.notebooks, build=args.build_dir)
+    try:  # the paper bundle named by the project's config: a bad table stops here
+        paper = bundle.load(root)
+    except BundleError as exc:
+        print(f"iece: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    proj = Project(root, notebooks=args.notebooks or paper.notebooks, build=args.build_dir)
     if not proj.notebooks.is_dir():
         print(
             f"iece: no notebooks folder at {str(proj.notebooks)!r}; is {str(root)!r} an iece "

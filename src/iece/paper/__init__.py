@@ -12,6 +12,7 @@ from .choices import OPEN as CHOICES
 from .choices import READINGS
 from .quoted import ALL as QUOTED
 
+AUTHORS = "Lee & Smith"
 TITLE = (
     "Interdiffusion-Enhanced Cation Exchange for HgSe and HgCdSe Nanocrystals with Infrared "
     "Bandgaps"
@@ -37,4 +38,4 @@ LABELS = {
     "thiol_per_surface_cation_min": "lowest thiol equivalent per surface Cd",
 }
 
-__all__ = ["CHOICES", "LABELS", "QUOTED", "READINGS", "TITLE"]
+__all__ = ["AUTHORS", "CHOICES", "LABELS", "QUOTED", "READINGS", "TITLE"]

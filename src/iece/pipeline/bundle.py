@@ -18,7 +18,8 @@ The package provides, as module attributes:
 * ``READINGS`` (optional): how loosely stated words ("~X") are read, in a reader's words;
 * ``LABELS`` (optional): reader's words for record names the ledger reads besides its claims'
   results;
-* ``TITLE`` (optional): the paper's title.
+* ``TITLE`` and ``AUTHORS`` (optional): the paper's title and its authors as cited
+  ("Lee & Smith").
 
 A project without ``[tool.iece]`` (a test fixture) has a paper with no quoted numbers and no
 open choices: its claims give ``paper_value`` and no ``choice``.
@@ -96,6 +97,7 @@ class Paper:
     root: Path
     module: str = ""
     title: str = ""
+    authors: str = ""
     quoted: Mapping[str, Quoted] = field(default_factory=dict)
     choices: Mapping[str, OpenChoice] = field(default_factory=dict)
     readings: Mapping[str, str] = field(default_factory=dict)
@@ -103,6 +105,18 @@ class Paper:
     claims_file: Path = Path()
     notebooks: Path = Path()
     text_file: Path | None = None
+
+    @property
+    def cite(self) -> str:
+        """The paper in a few words: its authors, else its title, else "the paper"."""
+        return self.authors or self.title or "the paper"
+
+    @property
+    def cite_full(self) -> str:
+        """Authors and quoted title, as far as the bundle gives them."""
+        if self.authors and self.title:
+            return f"{self.authors}, \u201c{self.title}\u201d"
+        return self.cite
 
     def choice_label(self, name: str) -> str:
         """What an open choice is, in a reader's words."""
@@ -197,6 +211,7 @@ def _load(root: Path) -> Paper:
         root,
         module=table["paper"],
         title=str(getattr(module, "TITLE", "")),
+        authors=str(getattr(module, "AUTHORS", "")),
         quoted=_mapping(module, "QUOTED", Quoted, where, required=True),
         choices=choices,
         readings=_mapping(module, "READINGS", str, where, required=False),

@@ -18,6 +18,8 @@ import importlib
 import json
 from pathlib import Path
 
+from ..io import ProjectRootError, project_root
+from . import bundle
 from .figure import Param, ParameterError, Params
 
 __all__ = ["ParameterError", "Params", "notebook_meta", "read_parameters"]
@@ -83,6 +85,16 @@ def _inferred(cell: dict[str, object]) -> Params:
     return Params(*(Param(k, kinds[type(v)], v, "") for k, v in cell.items()))
 
 
+def _bundle_on_path(nb_path) -> None:
+    """Load the paper bundle of the notebook's project, which puts its package on the path
+    (``[tool.iece] path``) so that the notebook's figure module can be imported here too."""
+    try:
+        root = project_root(Path(nb_path).resolve().parent)
+    except ProjectRootError:
+        return  # a notebook outside any project: its module must be importable as it is
+    bundle.load(root)
+
+
 def read_parameters(nb_path) -> Params:
     """The declared parameters of a notebook (see the module docstring)."""
     cell = _parameter_cell(nb_path)
@@ -90,6 +102,7 @@ def read_parameters(nb_path) -> Params:
     if not module:
         return _inferred(cell)
     name, _, attr = module.partition(":")
+    _bundle_on_path(nb_path)
     declared = getattr(importlib.import_module(name), attr or "PARAMS")
     defaults = declared.defaults()
     if cell != defaults:

@@ -441,8 +441,9 @@ class PaperPage:
     missing_quotes: list[dict]
 
 
-def annotate(text: str, claims: list[dict]) -> PaperPage:
-    """The annotated paper for ``text`` and the index's claim rows (``Evaluated.as_dict()``)."""
+def annotate(text: str, claims: list[dict], cite: str = "the paper") -> PaperPage:
+    """The annotated paper for ``text`` and the index's claim rows (``Evaluated.as_dict()``);
+    ``cite`` names the paper in a few words (its authors)."""
     if _MARKER.search(text):
         raise ValueError("the paper's text holds private-use characters the page uses as marks")
     env = _environment()
@@ -482,6 +483,7 @@ def annotate(text: str, claims: list[dict]) -> PaperPage:
         if any(c["verdict"] == v for c in rows)
     }
     page = env.get_template("paper.html.j2").render(
+        cite=cite,
         body=Markup(body),
         highlights=found,
         claims=rows,
@@ -498,7 +500,7 @@ def annotate(text: str, claims: list[dict]) -> PaperPage:
     return PaperPage(clean_page(page), page, found, uncovered, missing)
 
 
-def write(project, claims: list[dict]) -> PaperPage | None:
+def write(project, claims: list[dict], cite: str = "the paper") -> PaperPage | None:
     """Write ``report/paper.html`` if the paper's text is there (else remove a page of ours
     left from an earlier build, whose verdicts would be stale); return it, or ``None``."""
     out = project.report / PAGE
@@ -507,7 +509,7 @@ def write(project, claims: list[dict]) -> PaperPage | None:
         if out.is_file() and GENERATOR in out.read_text(encoding="utf-8", errors="replace"):
             out.unlink()
         return None
-    page = annotate(path.read_text(encoding="utf-8"), claims)
+    page = annotate(path.read_text(encoding="utf-8"), claims, cite)
     atomic_write_text(out, page.html)
     return page
 
@@ -530,10 +532,10 @@ def index_line(page: PaperPage | None) -> str:
     )
 
 
-def with_paper_page(project, claims: list[dict], index_html: str) -> str:
+def with_paper_page(project, claims: list[dict], index_html: str, cite: str = "the paper") -> str:
     """Write the annotated paper (:func:`write`) and put its line at the head of the index's
     list of pages (after the "Figures" heading; without one, at the end of the index)."""
-    line = index_line(write(project, claims))
+    line = index_line(write(project, claims, cite))
     m = _FIGURES_HEADING.search(index_html)
     at = m.end() if m else index_html.rindex("</body>")
     return index_html[:at] + line + index_html[at:]

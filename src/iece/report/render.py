@@ -225,6 +225,8 @@ def render_index(project, results) -> Path:
         summary=summary,
         headline=dashboard.sentence(view["table"]) if claims else "",
         diagnostics=diagnostics,
+        cite=paper.cite,
+        cite_full=paper.cite_full,
         open_choices=paper.choices,
         readings=paper.readings,
         findings=view["findings"],
@@ -240,7 +242,9 @@ def render_index(project, results) -> Path:
     )
     from .paper_page import with_paper_page  # it imports this module
 
-    page = with_paper_page(project, claims, page)  # report/paper.html, and its line here
+    page = with_paper_page(
+        project, claims, page, paper.cite
+    )  # report/paper.html, and its line here
     out = project.report / "index.html"
     atomic_write_text(out, clean_page(page))
     return out
