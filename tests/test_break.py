@@ -549,8 +549,8 @@ def test_a_noisy_spectrum_starts_from_a_bounded_number_of_transitions():
 def test_transitions_the_data_cannot_resolve_give_undetermined_errors_not_warnings():
     """dR 0.2 had printed 'invalid value encountered in sqrt' on the page: three guesses on one
     band give an indefinite covariance. The errors are nan, and the table says why."""
+    from iece.paper.views.fig2bd import transitions_table as deconvolution
     from iece.physics import spectra
-    from iece.report.tables import deconvolution
 
     E = np.linspace(1.8, 3.0, 300)
     A = spectra.spectrum(E, [1.0], [2.2], 0.06, 1.74)

@@ -9,6 +9,7 @@ broadening, seeded noise) and then deconvolved like real data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -77,7 +78,33 @@ E_GRID_EV = np.linspace(1.0, 3.6, 1000)
 NCS = ("CdSe", "core/shell", "alloy")
 
 
-def model_spectra(outside: str, diameter_nm, alloy_x, dR, noise, seed) -> dict:
+@dataclass(frozen=True)
+class NCSpectrum:
+    """One model NC of Fig. 2a: its spectrum on :data:`E_GRID_EV`, its EMA transitions (dicts
+    of :func:`iece.physics.spectra.ema_spectrum`), bulk gap, deconvolution and 1S band."""
+
+    absorbance: np.ndarray
+    transitions: list
+    Eg_eV: float
+    fit: spectra.Deconvolution
+    band_1s: dict
+    a1s_fraction: float
+
+
+@dataclass(frozen=True)
+class ModelSpectra:
+    """The three NCs of Fig. 2a (by :data:`NCS` name) and what their fits give."""
+
+    nc: dict
+    x_core_shell: float
+    reduction_1s_core_shell: float
+    reduction_1s_alloy: float
+    reduction_1s_core_shell_ema: float
+    alloy_shape_similarity: float
+    core_shell_shape_similarity: float
+
+
+def model_spectra(outside: str, diameter_nm, alloy_x, dR, noise, seed) -> ModelSpectra:
     """The three NCs of Fig. 2a simulated from the EMA and deconvolved: per NC the spectrum,
     its EMA transitions, Eg and fit; plus the 1S-1S reductions and shape similarities."""
     out = choices.outside(outside)
@@ -99,30 +126,25 @@ def model_spectra(outside: str, diameter_nm, alloy_x, dR, noise, seed) -> dict:
         A, ts, Eg = spectra.ema_spectrum(s, E, outside=out, dR=dR, noise=noise, seed=seed + i)
         fit = spectra.fit(E, A, Eg, sigma=noise * A.max() if noise else None)
         b1 = fit.band_1s(ts[0]["energy_eV"])
-        nc[k] = {
-            "A": A,
-            "transitions": ts,
-            "Eg": Eg,
-            "fit": fit,
-            "band_1s": b1,
-            "a1s_fraction": b1["area"] / sum(t["area"] for t in fit.transitions),
-        }
-    a1 = {k: v["band_1s"]["area"] for k, v in nc.items()}
-    e1 = {k: v["band_1s"]["center_eV"] for k, v in nc.items()}
-    strength = {k: v["transitions"][0]["strength"] for k, v in nc.items()}
-    return {
-        "nc": nc,
-        "x_core_shell": x_cs,
-        "reduction_1s_core_shell": 1 - a1["core/shell"] / a1["CdSe"],
-        "reduction_1s_alloy": 1 - a1["alloy"] / a1["CdSe"],
-        "reduction_1s_core_shell_ema": 1 - strength["core/shell"] / strength["CdSe"],
-        "alloy_shape_similarity": spectra.shape_similarity(
-            E, nc["CdSe"]["A"], e1["CdSe"], nc["alloy"]["A"], e1["alloy"]
+        share = b1["area"] / sum(t["area"] for t in fit.transitions)
+        nc[k] = NCSpectrum(A, ts, Eg, fit, b1, share)
+    a1 = {k: v.band_1s["area"] for k, v in nc.items()}
+    e1 = {k: v.band_1s["center_eV"] for k, v in nc.items()}
+    strength = {k: v.transitions[0]["strength"] for k, v in nc.items()}
+    cdse = nc["CdSe"]
+    return ModelSpectra(
+        nc=nc,
+        x_core_shell=x_cs,
+        reduction_1s_core_shell=1 - a1["core/shell"] / a1["CdSe"],
+        reduction_1s_alloy=1 - a1["alloy"] / a1["CdSe"],
+        reduction_1s_core_shell_ema=1 - strength["core/shell"] / strength["CdSe"],
+        alloy_shape_similarity=spectra.shape_similarity(
+            E, cdse.absorbance, e1["CdSe"], nc["alloy"].absorbance, e1["alloy"]
         ),
-        "core_shell_shape_similarity": spectra.shape_similarity(
-            E, nc["CdSe"]["A"], e1["CdSe"], nc["core/shell"]["A"], e1["core/shell"]
+        core_shell_shape_similarity=spectra.shape_similarity(
+            E, cdse.absorbance, e1["CdSe"], nc["core/shell"].absorbance, e1["core/shell"]
         ),
-    }
+    )
 
 
 def ema_reduction(outside: str, diameter_nm: float, alloy_x: float):
@@ -139,25 +161,27 @@ def ema_reduction(outside: str, diameter_nm: float, alloy_x: float):
     return 1 - (cs / cdse) ** 2
 
 
-def recover_reduction(model: dict, reduction: float, dR, noise, seed, bounded=True) -> float:
+def recover_reduction(
+    model: ModelSpectra, reduction: float, dR, noise, seed, bounded=True
+) -> float:
     """Method check: scale the CdSe 1S-1S transition by ``1 - reduction``, add noise, fit both
     spectra, and return the reduction the fit recovers (simulated data: validates the method
     only). ``bounded=False`` fits as the Methods describe: a_i and dR unbounded."""
-    cdse = model["nc"]["CdSe"]
-    strengths = [t["strength"] for t in cdse["transitions"]]
-    centers = [t["energy_eV"] for t in cdse["transitions"]]
+    cdse = model.nc["CdSe"]
+    strengths = [t["strength"] for t in cdse.transitions]
+    centers = [t["energy_eV"] for t in cdse.transitions]
     A = spectra.spectrum(
-        E_GRID_EV, [(1 - reduction) * strengths[0]] + strengths[1:], centers, dR, cdse["Eg"]
+        E_GRID_EV, [(1 - reduction) * strengths[0]] + strengths[1:], centers, dR, cdse.Eg_eV
     )
     if noise:
         rng = np.random.default_rng(seed + 100)
-        A = A + rng.normal(0, noise * cdse["A"].max(), E_GRID_EV.size)
-    sigma = noise * cdse["A"].max() if noise else None
-    fit = spectra.fit(E_GRID_EV, A, cdse["Eg"], sigma=sigma, bounded=bounded)
+        A = A + rng.normal(0, noise * cdse.absorbance.max(), E_GRID_EV.size)
+    sigma = noise * cdse.absorbance.max() if noise else None
+    fit = spectra.fit(E_GRID_EV, A, cdse.Eg_eV, sigma=sigma, bounded=bounded)
     ref = (
-        cdse["fit"]
+        cdse.fit
         if bounded
-        else spectra.fit(E_GRID_EV, cdse["A"], cdse["Eg"], sigma=sigma, bounded=False)
+        else spectra.fit(E_GRID_EV, cdse.absorbance, cdse.Eg_eV, sigma=sigma, bounded=False)
     )
     return 1 - fit.band_1s(centers[0])["area"] / ref.band_1s(centers[0])["area"]
 
@@ -191,10 +215,53 @@ def _window(E, A, lo, hi, name):
     return E[keep], A[keep]
 
 
-def compute(**params) -> FigureResult:
+#: Record notes: what each number is, in words (the page labels a record with its note).
+NOTES = {
+    "a1": "fitted to absorbance / its maximum ({A_max:.4g})",
+    "a1s_fraction": "1S area / total fitted area",
+    "recovered_reduction_1s": "a {planted:.0%} reduction planted in a simulated spectrum, "
+    "recovered by the fit",
+    "recovered_reduction_1s_unbounded": "the same, fitted as the Methods describe: a_i and dR "
+    "unbounded",
+    "reduction_1s_ema": "1 - (phi_cs/phi_CdSe)^2 at the alloy's 1S-1S energy",
+}
+#: The model's numbers recorded as they are.
+MODEL_NUMBERS = (
+    "x_core_shell",
+    "reduction_1s_core_shell",
+    "reduction_1s_alloy",
+    "reduction_1s_core_shell_ema",
+    "alloy_shape_similarity",
+    "core_shell_shape_similarity",
+)
+
+
+@dataclass(frozen=True)
+class UserSpectrum:
+    """A user's spectrum in its fitted window (absorbance over its maximum) and its fit."""
+
+    energy_eV: np.ndarray
+    absorbance: np.ndarray
+    fit: spectra.Deconvolution
+    Eg_eV: float
+
+
+@dataclass(kw_only=True)
+class Fig2bdResult(FigureResult):
+    """fig2bd's numbers and what its plots and tables draw. ``by_medium`` holds the noise-free
+    model of every outside medium, or why none could be made (a string)."""
+
+    energy_eV: np.ndarray
+    model: ModelSpectra
+    user: UserSpectrum | None
+    by_medium: dict
+
+
+def compute(**params) -> Fig2bdResult:
     """All numbers of the fig2bd page for the given parameters (defaults: the paper's)."""
     p = PARAMS.resolve(params, "fig2bd")
     res = FigureResult(p)
+    user = None
     if p["spectrum_path"] is not None:
         name = Path(p["spectrum_path"]).name
         E_u, A_u = _window(
@@ -212,79 +279,55 @@ def compute(**params) -> FigureResult:
         d_u = spectra.fit(E_u, A_u, Eg_u, n_transitions=p["n_transitions"], baseline=p["baseline"])
         b1 = d_u.band_1s()
         res.add("E1_eV", b1["center_eV"], "eV", stderr=b1["center_stderr"], provenance="user")
-        per_max = f"fitted to absorbance / its maximum ({A_max:.4g})"
+        per_max = NOTES["a1"].format(A_max=A_max)
         res.add("a1", b1["area"], "1", stderr=b1["area_stderr"], provenance="user", note=per_max)
         res.add("dR", d_u.dR[0], "1", stderr=d_u.dR[1], provenance="user")
         res.add("E_i_eV", [t["center_eV"] for t in d_u.transitions], "eV", provenance="user")
         res.add("a_i", [t["area"] for t in d_u.transitions], "1", provenance="user", note=per_max)
-        res.data["user"] = (E_u, A_u, d_u, Eg_u)
+        user = UserSpectrum(E_u, A_u, d_u, Eg_u)
 
     args = (p["diameter_nm"], p["alloy_x"], p["dR"], p["noise"], p["seed"])
     m = model_spectra(p["outside"], *args)
-    for k in (
-        "x_core_shell",
-        "reduction_1s_core_shell",
-        "reduction_1s_alloy",
-        "reduction_1s_core_shell_ema",
-        "alloy_shape_similarity",
-        "core_shell_shape_similarity",
-    ):
-        res.add(k, m[k], "1")
-    for k, v in m["nc"].items():
-        res.add(
-            f"a1s_fraction_{k.replace('/', '_')}",
-            v["a1s_fraction"],
-            "1",
-            note="1S area / total fitted area",
-        )
+    for k in MODEL_NUMBERS:
+        res.add(k, getattr(m, k), "1")
+    for k, v in m.nc.items():
+        share = NOTES["a1s_fraction"]
+        res.add(f"a1s_fraction_{k.replace('/', '_')}", v.a1s_fraction, "1", note=share)
     planted = quoted.REDUCTION_1S.value
     res.add(
         "recovered_reduction_1s",
         recover_reduction(m, planted, *args[2:]),
         "1",
         provenance="simulated",
-        note=f"a {planted:.0%} reduction planted in a simulated spectrum, recovered by the fit",
+        note=NOTES["recovered_reduction_1s"].format(planted=planted),
     )
     res.add(
         "recovered_reduction_1s_unbounded",
         recover_reduction(m, planted, *args[2:], bounded=False),
         "1",
         provenance="simulated",
-        note="the same, fitted as the Methods describe: a_i and dR unbounded",
+        note=NOTES["recovered_reduction_1s_unbounded"],
     )
     res.add_by_choice(
         "reduction_1s_ema",
         {m_: ema_reduction(m_, p["diameter_nm"], p["alloy_x"]) for m_ in choices.OUTSIDE_MEDIA},
         "1",
         p["outside"],
-        note="1 - (phi_cs/phi_CdSe)^2 at the alloy's 1S-1S energy",
+        note=NOTES["reduction_1s_ema"],
     )
     # every medium on noise-free model spectra: the table is about the medium, not the noise
-    sens = {}
+    by_medium = {}
     if not p["fast"]:
         clean = (p["diameter_nm"], p["alloy_x"], p["dR"], 0.0, p["seed"])
         for name in choices.OUTSIDE_MEDIA:
             try:
-                sens[name] = model_spectra(name, *clean)
+                by_medium[name] = model_spectra(name, *clean)
             except ValueError as exc:
-                sens[name] = str(exc)
+                by_medium[name] = str(exc)
                 continue
-            res.add(f"reduction_1s_core_shell__{name}", sens[name]["reduction_1s_core_shell"], "1")
-    res.data.update(E=E_GRID_EV, model=m, sensitivity=sens)
-    res.notes["model"] = (
-        f"1S-1S area relative to CdSe (per NC): core/shell {1 - m['reduction_1s_core_shell']:.3f}"
-        f" (a reduction of **{100 * m['reduction_1s_core_shell']:.0f} %**; paper: "
-        f"{100 * quoted.REDUCTION_1S.value:.0f} %), alloy {1 - m['reduction_1s_alloy']:.3f}. From "
-        f"the EMA strengths directly: {100 * m['reduction_1s_core_shell_ema']:.0f} %. Shape "
-        f"similarity to CdSe after aligning the 1S bands (cosine, -0.3 to +1.0 eV): alloy "
-        f"{m['alloy_shape_similarity']:.3f}, core/shell {m['core_shell_shape_similarity']:.3f}. "
-        f"Share of the fitted area in the 1S band: "
-        + ", ".join(f"{k} {v['a1s_fraction']:.3f}" for k, v in m["nc"].items())
-        + "."
+            res.add(
+                f"reduction_1s_core_shell__{name}", by_medium[name].reduction_1s_core_shell, "1"
+            )
+    return Fig2bdResult(
+        params=p, numbers=res.numbers, energy_eV=E_GRID_EV, model=m, user=user, by_medium=by_medium
     )
-    res.notes["method"] = (
-        f"Recovered reduction: **{100 * res['recovered_reduction_1s']:.1f} %** with our bounds "
-        f"(a_i >= 0, dR <= 0.5) and **{100 * res['recovered_reduction_1s_unbounded']:.1f} %** "
-        f"fitted as the Methods describe (a_i and dR unbounded); planted: {100 * planted:.0f} %."
-    )
-    return res

@@ -15,90 +15,10 @@ import numpy as np
 from matplotlib.legend_handler import HandlerTuple
 
 from ..paper import choices, ema_numbers, quoted
-from ..physics import ema, spectra
+from ..physics import ema
 from . import style
 
 _LS = ["-", "--", "-.", ":"]
-
-
-# ----------------------------------------------------------------------------- Fig. 2b-d
-def _deconvolution(ax, E, A, d, title, color, near=None):
-    ax.plot(E, A, color=color, lw=2.5, alpha=0.45, label="spectrum")
-    b1 = d.band_1s(near)
-    other = "other Gaussians"
-    for i, t in enumerate(d.transitions):
-        comp = d.component(E, i)
-        if abs(t["center_eV"] - b1["center_eV"]) <= spectra.CENTER_WINDOW_EV:
-            first = t["center_eV"] == b1["center_eV"]
-            ax.fill_between(
-                E, comp, color="#c0392b", alpha=0.6, lw=0, label="1S-1S" if first else None
-            )
-        else:
-            ax.plot(E, comp, color="0.55", lw=1, label=other)
-            other = None  # one legend entry for all of them
-    ax.plot(E, d.result.best_fit, "k:", lw=1.5, label="sum of Gaussians")
-    ax.set(title=title, xlabel="energy (eV)")
-
-
-def fig2bd_labels(res) -> dict:
-    m = res.data["model"]
-    return {
-        "CdSe": "CdSe",
-        "core/shell": f"CdSe/HgSe (CE), x = {m['x_core_shell']:.2f}",
-        "alloy": f"Hg$_x$Cd$_{{1-x}}$Se (IE-CE), x = {res.params['alloy_x']:.2f}",
-    }
-
-
-def fig2bd_deconvolution(res):
-    E, m = res.data["E"], res.data["model"]
-    labels = fig2bd_labels(res)
-    fig, axes = plt.subplots(1, 4, figsize=(11, 3.3), sharey=True)
-    for k, v in m["nc"].items():
-        axes[0].plot(E, v["A"], color=style.PALETTE[k], ls=style.LINESTYLES[k], label=labels[k])
-    axes[0].set(
-        title="(a) per NC, simulated from the EMA",
-        xlabel="energy (eV)",
-        ylabel="absorbance per NC (AU)",
-    )
-    # the spectra fill every panel: the legends go beneath them
-    below = {"frameon": False, "fontsize": 6, "loc": "upper center"}
-    axes[0].legend(**below, bbox_to_anchor=(0.5, -0.25))
-    for ax, (k, v), letter in zip(axes[1:], m["nc"].items(), "bcd"):
-        _deconvolution(
-            ax,
-            E,
-            v["A"],
-            v["fit"],
-            f"({letter}) {labels[k]}",
-            style.PALETTE[k],
-            v["transitions"][0]["energy_eV"],
-        )
-    # one legend for (b)-(d), beneath (c): each entry once, the spectrum in its three colours
-    entries = {}
-    for ax in axes[1:]:
-        for h, label in zip(*ax.get_legend_handles_labels()):
-            entries.setdefault(label, []).append(h)
-    entries["spectrum"] = tuple(entries["spectrum"])
-    axes[2].legend(
-        [h if isinstance(h, tuple) else h[0] for h in entries.values()],
-        list(entries),
-        handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
-        ncol=2,
-        **below,
-        bbox_to_anchor=(0.5, -0.25),
-    )
-    fig.tight_layout()
-    return fig
-
-
-def fig2bd_user(res):
-    E_u, A_u, d_u, _ = res.data["user"]
-    fig, ax = plt.subplots(figsize=(5, 3.4))
-    _deconvolution(ax, E_u, A_u, d_u, "your spectrum", "0.3")
-    ax.set_ylabel("absorbance (AU)")
-    # beneath: a measured spectrum may fill any corner
-    ax.legend(frameon=False, fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))
-    return fig
 
 
 # ----------------------------------------------------------------------------- Fig. 2e-g

@@ -49,60 +49,6 @@ def sensitivity_fig2eg(res) -> str:
     return "\n".join(lines)
 
 
-def deconvolution(d) -> str:
-    """Transitions of one :class:`~iece.physics.spectra.Deconvolution`."""
-    lines = ["| transition | E_i (eV) | a_i |", "|---|---|---|"]
-    for i, t in enumerate(d.transitions):
-        lines.append(
-            f"| {i + 1} | {t['center_eV']:.4f} ± {t['center_stderr']:.1g} | "
-            f"{t['area']:.4g} ± {t['area_stderr']:.1g} |"
-        )
-    flag = bound_note(d.at_bounds)
-    if not d.errors_determined:
-        flag += (
-            f" Some errors are undetermined (nan): the {d.n} transitions overlap more than the"
-            " data resolve; try fewer (`n_transitions`) or a narrower window."
-        )
-    bic = ", ".join(f"{n}: {v:.1f}" for n, v in sorted(d.bic_by_n.items()))
-    return (
-        "\n".join(lines)
-        + f"\n\ndR = {d.dR[0]:.4f} ± {d.dR[1]:.1g}; BIC by number of transitions: {bic} "
-        f"(the lowest is chosen).{flag}"
-    )
-
-
-def fig2bd_models(res, labels) -> str:
-    parts = []
-    for k, v in res.data["model"]["nc"].items():
-        ts = ", ".join(
-            f"{t['label']} {t['energy_eV']:.3f} eV strength {t['strength']:.3f}"
-            for t in v["transitions"]
-        )
-        parts.append(
-            f"**{labels[k]}** (E_g = {v['Eg']:.3f} eV; EMA transitions: {ts})\n\n"
-            + deconvolution(v["fit"])
-        )
-    return "\n\n".join(parts)
-
-
-def fig2bd_sensitivity(res) -> str:
-    lines = [
-        "| outside | core/shell x | 1S reduction, core/shell (fit) | from EMA strengths "
-        "| alloy shape similarity |",
-        "|---|---|---|---|---|",
-    ]
-    for name, m in res.data["sensitivity"].items():
-        if isinstance(m, str):
-            lines.append(f"| {name} | no core/shell matches the alloy's energy ({m}) | | | |")
-            continue
-        lines.append(
-            f"| {name} | {m['x_core_shell']:.3f} | {100 * m['reduction_1s_core_shell']:.1f}"
-            f" % | {100 * m['reduction_1s_core_shell_ema']:.1f} % | "
-            f"{m['alloy_shape_similarity']:.3f} |"
-        )
-    return "\n".join(lines)
-
-
 def decay_fit(fit, truth: dict | None = None) -> str:
     head = "| parameter | fitted | std. error |" + (" paper |" if truth else "")
     lines = [head, "|---|---|---|" + ("---|" if truth else "")]
