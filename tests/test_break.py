@@ -566,12 +566,12 @@ def test_transitions_the_data_cannot_resolve_give_undetermined_errors_not_warnin
 def test_a_fit_parameter_on_its_bound_is_flagged(tmp_path):
     """A one-exponential decay fitted with two components had shown tau1 = 0.025 ns (the
     bound dt/4) as an ordinary result."""
-    from iece.report.tables import decay_fit
+    from iece.paper.views.fig2j import fit_table as decay_fit
 
     t = np.arange(200) * 0.1
     decay = _two(tmp_path, "".join(f"{ti:.1f} {1e6 * np.exp(-ti / 5):.0f}\n" for ti in t))
     res = fig2j.compute(decay_path=str(decay), rep_rate_MHz=10, n_boot=0, fast=True)
-    fit = res.data["user"][2]
+    fit = res.user.fit
     assert "tau1" in fit.at_bounds
     assert "On a bound: tau1" in decay_fit(fit)
 
@@ -588,8 +588,9 @@ def test_a_time_course_that_does_not_constrain_D_says_so(tmp_path):
 
 def test_a_period_too_short_for_the_lifetimes_is_said_on_the_page():
     """At 20 MHz the caption's 67.8 ns component came out 210 ± 1700 ns with no word why."""
-    from iece.report.tables import fig2j_fits
+    from iece.paper.views.fig2j import fits_table as fig2j_fits
+    from iece.paper.views.fig2j import notes
 
-    assert "period" not in fig2j.compute(fast=True, n_boot=0).notes
+    assert "period" not in notes(fig2j.compute(fast=True, n_boot=0))
     res = fig2j.compute(fast=True, n_boot=0, rep_rate_MHz=20)
     assert "the decays pile up over pulses" in fig2j_fits(res)

@@ -213,7 +213,7 @@ def test_bad_parameters_fail_before_work(module, params, needle):
 #: Words a string in a ``compute`` may have: a record's unit or a short label, never a sentence.
 MAX_WORDS = 8
 #: Figures whose page is drawn by a view of iece.paper.views (the rest still by iece.report).
-VIEWS = ("fig1c", "fig2bd")
+VIEWS = ("fig1c", "fig2bd", "fig2j")
 
 
 def _strings(node):

@@ -279,10 +279,12 @@ def test_no_bootstrap_of_decays_piled_up_over_pulses():
     """rep_rate_MHz 100 with n_boot 1000 had run past the 300 s cell limit: a refit of a
     piled-up decay takes up to a second. Below 2 x the longest lifetime no intervals are drawn,
     and the page says why."""
+    from iece.paper.views.fig2j import notes
+
     res = fig2j.compute(fast=True, n_boot=5, rep_rate_MHz=20)
-    assert res.data["boot"] == {}
-    assert "No bootstrap intervals are drawn at this rate" in res.notes["period"]
-    assert fig2j.compute(fast=True, n_boot=2).data["boot"]  # at the paper's rate they are
+    assert res.boot == {}
+    assert "No bootstrap intervals are drawn at this rate" in notes(res)["period"]
+    assert fig2j.compute(fast=True, n_boot=2).boot  # at the paper's rate they are
     assert fig2j.PARAMS.by_name["n_boot"].bounds == (0, 500)
     json.dumps(fig2j.PARAMS.defaults())  # the declaration stays plain
 

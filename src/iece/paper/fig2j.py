@@ -9,6 +9,8 @@ non-radiative rates, and the EMA tells whether the overlap can explain the radia
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .. import io
@@ -66,7 +68,45 @@ PAPER_DECAYS = {
 }
 
 
-def compute(**params) -> FigureResult:
+@dataclass(frozen=True)
+class UserDecay:
+    """A user's decay: its instrument (channels, IRF, a note on how it was read), counts, fit."""
+
+    instrument: lifetimes.Instrument
+    counts: np.ndarray
+    fit: lifetimes.DecayFit
+
+
+@dataclass(kw_only=True)
+class Fig2jResult(FigureResult):
+    """fig2j's numbers and what its plots and tables draw, per sample key of
+    :data:`PAPER_DECAYS`: simulated ``counts``, ``fits``, ``tau`` (the quoted parameters'
+    lifetimes), ``rates`` (k_r, k_nr from the QYs) and ``boot`` intervals (empty when skipped)."""
+
+    instrument: lifetimes.Instrument
+    counts: dict
+    fits: dict
+    tau: dict
+    rates: dict
+    boot: dict
+    period_ns: float
+    longest_tau_ns: float
+    period_short: bool
+    boot_skipped: bool
+    overlap2_by_medium: dict
+    user: UserDecay | None
+
+
+#: Record notes: what each number is, in words (the page labels a record with its note).
+NOTES = {
+    "overlap2_ratio_over_kr_ratio": "the EMA (phi_alloy/phi_cs)^2 over the lower bound of "
+    "k_r(alloy)/k_r(cs)",
+    "overlap2_ratio_over_kr_ratio_qy_low": "as overlap2_ratio_over_kr_ratio, with the alloy QY "
+    "at {qy_low:.0%}",
+}
+
+
+def compute(**params) -> Fig2jResult:
     """All numbers of the fig2j page for the given parameters (defaults: the paper's)."""
     p = PARAMS.resolve(params, "fig2j")
     res = FigureResult(p)
@@ -76,6 +116,7 @@ def compute(**params) -> FigureResult:
         irf_fwhm_ns=p["irf_fwhm_ns"],
         dt_ns=min(1e3 / p["rep_rate_MHz"], 400.0) / 4096,
     )
+    user = None
     if p["decay_path"] is not None:
         t, counts, irf = io.read_decay(p["decay_path"], p["irf_path"])
         uinst = lifetimes.Instrument.from_channels(
@@ -97,17 +138,10 @@ def compute(**params) -> FigureResult:
             )
         for k in ("tau_amp", "tau_int"):
             res.add(f"{k}_ns", ufit.value(k), "ns", stderr=ufit.stderr(k), provenance="user")
-        res.data["user"] = (uinst, counts, ufit)
-        if uinst.note:
-            res.notes["user_instrument"] = f"Note: {uinst.note}."
+        user = UserDecay(uinst, counts, ufit)
 
     longest = max(t for d in PAPER_DECAYS.values() for t in d["taus"])
-    if inst.period_ns < PERIOD_PER_TAU * longest:
-        res.notes["period"] = (
-            f"At {p['rep_rate_MHz']:g} MHz the laser period ({inst.period_ns:g} ns) is shorter "
-            f"than {PERIOD_PER_TAU:g} times the longest lifetime ({longest:g} ns): the decays pile "
-            "up over pulses and the fits below recover the lifetimes poorly (see their errors)."
-        )
+    period_short = inst.period_ns < PERIOD_PER_TAU * longest
     fits, sims = {}, {}
     for i, (key, d) in enumerate(PAPER_DECAYS.items()):
         sims[key] = lifetimes.simulate(
@@ -153,14 +187,10 @@ def compute(**params) -> FigureResult:
     res.add("kr_ratio_lower_bound", kr_ratio, "1", provenance="quoted")
     res.add("knr_ratio", knr_ratio, "1", provenance="quoted")
     boot = {}
-    if n_boot > 0 and "period" in res.notes:
-        # refits of decays piled up over pulses take 0.4-1 s each (20-40 MHz): 1000 resamples
-        # had run past the 300 s cell limit, and their intervals would only restate the note
-        res.notes["period"] += (
-            " No bootstrap intervals are drawn at this rate: each refit of a piled-up decay "
-            "takes up to a second, and the errors of the fits already say how poorly they hold."
-        )
-    elif n_boot > 0:
+    # refits of decays piled up over pulses take 0.4-1 s each (20-40 MHz): 1000 resamples had
+    # run past the 300 s cell limit, and their intervals would only restate the period's note
+    boot_skipped = n_boot > 0 and period_short
+    if n_boot > 0 and not period_short:
         boot["alloy"] = lifetimes.bootstrap(
             fits["alloy"], n_boot=n_boot, seed=p["seed"], qy=p["qy"]
         )
@@ -188,7 +218,7 @@ def compute(**params) -> FigureResult:
         {k: r if isinstance(r, str) else r / kr_ratio for k, r in ratios.items()},
         "1",
         p["outside"],
-        note="the EMA (phi_alloy/phi_cs)^2 over the lower bound of k_r(alloy)/k_r(cs)",
+        note=NOTES["overlap2_ratio_over_kr_ratio"],
     )
     # the same at the low end of the quoted alloy QY (15-20 %), where the bound is least
     # demanding: if the overlap falls short there, it falls short over the whole stated range
@@ -200,20 +230,21 @@ def compute(**params) -> FigureResult:
         {k: r if isinstance(r, str) else r / kr_low for k, r in ratios.items()},
         "1",
         p["outside"],
-        note=f"as overlap2_ratio_over_kr_ratio, with the alloy QY at {qy_low:.0%}",
+        note=NOTES["overlap2_ratio_over_kr_ratio_qy_low"].format(qy_low=qy_low),
     )
-    res.data.update(instrument=inst, sims=sims, fits=fits, tau=tau, rates=(r_cs, r_al), boot=boot)
-    by_medium = ", ".join(
-        f"{r:.3g} ({n})" if not isinstance(r, str) else f"undefined ({n})"
-        for n, r in ratios.items()
+    return Fig2jResult(
+        params=p,
+        numbers=res.numbers,
+        instrument=inst,
+        counts=sims,
+        fits=fits,
+        tau=tau,
+        rates={"cs": r_cs, "alloy": r_al},
+        boot=boot,
+        period_ns=inst.period_ns,
+        longest_tau_ns=longest,
+        period_short=period_short,
+        boot_skipped=boot_skipped,
+        overlap2_by_medium=ratios,
+        user=user,
     )
-    res.notes["rates"] = (
-        f"The alloy's higher QY comes from **both** rates: its non-radiative rate is "
-        f"{knr_ratio:.0f}x slower, and its radiative rate is at least {kr_ratio:.1f}x faster. The "
-        f"EMA overlap ratio $(\\phi_{{alloy}}/\\phi_{{cs}})^2$ at equal 1S-1S energy "
-        f"({p['matched_energy_eV']} eV, {d} nm) is {by_medium}: the overlap alone would need "
-        f"{kr_ratio:.1f}. The text calls {t1} ns and {t2} ns *half-times*, while the caption "
-        f"defines them as $\\tau$ in $e^{{-t/\\tau}}$; the half-times would be "
-        f"{res['alloy_tau1_half_time_ns']:.1f} ns and {res['alloy_tau2_half_time_ns']:.1f} ns."
-    )
-    return res

@@ -12,7 +12,6 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.legend_handler import HandlerTuple
 
 from ..paper import choices, ema_numbers, quoted
 from ..physics import ema
@@ -202,123 +201,6 @@ def fig2g_sensitivity(res):
     )
     # beside the panel: eight curves leave no empty corner
     ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    return fig
-
-
-# ----------------------------------------------------------------------------- Fig. 2j
-def fig2j_decays(res):
-    from ..paper.fig2j import PAPER_DECAYS
-
-    inst = res.data["instrument"]
-    fig, axes = plt.subplots(
-        3, 1, figsize=(5.5, 5.6), sharex=True, height_ratios=[3, 1, 1], layout="constrained"
-    )
-    handles = []
-    for ax_r, (key, d) in zip(axes[1:], PAPER_DECAYS.items()):
-        style_key = "core/shell" if key == "cs" else "alloy"
-        color, fit = style.PALETTE[style_key], res.data["fits"][key]
-        (dots,) = axes[0].semilogy(
-            inst.t_ns, res.data["sims"][key], ".", ms=1.5, color=color, alpha=0.35
-        )
-        (line,) = axes[0].semilogy(
-            inst.t_ns, fit.model, color=color, ls=style.LINESTYLES[style_key]
-        )
-        handles.append(((dots, line), f"{d['label']}: simulated (dots), fit (line)"))
-        # one residual panel per sample: two noise bands on one axis cannot be told apart
-        ax_r.plot(inst.t_ns, fit.residuals, lw=0.4, color=color)
-        ax_r.axhline(0, color="k", lw=0.6)
-        ax_r.set_ylabel("residual ($\\sigma$)")
-        ax_r.set_title(f"residuals, {d['label']}", loc="left", fontsize=7, color=color, pad=2)
-    axes[0].set(
-        ylabel="counts per channel",
-        ylim=(1, None),
-        xlim=(0, min(inst.n_channels * inst.dt_ns, 300)),
-        title="simulated from the paper's fit parameters (not measured data)",
-    )
-    axes[0].legend(
-        [h for h, _ in handles],
-        [label for _, label in handles],
-        handler_map={tuple: HandlerTuple(ndivide=None)},
-        frameon=False,
-        fontsize=7,
-        loc="upper right",
-    )
-    axes[1].sharey(axes[2])
-    axes[-1].set_xlabel("time after excitation (ns)")
-    return fig
-
-
-def fig2j_rates(res):
-    """The radiative and non-radiative rates of both samples, grouped by rate (a seaborn point
-    plot, hue and marker by sample). The core/shell QY is an upper bound, so its k_r is an upper
-    bound (arrow down) and its k_nr a lower bound (arrow up)."""
-    import seaborn as sns  # here, not at the top: only this figure pays its import
-
-    from ..paper.fig2j import PAPER_DECAYS
-
-    rates = dict(zip(("cs", "alloy"), res.data["rates"]))
-    names = {"k_r_per_ns": "radiative $k_r$", "k_nr_per_ns": "non-radiative $k_{nr}$"}
-    bound = {("cs", "k_r_per_ns"): "upper", ("cs", "k_nr_per_ns"): "lower"}
-    pairs = [(k, r) for r in names for k in ("cs", "alloy")]
-    # long-form columns (seaborn reads a dict of lists as a table)
-    table = {
-        "sample": [PAPER_DECAYS[k]["label"] for k, _ in pairs],
-        "rate": [names[r] for _, r in pairs],
-        "per_us": [1e3 * rates[k][r] for k, r in pairs],
-    }
-    keys = {PAPER_DECAYS[k]["label"]: s for k, s in (("cs", "core/shell"), ("alloy", "alloy"))}
-    fig, ax = plt.subplots(figsize=(5.6, 3))
-    sns.pointplot(
-        table,
-        x="rate",
-        y="per_us",
-        hue="sample",
-        hue_order=list(keys),
-        palette={k: style.PALETTE[s] for k, s in keys.items()},
-        markers=[style.MARKERS[s] for s in keys.values()],
-        linestyle="none",
-        dodge=0.3,
-        errorbar=None,
-        log_scale=True,
-        ax=ax,
-    )
-    # arrows from the bounds, at the points seaborn placed (matched by value)
-    drawn = np.concatenate([ln.get_xydata() for ln in ax.lines])
-    for (k, r), per_us in zip(pairs, table["per_us"]):
-        if (k, r) not in bound:
-            continue
-        x_pos, y = drawn[np.argmin(np.abs(np.log(drawn[:, 1] / per_us)))]
-        tip = y / 4 if bound[k, r] == "upper" else y * 4
-        ax.annotate(
-            "",
-            xy=(x_pos, tip),
-            xytext=(x_pos, y),
-            arrowprops={"arrowstyle": "-|>", "color": style.PALETTE["core/shell"], "lw": 1.2},
-        )
-    lo, hi = min(table["per_us"]) / 8, max(table["per_us"]) * 8
-    ax.set(ylim=(lo, hi), xlabel="", ylabel="rate (1/µs)", xlim=(-0.5, 1.5))
-    ax.set_title("rates from the quoted fit parameters and QY")
-    handles, labels = ax.get_legend_handles_labels()
-    handles.append(
-        plt.Line2D([], [], color=style.PALETTE["core/shell"], marker=r"$\downarrow$", ls="none")
-    )
-    labels.append(f"arrow: a bound (core/shell QY < {res.params['qy_core_shell']:.0%})")
-    ax.legend(
-        handles, labels, frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0)
-    )
-    fig.tight_layout()
-    return fig
-
-
-def fig2j_user(res):
-    uinst, counts, ufit = res.data["user"]
-    fig, (ax, axr) = plt.subplots(2, 1, figsize=(5, 4), sharex=True, height_ratios=[3, 1])
-    ax.semilogy(uinst.t_ns, counts, ".", ms=2, color="0.5", label="your data")
-    ax.semilogy(uinst.t_ns, ufit.model, color="k", label=f"fit ({res.params['statistic']})")
-    ax.set(ylabel="counts", ylim=(max(counts.min(), 0.5), None))
-    ax.legend(frameon=False)
-    axr.plot(uinst.t_ns, ufit.residuals, lw=0.5, color="k")
-    axr.set(xlabel="time (ns)", ylabel="residual ($\\sigma$)")
     return fig
 
 

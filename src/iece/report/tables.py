@@ -12,7 +12,6 @@ import math
 import string
 
 from ..paper import fig2eg
-from ..paper.fig2j import PAPER_DECAYS
 
 #: Each ASCII punctuation character as Markdown text: ``&<>"'|`` as HTML entities (``|`` never
 #: splits a table cell), every other one backslash-escaped (CommonMark allows it for all).
@@ -45,80 +44,6 @@ def sensitivity_fig2eg(res) -> str:
         unit = " (eV)" if k.endswith("_eV") else ""
         lines.append(
             f"| {fig2eg.LABELS[k]}{unit} | " + " | ".join(_fmt(rows[n][k]) for n in names) + " |"
-        )
-    return "\n".join(lines)
-
-
-def decay_fit(fit, truth: dict | None = None) -> str:
-    head = "| parameter | fitted | std. error |" + (" paper |" if truth else "")
-    lines = [head, "|---|---|---|" + ("---|" if truth else "")]
-    for name, (v, s) in fit.summary().items():
-        unit = " ns" if name.startswith("tau") else ""
-        row = f"| {name} | {v:.4g}{unit} | {s:.2g} |"
-        if truth:
-            row += f" {truth.get(name, float('nan')):.4g} |"
-        lines.append(row)
-    return (
-        "\n".join(lines)
-        + f"\n\nReduced Poisson deviance {fit.reduced_deviance:.3f}."
-        + bound_note(fit.at_bounds)
-    )
-
-
-def bound_note(names: list[str]) -> str:
-    """A sentence for fitted parameters that ended on a bound (empty when none did)."""
-    if not names:
-        return ""
-    return (
-        f" **On a bound: {', '.join(names)}.** A value there is set by the bound, not by the "
-        "data: try fewer components or parameters, or check the file."
-    )
-
-
-def fig2j_fits(res) -> str:
-    from ..physics import lifetimes
-
-    p, parts = res.params, []
-    for i, (key, d) in enumerate(PAPER_DECAYS.items()):
-        truth = {"tau1": d["taus"][0], "tau2": d["taus"][1], "a1": d["amps"][0], "a2": d["amps"][1]}
-        truth |= {
-            k.replace("_ns", ""): v for k, v in lifetimes.derived(d["taus"], d["amps"]).items()
-        }
-        parts.append(
-            f"**{d['label']}** (simulated from reported parameters, seed "
-            f"{p['seed'] + i}, {p['total_counts']:.0e} counts, {p['statistic']} fit)\n\n"
-            + decay_fit(res.data["fits"][key], truth)
-        )
-    return "\n\n".join(
-        parts + ([f"**Note.** {res.notes['period']}"] if "period" in res.notes else [])
-    )
-
-
-def fig2j_rates(res) -> str:
-    p, tau, boot = res.params, res.data["tau"], res.data["boot"]
-    r_cs, r_al = res.data["rates"]
-    lines = [
-        f"| | CdSe/HgSe (QY < {100 * p['qy_core_shell']:.0f} %) | alloy (QY "
-        f"{100 * p['qy']:.1f} %) |",
-        "|---|---|---|",
-        f"| τ_amp (ns), quoted parameters | {tau['cs']['tau_amp_ns']:.2f} | "
-        f"{tau['alloy']['tau_amp_ns']:.2f} |",
-        f"| τ_int (ns), quoted parameters | {tau['cs']['tau_int_ns']:.2f} | "
-        f"{tau['alloy']['tau_int_ns']:.2f} |",
-        f"| k_r (1/µs) | < {1e3 * r_cs['k_r_per_ns']:.2f} | {1e3 * r_al['k_r_per_ns']:.2f} |",
-        f"| k_nr (1/µs) | > {1e3 * r_cs['k_nr_per_ns']:.1f} | {1e3 * r_al['k_nr_per_ns']:.1f} |",
-        f"| τ_amp, alloy over CdSe/HgSe (quoted parameters) | | "
-        f"{res['tau_amp_ratio_alloy_over_cs']:.2f} |",
-    ]
-    if boot:
-        (c0, c1), (a0, a1) = boot["cs"]["tau_amp_ns"], boot["alloy"]["tau_amp_ns"]
-        lines.append(
-            f"| τ_amp 95 % interval, simulated fit (ns) | {c0:.2f}-{c1:.2f} | {a0:.2f}-{a1:.2f} |"
-        )
-        k0, k1 = (1e3 * v for v in boot["alloy"]["k_r_per_ns"])
-        lines.append(
-            f"| k_r 95 % interval, simulated fit (1/µs) | < "
-            f"{1e3 * boot['cs']['k_r_per_ns'][1]:.2f} | {k0:.2f}-{k1:.2f} |"
         )
     return "\n".join(lines)
 
