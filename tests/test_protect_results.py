@@ -10,18 +10,18 @@ The runs use the fixture project (``tests/fixtures/project``).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from iece import cli
-from iece.pipeline import runner
+from iece.pipeline import cache, execute, runner
 from iece.pipeline.results import Results, ResultsError
 from iece.report import build
 from iece.report.render import render_index
 
+from .test_cache_grain import reads_a_data_file
 from .test_spine import FIXTURE
 
 
@@ -30,8 +30,8 @@ def frozen_package(tmp_path, monkeypatch):
     """Hash a copy of the package, so edits made meanwhile in the checkout (or by a test)
     change only what the test means to change."""
     pkg = tmp_path / "pkg" / "iece"
-    shutil.copytree(runner.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(runner, "PACKAGE_DIR", pkg)
+    shutil.copytree(cache.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "PACKAGE_DIR", pkg)
     return pkg
 
 
@@ -65,8 +65,8 @@ def test_a_timed_out_paper_run_keeps_the_last_good_results(proj, monkeypatch, ca
     `iece claims` had exited 1."""
     date = json.loads((proj.build / "cache" / "ok.json").read_text()).get("date")
     timeout = "a cell ran longer than 1 s (iece run --timeout)"
-    real = runner._papermill
-    monkeypatch.setattr(runner, "_papermill", lambda job, out: ("failed", timeout))
+    real = execute._papermill
+    monkeypatch.setattr(execute, "_papermill", lambda job, out: ("failed", timeout))
     assert build(proj, force=True, jobs=1, progress=False)["ok"].status == "failed"
     entry = _entry(proj)
     assert entry.status == "ok" and entry.results["scaled"].value == 6.0
@@ -78,7 +78,7 @@ def test_a_timed_out_paper_run_keeps_the_last_good_results(proj, monkeypatch, ca
     assert f"results from an older run, {date}" in index and "ran longer than 1 s" in index
     assert cli.main(["--root", str(proj.root), "run", "--force", "--quiet", "--jobs", "1"]) == 1
     assert f"ok       keeps its last good results, from {date}" in capsys.readouterr().out
-    monkeypatch.setattr(runner, "_papermill", real)
+    monkeypatch.setattr(execute, "_papermill", real)
     assert build(proj, force=True, progress=False)["ok"].status == "ok"
     assert not _entry(proj).older_run and not _entry(proj).latest_error
 
@@ -136,18 +136,23 @@ def test_claims_name_figures_stale_against_the_checkout(
     proj, frozen_package, what, capsys, monkeypatch
 ):
     """After a physics constant was edited, `iece claims` had printed the same verdicts with
-    exit 0, though the runner's hash knew the inputs had changed."""
+    exit 0, though the runner's hash knew the inputs had changed. The code is the package's
+    modules the notebook imports (``iece.io`` imports the constants); the data, the files its
+    kernel read."""
+    if what == "data":  # the fixture's notebook reads no data file: one that does
+        reads_a_data_file(proj, "data/extra.txt")
+        assert build(proj, progress=False)["ok"].status == "ok"
     assert _claims(proj, capsys)[0] == 0
     if what == "code":
         constants = frozen_package / "physics" / "constants.py"
         constants.write_text(constants.read_text() + "\nE_CHARGE_EDITED = 1.6e-19\n")
-        words = "the iece code changed"
+        words = "the iece code it imports changed"
     elif what == "data":
-        proj.claims_file.write_text(proj.claims_file.read_text() + "\n# edited\n")
-        words = "data/ changed"
+        (proj.root / "data" / "extra.txt").write_text("2\n")
+        words = "the data files it read (data/extra.txt) changed"
     else:
-        real = runner.versions
-        monkeypatch.setattr(runner, "versions", lambda: real() | {"numpy": "0.0.1"})
+        real = cache.versions
+        monkeypatch.setattr(cache, "versions", lambda: real() | {"numpy": "0.0.1"})
         words = "the installed versions changed"
     code, body, err = _claims(proj, capsys)
     assert code == 1 and "not the current paper results of this checkout: ok" in err
@@ -266,10 +271,10 @@ def test_a_half_written_records_line_is_read_as_a_failed_run(tmp_path):
     )
     path.write_text(good + "\n" + good[:25] + "\n", encoding="utf-8")
     with pytest.raises(ResultsError, match="line 2 of its records file is half-written"):
-        runner._read_records(path)
+        execute._read_records(path)
     path.write_text(good[:25] + "\n" + good + "\n", encoding="utf-8")
     with pytest.raises(ResultsError, match="line 1 of its records file is damaged"):
-        runner._read_records(path)
+        execute._read_records(path)
 
 
 def test_a_full_disk_while_recording_keeps_the_last_good_results(proj, monkeypatch, capsys):
@@ -277,11 +282,11 @@ def test_a_full_disk_while_recording_keeps_the_last_good_results(proj, monkeypat
     fails with the line named, and the figure keeps its last good results."""
 
     def cut_short(job, out):
-        with open(os.environ["IECE_RECORDS_FILE"], "a", encoding="utf-8") as fh:
+        with open(job.records, "a", encoding="utf-8") as fh:
             fh.write('{"kind": "result", "name": "scaled", "val')
         return "ok", ""
 
-    monkeypatch.setattr(runner, "_papermill", cut_short)
+    monkeypatch.setattr(execute, "_papermill", cut_short)
     before = _entry(proj).results
     outcome = runner.run(proj, force=True, jobs=1, progress=False)["ok"]
     assert outcome.status == "failed" and "half-written (is the disk full?)" in outcome.error

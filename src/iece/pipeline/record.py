@@ -2,9 +2,12 @@
 
 A notebook calls :func:`record_all` with the :class:`~iece.pipeline.figure.FigureResult` of its
 figure function (or :func:`record` for one number) and :func:`save_figure` for every figure.
-Under ``iece run`` the runner sets ``IECE_RECORDS_FILE`` and ``IECE_FIGURES_DIR``; each call
-appends one JSON line to the records file, which the runner merges into ``build/results.json``
-(format: :mod:`iece.pipeline.results`) after the run.
+Under ``iece run`` the runner's kernel calls :func:`configure` at start-up, before any cell
+(:func:`iece.pipeline.kernel.startup_code`), with the run's records file and figure folder;
+each call appends one JSON line to the records file, which the runner merges into
+``build/results.json`` (format: :mod:`iece.pipeline.results`) after the run. No environment
+variable is involved. The same file lists the data files the kernel read (:func:`configure`'s
+``watch``), which key the figure's cache (:mod:`iece.pipeline.cache`).
 
 Run in Jupyter (no runner), a notebook is a user run: :func:`record_all` starts the run's
 folder ``build/runs/<figure>-jupyter-<hash>/`` under the project root
@@ -26,69 +29,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..io import project_root
+from . import reads
 from .results import PROVENANCES, FigureFile, Record, plain
+from .shown import shown_numbers, shows  # noqa: F401  (the rule lives in .shown)
 
 #: Records made in this process, by name (useful when a notebook is run by hand).
 RECORDS: dict[str, Record] = {}
 #: Numeric records not yet seen in an output: the next output that shows one anchors it.
 _PENDING: dict[str, Record] = {}
 _WATCHING: list = []  # the display publisher whose ``publish`` is wrapped (at most one)
-
-#: A number as a page shows it: optional sign (ASCII or Unicode minus), digits with an optional
-#: decimal part, an optional exponent (``e-22``, ``× 10^{-22}``, ``×10⁻²²``), an optional ``%``.
-_NUMBER = re.compile(
-    r"(?<![\w.])(?P<sign>[-−]?)(?P<mant>\d+(?:\.\d+)?)"
-    r"(?:[eE](?P<e>[-+−]?\d+)|\s*(?:×|\\times|x)\s*10\s*(?:\^\{?(?P<t>[-−]?\d+)\}?"
-    r"|(?P<u>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)))?(?P<pct>\s*%)?"
-)
-_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-
-
-def shown_numbers(text: str) -> list[tuple[float, float]]:
-    """Every number in ``text`` as ``(value, half a unit of its last shown digit)``; a number
-    followed by ``%`` is also given as a fraction. ``1.5e-22``, ``1.5 × 10^{-22}``,
-    ``1.5×10⁻²²`` and ``−3`` are read; a number inside a word or name is not."""
-    out = []
-    for m in _NUMBER.finditer(text):
-        mant = m["mant"]
-        decimals = len(mant.partition(".")[2])
-        exp_text = m["e"] or m["t"] or (m["u"] or "").translate(_SUPERSCRIPT)
-        exp = int(exp_text.replace("−", "-")) if exp_text else 0
-        sign = -1.0 if m["sign"] else 1.0
-        value = sign * float(mant) * 10.0**exp
-        half = 0.5 * 10.0 ** (exp - decimals)
-        out.append((value, half))
-        if m["pct"]:
-            out.append((value / 100, half / 100))
-    return out
-
-
-def _significant(value: float, half: float) -> int:
-    """How many significant digits a number shown to ``half`` a unit carries."""
-    if value == 0:
-        return 1
-    return max(0, math.floor(math.log10(abs(value))) - math.floor(math.log10(2 * half)) + 1)
-
-
-def shows(text: str, value) -> bool:
-    """Whether ``text`` shows ``value``: a number in it equals ``value`` rounded to the digits
-    it shows, with at least two significant digits (or exactly, for a value such as 3 or 0.5).
-    Not numbers (strings, yes/no, lists, None) are never matched."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return False
-    for shown, half in shown_numbers(text):
-        if shown == value:
-            return True
-        if _significant(shown, half) >= 2 and abs(shown - value) <= half * (1 + 1e-9):
-            return True
-    return False
 
 
 def _shell():
@@ -165,9 +120,31 @@ def _watch() -> None:
 _INTERACTIVE: list[Path] = []
 
 
+#: Set by :func:`configure` in a kernel that ``iece run`` started: ``records`` (the records
+#: file) and ``figures`` (the folder figures go to).
+_TARGET: dict[str, str] = {}
+
+
+def configure(records: str, figures: str, watch=(), skip=()) -> None:
+    """Send this kernel's records to ``records`` and its figures to ``figures`` (the runner
+    calls it at kernel start-up; a notebook never does). Every file opened for reading under a
+    folder of ``watch`` but not under ``skip`` (outputs), other than Python sources, is
+    listed in the records file once (``{"kind": "read", "path": ...}``): the run's data
+    inputs, seen as the kernel opens them (a Python audit hook), not declared by hand. A
+    ``{"kind": "start"}`` line first tells the runner that this call was made."""
+    _TARGET.update(records=str(records), figures=str(figures))
+    _append({"kind": "start"})
+    if watch:
+        reads.watch(
+            tuple(map(str, watch)),
+            tuple(map(str, skip)),
+            lambda path: _append({"kind": "read", "path": path}),
+        )
+
+
 def under_runner() -> bool:
-    """True inside a notebook that ``iece run`` executes (it names the records file)."""
-    return bool(os.environ.get("IECE_RECORDS_FILE"))
+    """True inside a notebook that ``iece run`` executes (:func:`configure` was called)."""
+    return bool(_TARGET)
 
 
 def _session_figure() -> str:
@@ -212,7 +189,7 @@ def interactive_dir(params: dict | None = None, start: bool = False) -> Path:
 
 
 def _append(line: dict) -> None:
-    path = os.environ.get("IECE_RECORDS_FILE")
+    path = _TARGET.get("records")
     if not path:
         if not _INTERACTIVE:  # a record() outside a notebook run: memory only
             return
@@ -244,9 +221,10 @@ def record_all(result) -> None:
 
 
 def figures_dir() -> Path:
-    """Where figures go: ``$IECE_FIGURES_DIR`` under the runner, else the ``figures/`` of the
-    interactive run (:func:`interactive_dir`), never the paper's ``figures/``."""
-    named = os.environ.get("IECE_FIGURES_DIR")
+    """Where figures go: the folder the runner named (:func:`configure`), else the
+    ``figures/`` of the interactive run (:func:`interactive_dir`), never the paper's
+    ``figures/``."""
+    named = _TARGET.get("figures")
     return Path(named) if named else interactive_dir() / "figures"
 
 

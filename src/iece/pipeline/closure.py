@@ -1,0 +1,117 @@
+"""The static import closure of a notebook: which files of the ``iece`` package its outputs can
+depend on (the cache's grain, :mod:`.cache`).
+
+Walked with :mod:`ast`, as ``tests/test_architecture.py`` walks the layers: relative imports
+are resolved, and imports inside functions count, since a notebook may call the function. Two
+kinds of module are reached:
+
+- a module the code *uses* (``import a.b``, ``from a.b import name`` where ``name`` is not a
+  submodule, ``from a import b`` for the submodule ``b``): all of its imports count;
+- a package reached only as the parent of a submodule (``a`` in ``from a import b``): only its
+  module-level imports count, since Python runs its ``__init__`` but nothing calls its
+  functions. This keeps ``iece.report.build`` (which imports the runner and the page renderer
+  when called) out of every notebook that imports ``iece.report.plots``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+PACKAGE = "iece"
+
+
+def module_file(package_dir: Path, name: str) -> Path | None:
+    """The file of module ``name`` (``iece.a.b``) in ``package_dir`` (the ``iece`` folder)."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE:
+        return None
+    base = package_dir.joinpath(*parts[1:])
+    for file in (base.with_suffix(".py"), base / "__init__.py"):
+        if file.is_file():
+            return file
+    return None
+
+
+def _nodes(tree: ast.Module, everywhere: bool):
+    """Import statements of a module: all of them, or those run when it is imported."""
+    if everywhere:
+        return ast.walk(tree)
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+    out, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, functions):
+            out.append(node)
+            todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def imports(tree: ast.Module, package: str, package_dir: Path, everywhere: bool):
+    """``(module, used)`` for every ``iece`` module imported in ``tree`` (whose package is
+    ``package``, "" for a notebook); ``used`` is False for a package imported only as the
+    parent of its submodules."""
+    for node in _nodes(tree, everywhere):
+        if isinstance(node, ast.Import):
+            yield from ((a.name, True) for a in node.names if a.name.split(".")[0] == PACKAGE)
+        elif isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                mod = ".".join(base + ([mod] if mod else []))
+            if mod.split(".")[0] != PACKAGE:
+                continue
+            subs = [f"{mod}.{a.name}" for a in node.names]
+            found = [s for s in subs if module_file(package_dir, s) is not None]
+            yield from ((s, True) for s in found)
+            yield mod, len(found) < len(subs)  # an attribute of mod is used
+
+
+def closure(roots, package_dir: Path) -> set[str]:
+    """Every module reached from ``roots`` (``(module, used)`` pairs), parents included."""
+    used: set[str] = set()
+    parents: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name, is_used = todo.pop()
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            mod = ".".join(parts[:i])
+            file = module_file(package_dir, mod)
+            full = is_used and i == len(parts)
+            if file is None or mod in used or (mod in parents and not full):
+                continue
+            (used if full else parents).add(mod)
+            package = mod if file.name == "__init__.py" else mod.rpartition(".")[0]
+            tree = ast.parse(file.read_bytes(), str(file))
+            todo.extend(imports(tree, package, package_dir, everywhere=full))
+    return used | parents
+
+
+def notebook_roots(path: Path, package_dir: Path) -> list[tuple[str, bool]]:
+    """The ``iece`` modules a notebook's code cells import, and its parameters' module
+    (metadata ``iece.module``). Lines of IPython syntax (``%magic``, ``!shell``) are skipped."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    roots = []
+    module = nb.get("metadata", {}).get("iece", {}).get("module")
+    if isinstance(module, str):
+        roots.append((module.partition(":")[0], True))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else src
+        lines = [x for x in src.splitlines() if not x.lstrip().startswith(("%", "!"))]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue  # the notebook fails when run; its hash still covers its text
+        roots.extend(imports(tree, "", package_dir, everywhere=True))
+    return roots
+
+
+def files(path: Path, package_dir: Path) -> list[Path]:
+    """The files of the package modules in the import closure of notebook ``path``."""
+    names = closure(notebook_roots(path, package_dir), package_dir)
+    return sorted(f for n in names if (f := module_file(package_dir, n)) is not None)
