@@ -22,11 +22,12 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from iece import cli, io
 from iece.paper import fig2j, fig5fg
+from iece.paper.views.fig5fg import notes as fig5fg_notes
+from iece.paper.views.fig5fg import points_table as fig5fg_points
 from iece.pipeline import ledger, runner, verdicts
 from iece.pipeline.figure import ParameterError, md_code, md_escape
 from iece.pipeline.results import Results
 from iece.report import build
-from iece.report.tables import fig5fg_points
 
 from .conftest import ROOT
 from .test_spine import FIXTURE
@@ -78,7 +79,7 @@ def test_user_literature_table_cannot_inject_markup(tmp_path):
     with user.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
     res = fig5fg.compute(root=ROOT, literature_path=str(user))
-    for md in (res.notes["dataset"], fig5fg_points(res)):
+    for md in (fig5fg_notes(res)["dataset"], fig5fg_points(res)):
         html = markdown2html_mistune(md)
         assert "<img" not in html and "<script" not in html and "<i>" not in html, md
 

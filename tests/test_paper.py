@@ -164,7 +164,7 @@ def test_checks_arithmetic_is_independent(computed):
 
 def test_fig5fg_margins(computed):
     res = computed["fig5fg"]
-    c = res.data["compared"]["swir_brighter"]
+    c = res.compared["swir_brighter"]
     assert c["n"] >= 3
     assert res["swir_brighter_margin"] == pytest.approx(c["ours"] - c["best_literature"])
     # fewer than 3 points: not checkable, whatever the points say
@@ -213,7 +213,7 @@ def test_bad_parameters_fail_before_work(module, params, needle):
 #: Words a string in a ``compute`` may have: a record's unit or a short label, never a sentence.
 MAX_WORDS = 8
 #: Figures whose page is drawn by a view of iece.paper.views (the rest still by iece.report).
-VIEWS = ("fig1c", "fig2bd", "fig2j")
+VIEWS = ("fig1c", "fig2bd", "fig2j", "fig5fg")
 
 
 def _strings(node):

@@ -9,10 +9,11 @@ the number of points it rests on; with no point it is "not checkable".
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import io
-from ..pipeline.figure import FAST, FigureResult, Params, md_code, number, path
+from ..pipeline.figure import FAST, FigureResult, Params, number, path
 from . import choices, literature, quoted
 
 #: The default comparison set, relative to the project root.
@@ -38,7 +39,20 @@ COMPARISONS = {
 }
 
 
-def compute(root=None, **params) -> FigureResult:
+@dataclass(kw_only=True)
+class Fig5fgResult(FigureResult):
+    """fig5fg's numbers and what its plot and tables draw: the table's ``rows``, the comparison
+    window (nm), the coverage of the paper's references, the table's name and each comparison
+    of :data:`COMPARISONS` in that window."""
+
+    rows: list
+    window_nm: tuple
+    coverage: dict
+    source: str
+    compared: dict
+
+
+def compute(root=None, **params) -> Fig5fgResult:
     """All numbers of the fig5fg page; ``root`` is where the default dataset's path starts
     (default: :func:`iece.io.project_root`, so a kernel in ``notebooks/`` finds it too)."""
     p = PARAMS.resolve(params, "fig5fg")
@@ -87,16 +101,13 @@ def compute(root=None, **params) -> FigureResult:
             )
             res.add(f"{name}_n{sfx}", c["n"], "1", provenance=prov)
         if not sfx:
-            res.data["compared"] = compared
-    res.data.update(
+            compared_in_window = compared
+    return Fig5fgResult(
+        params=p,
+        numbers=res.numbers,
         rows=rows,
-        window=window,
+        window_nm=window,
         coverage=cov,
         source=source.name if user else str(DATASET),
+        compared=compared_in_window,
     )
-    res.notes["dataset"] = (
-        f"**{len(rows)} rows** from {md_code(res.data['source'])}. Coverage: "
-        f"{cov['with_values']} of the "
-        f"{cov['cited']} references the paper cites for Fig. 5f-g have a public value here."
-    )
-    return res

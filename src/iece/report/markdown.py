@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import jinja2
 import jinja2.meta
 
+from ..pipeline.figure import md_code
+
 #: Each ASCII punctuation character as Markdown text: ``&<>"'|`` as HTML entities (``|`` never
 #: splits a table cell), every other one backslash-escaped (CommonMark allows it for all).
 _MD_TEXT = (
@@ -67,7 +69,7 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=False,
 )
-_ENV.filters.update(f=_f, each=_each)
+_ENV.filters.update(f=_f, each=_each, code=md_code)
 _ENV.tests["finite"] = lambda v: isinstance(v, (int, float)) and math.isfinite(v)
 
 

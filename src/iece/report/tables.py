@@ -8,7 +8,6 @@ these tables with links, images and raw HTML off as well: :mod:`iece.report.sani
 from __future__ import annotations
 
 import html
-import math
 import string
 
 from ..paper import fig2eg
@@ -46,56 +45,6 @@ def sensitivity_fig2eg(res) -> str:
             f"| {fig2eg.LABELS[k]}{unit} | " + " | ".join(_fmt(rows[n][k]) for n in names) + " |"
         )
     return "\n".join(lines)
-
-
-def fig5fg_comparisons(res) -> str:
-    lines = [
-        "| comparison | this work | best literature | margin | points |",
-        "|---|---|---|---|---|",
-    ]
-    for name, c in res.data["compared"].items():
-        best = "—" if c["best_literature"] is None else f"{c['best_literature']:g}"
-        margin = c["margin"] if isinstance(c["margin"], str) else f"{c['margin']:+g}"
-        lines.append(f"| {name} | {c['ours']:g} | {best} | {margin} | {c['n']} |")
-    return "\n".join(lines)
-
-
-def fig5fg_points(res) -> str:
-    """The literature points as two tables: the values (one row per point), then each point's
-    source with its verbatim snippet and the page it was read on. The page's tables have equal
-    fixed-width columns, so the snippet gets a wide column of its own and wraps there; the page
-    address, which cannot wrap, comes after it in the same cell, so it never covers the words."""
-
-    def rng(lo, hi):
-        if math.isnan(hi):
-            return "—"
-        return f"{hi:g}" if math.isnan(lo) or lo == hi else f"{lo:g}-{hi:g}"
-
-    values = [
-        "| ref | source | material | structure | PL (nm) | FWHM | QY (%) |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    evidence = [
-        "| source | the source's words (verbatim), and where they were read |",
-        "|---|---|",
-    ]
-    for r in res.data["rows"]:
-        qy = rng(r.qy_low_percent, r.qy_high_percent)
-        if not math.isnan(r.qy_high_percent) and math.isnan(r.qy_low_percent):
-            qy = f"up to {r.qy_high_percent:g}"
-        cells = (
-            r.ref,
-            r.citation(),
-            r.material,
-            r.structure,
-            rng(r.pl_low_nm, r.pl_high_nm),
-            r.fwhm_reported or "—",
-            qy,
-        )
-        values.append("| " + " | ".join(md_text(c) for c in cells) + " |")
-        words = f"“{md_text(r.snippet)}” (read at: {md_text(r.source_url)})"
-        evidence.append(f"| {md_text(f'{r.ref}: {r.citation()}')} | {words} |")
-    return "\n".join(values) + "\n\n" + "\n".join(evidence)
 
 
 def checks_arithmetic(res) -> str:
