@@ -215,9 +215,41 @@ def test_per_choice_verdicts_and_robustness():
     res = _results(r=0.9, r__jasieniak=0.9, r__yu=0.1)
     (ev,) = verdicts.evaluate([c], res)
     assert ev.verdict == "reproduced" and ev.ok
-    assert ev.robustness == "depends on sizing: reproduced under jasieniak; not reproduced under yu"
+    assert ev.robustness == (
+        "depends on CdSe sizing curve: reproduced under jasieniak; not reproduced under yu"
+    )
     (ev,) = verdicts.evaluate([c], _results(r=0.9, r__jasieniak=0.9, r__yu=0.9))
     assert ev.robustness == "robust" and not ev.ok  # the ledger expected yu to fail
+
+
+def test_a_claim_on_two_choices_has_verdicts_under_each_and_counterfactuals_decide_nothing():
+    """One choice at a time, the other at its default: the verdict under every value of both.
+    A value the text rules out (outside 'infinite': the Methods' barriers are 'finite
+    potential energy'; geometry 'thickness': x is the 'total mercury composition') shows its
+    verdict but never makes the claim depend on a choice."""
+    rows = {"reference": 0.9, "vacuum": 0.9, "calibrated": 0.9, "infinite": 0.1}
+    rows |= {"volume": 0.9, "thickness": 0.1}
+    expected = {v: "reproduced" if x > 0.5 else "not reproduced" for v, x in rows.items()}
+    c = _claim(
+        check="at_least",
+        threshold=0.5,
+        choice=["outside", "geometry"],
+        expected_by_choice=expected,
+    )
+    (ev,) = verdicts.evaluate([c], _results(r=0.9, **{f"r__{v}": x for v, x in rows.items()}))
+    assert ev.ok and ev.verdict == "reproduced"
+    assert set(ev.by_choice) == set(rows) and ev.by_choice["thickness"][0] == "not reproduced"
+    assert ev.robustness == "robust" and ev.depends_on == []
+    assert ev.counterfactuals == ["infinite", "thickness"]
+    # an allowed value that changes the verdict: the claim depends on that choice, by its label
+    rows["vacuum"] = 0.1
+    (ev,) = verdicts.evaluate([c], _results(r=0.9, **{f"r__{v}": x for v, x in rows.items()}))
+    assert ev.depends_on == ["outside"]
+    assert ev.robustness == (
+        "depends on EMA outside medium: reproduced under reference, calibrated; not reproduced "
+        "under vacuum"
+    )
+    assert verdicts.category(ev.verdict, ev.robustness) == verdicts.DEPENDS
 
 
 @pytest.mark.parametrize(
@@ -381,7 +413,7 @@ def test_a_verdict_without_its_why_is_refused(tmp_path, body, needle):
         (
             GOOD + 'check = "at_least"\nthreshold = 1.0\nexpected_verdict = "reproduced"\n'
             'choice = "colour"\n',
-            "choice must be one of",
+            "choice 'colour' must be one of",
         ),
         (
             GOOD + 'check = "at_least"\nthreshold = 1.0\nexpected_verdict = "reproduced"\n'

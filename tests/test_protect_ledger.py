@@ -91,7 +91,11 @@ def _load(tmp_path, body: str, explanation: str = "because", figures=None, figur
             "also",
         ),
         ('check = ["abs"]\n', "check must be text", "check"),
-        ('check = "at_least"\nthreshold = 1.0\nchoice = []\n', "choice must be text", "choice"),
+        (
+            'check = "at_least"\nthreshold = 1.0\nchoice = []\n',
+            "choice must be one name or a list",
+            "choice",
+        ),
     ],
 )
 def test_a_value_the_ledger_cannot_use_is_refused_at_its_line(tmp_path, body, needle, field):

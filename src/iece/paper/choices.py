@@ -47,6 +47,10 @@ OPEN = {
             "the paper never says it calibrated, and the reading search finds no medium under "
             "which both its numbers and its words hold, so the headline stays with what the "
             "paper states and every EMA claim also shows its verdict under the other media.",
+            {
+                "infinite": "hard walls, where the Methods model the layers 'with finite "
+                "potential energy'"
+            },
         ),
         OpenChoice(
             "monolayer",
@@ -100,6 +104,67 @@ OPEN = {
             {k: c.name for k, c in sizing.CURVES.items()},
             "Jasieniak 2009 re-examined the earlier curves with more data; Yu 2003 is the "
             "older, most cited alternative.",
+        ),
+        # The EMA choices the Methods leave to the reader besides the outside medium; the
+        # reading search (iece.paper.readings) scans them all, and its columns carry these names.
+        OpenChoice(
+            "geometry",
+            "what the composition x of a core/shell NC measures",
+            ema.GEOMETRIES,
+            "volume",
+            {
+                "volume": "x is the HgSe shell's share of the NC volume",
+                "thickness": "x is the HgSe shell's share of the NC radius",
+            },
+            "the paper calls x the 'total mercury composition', a fraction of the NC's cations, "
+            "that is of its volume.",
+            {
+                "thickness": 'x as the shell *thickness*, where the paper says "total mercury '
+                'composition" (a volume fraction)'
+            },
+        ),
+        OpenChoice(
+            "depletion",
+            "what the depletion of the 1S-1S transition measures",
+            ema.DEPLETION_MEASURES,
+            "squared",
+            {
+                "squared": "the oscillator strength, 1 - (phi/phi_0)^2",
+                "linear": "the overlap itself, 1 - phi/phi_0",
+            },
+            "the paper depletes the 'oscillator strength', which goes as the square of the "
+            "overlap.",
+            {
+                "linear": "a depletion of the overlap phi, where the paper depletes the "
+                '"oscillator strength" (phi squared)'
+            },
+        ),
+        OpenChoice(
+            "interface",
+            "the EMA interface condition",
+            ema.INTERFACES,
+            "bdd",
+            {
+                "bdd": "BenDaniel-Duke: psi and psi'/m continuous",
+                "plain": "psi and psi' continuous",
+            },
+            "the Methods follow the method of Haus et al., which matches psi'/m.",
+            {
+                "plain": "plain continuity of psi', where the Methods follow the method of Haus "
+                "et al., which matches psi'/m (BenDaniel-Duke)"
+            },
+        ),
+        OpenChoice(
+            "coulomb",
+            "the EMA Coulomb kernel",
+            ema.COULOMB_KERNELS,
+            "average",
+            {
+                "average": "one volume-averaged dielectric constant",
+                "layered": "the layers' own dielectric constants",
+            },
+            "the Methods add 'a Coulombic term as a perturbation' without saying how the "
+            "layers' dielectric constants enter; the average is the simpler reading.",
         ),
     )
 }

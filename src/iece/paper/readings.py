@@ -103,23 +103,11 @@ INFRARED = ("diag-ema-reaches-ce-1h", "diag-ema-reaches-iece-1h")
 #: this charge separation, depleting up to 67% of the 1S-1S transition oscillator strength", so a
 #: reading reproduces it when it passes both of its ledger entries.
 DEPLETION = ("figS5-depletion-67", "figS5-size-enhances-separation")
-#: What the paper's words fix, and the words a counterfactual reading would have needed.
+#: What the paper's words fix, and the words a counterfactual reading would have needed: from
+#: the open choices' declarations (:data:`iece.paper.choices.OPEN`), one value allowed each.
 TEXT_ALLOWS = {
-    "geometry": (
-        "volume",
-        'x as the shell *thickness*, where the paper says "total mercury '
-        'composition" (a volume fraction)',
-    ),
-    "depletion": (
-        "squared",
-        "a depletion of the overlap phi, where the paper depletes the "
-        '"oscillator strength" (phi squared)',
-    ),
-    "interface": (
-        "bdd",
-        "plain continuity of psi', where the Methods follow the method of Haus et al., which "
-        "matches psi'/m (BenDaniel-Duke)",
-    ),
+    name: (choices.OPEN[name].allowed[0], *choices.OPEN[name].ruled_out.values())
+    for name in ("geometry", "depletion", "interface")
 }
 
 

@@ -74,7 +74,11 @@ class Quoted:
 @dataclass(frozen=True)
 class OpenChoice:
     """One choice the paper leaves open: its values (with what each means), the default and
-    the reason for it, and its name in a reader's words (``label``)."""
+    the reason for it, and its name in a reader's words (``label``).
+
+    ``ruled_out`` maps a value the paper's words exclude to what the paper would have had to
+    say for it: such a value is a *counterfactual*. Its verdict is shown beside the others but
+    never decides whether a verdict depends on the choice, and never stands in a headline."""
 
     name: str
     label: str
@@ -82,12 +86,22 @@ class OpenChoice:
     default: str
     meaning: dict[str, str]
     why_default: str
+    ruled_out: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.default not in self.values:
             raise BundleError(f"open choice {self.name}: default {self.default!r} not a value")
         if set(self.meaning) != set(self.values):
             raise BundleError(f"open choice {self.name}: give a meaning for every value")
+        if not set(self.ruled_out) <= set(self.values) or self.default in self.ruled_out:
+            raise BundleError(
+                f"open choice {self.name}: ruled_out must name values other than the default"
+            )
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """The values the paper's words allow, in order."""
+        return tuple(v for v in self.values if v not in self.ruled_out)
 
 
 @dataclass(frozen=True)

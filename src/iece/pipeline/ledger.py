@@ -23,9 +23,11 @@ if given, else the paper's value):
 Further fields:
 
 * ``also``: conditions on other results (``{result, check, threshold}``), all must hold;
-* ``choice``: a choice of the paper bundle's ``CHOICES`` (:mod:`iece.pipeline.bundle`). The
-  check runs on ``<result>__<value>`` for every value; ``expected_by_choice`` gives each
-  verdict, and the headline verdict is the default value's;
+* ``choice``: a choice of the paper bundle's ``CHOICES`` (:mod:`iece.pipeline.bundle`), or a
+  list of them. The check runs on ``<result>__<value>`` for every value of each (one choice at a
+  time, the others at their defaults); ``expected_by_choice`` gives each verdict, by value, and
+  the headline verdict is the defaults'. A value the paper's words rule out (a counterfactual)
+  shows its verdict but never makes the claim depend on the choice;
 * ``across`` and ``across_mode``: the check runs on each listed result (an input given as a
   range, or a statement about a series): ``all`` must pass, ``any`` may pass, or ``undecided``
   (different outcomes mean the range decides it: "not checkable");
@@ -206,7 +208,7 @@ class Claim:
     approx_tolerance: float | None = None
     tolerance_rationale: str = ""
     also: list = field(default_factory=list)
-    choice: str = ""
+    choice: str | list = ""
     expected_by_choice: dict = field(default_factory=dict)
     across: list = field(default_factory=list)
     across_mode: str = ""
@@ -225,15 +227,24 @@ class Claim:
     def conditions(self) -> list[Condition]:
         return [Condition(**a) for a in self.also]
 
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The open choices the claim depends on (``choice`` is one name or a list)."""
+        if isinstance(self.choice, str):
+            return (self.choice,) if self.choice else ()
+        return tuple(self.choice)
+
+    def choice_values(self) -> list[str]:
+        """Every value of every choice of the claim, choice by choice (values are unique
+        across a paper's choices, so a value names its choice)."""
+        return [v for name in self.choices for v in self.paper.choices[name].values]
+
     def record_names(self) -> list[str]:
         """Every record this claim reads: its result (or the ``across`` results), its
-        conditions, and their ``__<value>`` forms for every value of its choice."""
+        conditions, and their ``__<value>`` forms for every value of each of its choices (one
+        choice at a time, the others at their defaults)."""
         base = [*(self.across or [self.result]), *(a.result for a in self.conditions)]
-        if not self.choice:
-            return base
-        values = self.paper.choices[self.choice].values
-        per_value = [f"{self.result}__{v}" for v in values]
-        return base + per_value
+        return base + [f"{self.result}__{v}" for v in self.choice_values()]
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -387,19 +398,31 @@ def _validate(c: Claim, figures=None) -> None:
                 "also",
             )
         _finite(c, "also threshold", a["threshold"])
+    if not isinstance(c.choice, (str, list)) or (
+        isinstance(c.choice, list)
+        and (not all(isinstance(n, str) and n for n in c.choice) or len(set(c.choice)) < 2)
+    ):
+        raise LedgerError(
+            f"claim {cid}: choice must be one name or a list of two or more different names",
+            "choice",
+        )
     if c.choice:
         open_choices = c.paper.choices if c.paper is not None else {}
-        if c.choice not in open_choices:
-            raise LedgerError(f"claim {cid}: choice must be one of {tuple(open_choices)}")
-        values = open_choices[c.choice].values
+        unknown = [n for n in c.choices if n not in open_choices]
+        if unknown:
+            raise LedgerError(
+                f"claim {cid}: choice {unknown[0]!r} must be one of {tuple(open_choices)}", "choice"
+            )
+        values = tuple(c.choice_values())
         if set(c.expected_by_choice) != set(values):
             raise LedgerError(f"claim {cid}: expected_by_choice needs exactly {values}")
         bad = [v for v in c.expected_by_choice.values() if v not in c.words]
         if bad:
             raise LedgerError(f"claim {cid}: expected_by_choice verdicts must be among {c.words}")
-        default = open_choices[c.choice].default
-        if c.expected_by_choice[default] != c.expected_verdict:
-            raise LedgerError(f"claim {cid}: expected_verdict must equal the {default!r} row")
+        for name in c.choices:
+            default = open_choices[name].default
+            if c.expected_by_choice[default] != c.expected_verdict:
+                raise LedgerError(f"claim {cid}: expected_verdict must equal the {default!r} row")
     elif c.expected_by_choice:
         raise LedgerError(f"claim {cid}: expected_by_choice needs a choice")
     if c.across or c.across_mode:

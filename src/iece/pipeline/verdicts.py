@@ -43,20 +43,42 @@ class Evaluated:
         rows = {v: verdict for v, (verdict, _) in self.by_choice.items()}
         return self.verdict == c.expected_verdict and (not c.choice or rows == c.expected_by_choice)
 
+    def _rows(self, name: str, allowed: bool = True) -> dict[str, str]:
+        """value -> verdict under the choice ``name``: the values the text allows, or (with
+        ``allowed=False``) the counterfactuals."""
+        choice = self.claim.paper.choices[name]
+        keep = choice.allowed if allowed else tuple(choice.ruled_out)
+        return {v: self.by_choice[v][0] for v in keep if v in self.by_choice}
+
+    @property
+    def depends_on(self) -> list[str]:
+        """The claim's choices whose allowed values give different verdicts."""
+        return [n for n in self.claim.choices if len(set(self._rows(n).values())) > 1]
+
+    @property
+    def counterfactuals(self) -> list[str]:
+        """The values among the claim's choices that the paper's words rule out."""
+        c = self.claim
+        return [v for n in c.choices for v in c.paper.choices[n].ruled_out if v in self.by_choice]
+
     @property
     def robustness(self) -> str:
-        """``robust``, or ``depends on <choice>`` with the verdict under each value."""
+        """``robust``, or ``depends on <choice>`` with the verdict under each value the text
+        allows, for each choice that changes it (choices by their labels). A counterfactual
+        value never makes a verdict depend on a choice."""
         if not self.by_choice:
             return ""
-        verdicts = {v for v, _ in self.by_choice.values()}
-        if len(verdicts) == 1:
-            return "robust"
-        groups: dict[str, list[str]] = {}
-        for value, (verdict, _) in self.by_choice.items():
-            groups.setdefault(verdict, []).append(value)
-        return f"depends on {self.claim.choice}: " + "; ".join(
-            f"{v} under {', '.join(vals)}" for v, vals in groups.items()
-        )
+        parts = []
+        for name in self.depends_on:
+            groups: dict[str, list[str]] = {}
+            for value, verdict in self._rows(name).items():
+                groups.setdefault(verdict, []).append(value)
+            label = self.claim.paper.choice_label(name)
+            parts.append(
+                f"depends on {label}: "
+                + "; ".join(f"{v} under {', '.join(vals)}" for v, vals in groups.items())
+            )
+        return " / ".join(parts) or "robust"
 
     def as_dict(self) -> dict:
         c = self.claim
@@ -81,9 +103,11 @@ class Evaluated:
             "provenance": c.provenance,
             "verdict": self.verdict,
             "expected_verdict": c.expected_verdict,
-            "choice": c.choice,
+            "choice": list(c.choices),
             "by_choice": {v: {"verdict": vd, "ours": o} for v, (vd, o) in self.by_choice.items()},
             "robustness": self.robustness,
+            "depends_on": self.depends_on if self.by_choice else [],
+            "counterfactuals": self.counterfactuals if self.by_choice else [],
             "ok": self.ok,
             "quote": c.quote,
             "reason": c.reason,
@@ -288,7 +312,7 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
             verdict, ours, dev, problems = _verdict(c, fig)
         by_choice = {}
         if c.choice:
-            for value in c.paper.choices[c.choice].values:
+            for value in c.choice_values():
                 v, o, _, p = _verdict(c, fig, f"__{value}")
                 by_choice[value] = (v, o)
                 problems += [f"{value}: {x}" for x in p if x]

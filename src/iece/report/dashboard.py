@@ -314,13 +314,15 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
         c["evidence_label"] = EVIDENCE_LABELS.get(c["evidence"], c["evidence"])
         c["column"] = column(c["verdict"], c["robustness"])
         c["by_choice_shown"] = {
-            v: {"ours": number(row["ours"], c["unit_shown"]), "verdict": row["verdict"]}
+            v: {
+                "ours": number(row["ours"], c["unit_shown"]),
+                "verdict": row["verdict"],
+                "counterfactual": v in c["counterfactuals"],
+            }
             for v, row in c["by_choice"].items()
         }
-        c["choice_label"] = paper.choice_label(c["choice"]) if c["choice"] else ""
-        c["robustness_shown"] = (
-            c["robustness"].replace(c["choice"], c["choice_label"], 1) if c["choice"] else ""
-        )
+        c["choice_label"] = ", ".join(paper.choice_label(n) for n in c["choice"])
+        c["robustness_shown"] = c["robustness"]
     claims = [c for c in rows if c["kind"] == "claim"]
     return {
         "findings": findings(rows, results),
@@ -408,8 +410,8 @@ def choices_view(paper, rows: list[dict]) -> list[dict]:
     whose verdict hangs on it, with their verdict under each value."""
     out = []
     for name, choice in paper.choices.items():
-        hanging = [c for c in rows if c["choice"] == name]
-        depends = [c for c in hanging if c["robustness"].startswith("depends")]
+        hanging = [c for c in rows if name in c["choice"]]
+        depends = [c for c in hanging if name in c["depends_on"]]
         out.append(
             {
                 "name": name,
@@ -418,6 +420,7 @@ def choices_view(paper, rows: list[dict]) -> list[dict]:
                 "meaning": choice.meaning,
                 "values": choice.values,
                 "why_default": choice.why_default,
+                "ruled_out": choice.ruled_out,
                 "depends": depends,
                 "robust": [c for c in hanging if c not in depends],
             }
