@@ -109,7 +109,7 @@ OPEN = {
         # reading search (iece.paper.readings) scans them all, and its columns carry these names.
         OpenChoice(
             "geometry",
-            "what the composition x of a core/shell NC measures",
+            "composition x as the shell's share of",
             ema.GEOMETRIES,
             "volume",
             {
@@ -125,7 +125,7 @@ OPEN = {
         ),
         OpenChoice(
             "depletion",
-            "what the depletion of the 1S-1S transition measures",
+            "depletion measure",
             ema.DEPLETION_MEASURES,
             "squared",
             {

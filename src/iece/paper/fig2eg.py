@@ -7,10 +7,15 @@ once, in :mod:`iece.paper.ema_numbers` (its docstring lists them; tests:
 barrier finite. Its threshold lives in ``data/claims.toml``.
 
 Every one is also recorded as ``<name>__<medium>`` for each outside medium of
-:data:`iece.paper.choices.OUTSIDE_MEDIA`, so the ledger can give a verdict per medium.
+:data:`iece.paper.choices.OUTSIDE_MEDIA`, and as ``<name>__<value>`` for every value of the
+Methods' other open EMA choices (:data:`EMA_CHOICES`: what x measures, the interface condition,
+the Coulomb kernel, the depletion measure), one choice at a time with the others at the Methods'
+reading, so the ledger can give a verdict per value of each.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -57,6 +62,8 @@ LABELS = {
     "min_alloy_energy_3p3nm_eV": "lowest 1S-1S energy of any prototype-size alloy",
 }
 SENSITIVITY = tuple(LABELS)
+#: The Methods' open EMA choices besides the outside medium (:data:`iece.paper.choices.OPEN`).
+EMA_CHOICES = ("geometry", "interface", "coulomb", "depletion")
 
 
 def metrics(outside: str, diameter_nm: float, x) -> dict:
@@ -144,6 +151,19 @@ def compute(**params) -> FigureResult:
         for k in SENSITIVITY:
             res.add(f"{k}__{name}", rows[name][k], _unit(k))
     res.data["sensitivity"] = rows
+    # ... and under every value of the other open EMA choices, one at a time
+    base = ema_numbers.Reading.of(m["outside"])
+    for name in EMA_CHOICES:
+        for value in choices.OPEN[name].values:
+            row = m
+            if value != getattr(base, name):
+                row = ema_numbers.one(replace(base, **{name: value}), x, p["diameter_nm"])
+            for k in SENSITIVITY:
+                if np.isfinite(row[k]):
+                    res.add(f"{k}__{value}", row[k], _unit(k))
+                else:  # a carrier without a bound state: a number the model cannot give
+                    why = f"no bound state to give it under {choices.OPEN[name].meaning[value]}"
+                    res.add(f"{k}__{value}", "not checkable", "", note=why)
 
     out = m["outside"]
     res.notes["setup"] = (
