@@ -66,16 +66,31 @@ def paper_text() -> str:
 @pytest.fixture(scope="session")
 def figure_run(tmp_path_factory):
     """Run every figure notebook once with --fast into a temporary build; return the project,
-    the outcomes and the typed results (what ``build/results.json`` holds)."""
+    the outcomes and the typed results (what ``build/results.json`` holds).
+
+    Built once per test session and shared by the xdist workers (pytest-xdist's documented
+    pattern: the workers' common temporary folder and a file lock): the first worker to ask
+    runs the notebooks and leaves its outcomes beside the build; the others wait for the lock
+    and read them. Tests read this build; none writes to it."""
+    import pickle
+
+    import filelock
+
     from iece.pipeline.runner import Project, discover, load_results
     from iece.report import build
 
-    out = tmp_path_factory.mktemp("figures-run")
+    base = tmp_path_factory.getbasetemp()  # .../pytest-<n>/popen-gw<k> under xdist
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # this session's
+    out = shared / "figures-run"
     proj = Project(ROOT, build=out / "build", figures=out / "figures", report=out / "report")
     if not discover(proj):
         pytest.skip("no figure notebooks yet")
-    outcomes = build(proj, fast=True, jobs=2, progress=False)
-    return proj, outcomes, load_results(proj)
+    done = out / "outcomes.pickle"
+    with filelock.FileLock(str(shared / "figures-run.lock")):
+        if not done.is_file():
+            outcomes = build(proj, fast=True, jobs=2, progress=False)
+            done.write_bytes(pickle.dumps(outcomes))
+    return proj, pickle.loads(done.read_bytes()), load_results(proj)
 
 
 #: Test files that run notebooks, longest first. xdist hands files out in this order (``--dist

@@ -13,7 +13,6 @@ papermill is not involved. Its records must equal the papermill run's (the sessi
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import nbformat
@@ -23,7 +22,6 @@ from iece.io import ProjectRootError, project_root
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-RUNNER_ENV = ("IECE_RECORDS_FILE", "IECE_FIGURES_DIR", "IECE_FIGURE_ID")
 
 
 def _read_jsonl(path: Path) -> tuple[dict, dict]:
@@ -54,18 +52,19 @@ def _jupyter_project(tmp_path: Path) -> Path:
 def test_jupyter_run_gives_the_papermill_records(figure_run, tmp_path, monkeypatch):
     from nbconvert.preprocessors import ExecutePreprocessor  # an nbclient.NotebookClient
 
+    from iece.pipeline.kernel import worker_env
     from iece.pipeline.runner import Project, ensure_kernel
 
     _, outcomes, results = figure_run
     assert outcomes["fig2eg"].status == "ok", outcomes["fig2eg"].error
     paper = results.figures["fig2eg"]
     tree = _jupyter_project(tmp_path)
-    for name in RUNNER_ENV:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))
     monkeypatch.setenv("JPY_SESSION_NAME", "fig2eg_ema.ipynb")  # as Jupyter Server names it
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    kernel = ensure_kernel(Project(tree, build=tmp_path / "kernelspec"))
+    specs = Project(tree, build=tmp_path / "kernelspec")
+    kernel = ensure_kernel(specs)
+    for name, value in worker_env(specs).items():  # as a runner's worker finds its kernel
+        monkeypatch.setenv(name, value)
     nb = nbformat.read(tree / "notebooks" / "fig2eg_ema.ipynb", as_version=4)
     client = ExecutePreprocessor(kernel_name=kernel, timeout=600)
     client.preprocess(nb, {"metadata": {"path": str(tree / "notebooks")}})  # the kernel's cwd
