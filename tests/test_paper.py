@@ -16,6 +16,7 @@ import pytest
 from iece.paper import (
     checks,
     choices,
+    ema_numbers,
     fig1c,
     fig2bd,
     fig2eg,
@@ -89,7 +90,7 @@ def test_fig2eg_numbers_match_direct_solves(computed):
         assert res[f"{c}_outside"] == pytest.approx(float(where["outside"]), abs=1.5e-3)
     cdse = ema.solve(ema.alloy(3.3, 0.0), out)
     assert res["cdse_3p3nm_energy_eV"] == pytest.approx(float(cdse.energy_eV), abs=6e-5)
-    x = computed["fig2eg"].data["x"]
+    x = computed["fig2eg"].x
     ov = ema.solve(ema.alloy(4.0, x), out).overlap
     assert res["alloy_min_overlap"] == pytest.approx(float(ov.min()), abs=1e-4)
     # the calibrated medium is fitted to the sizing curve, and reports how well
@@ -108,14 +109,14 @@ def test_fig2eg_former_booleans_agree_with_their_definitions(computed):
     1e-5 and a depletion 1 - (phi/phi_0)^2, where a relative overlap error e counts twice, by
     up to about 1.4e-4: 1e-5 and 1e-4. A wrong definition moves these numbers by 1e-3 or more."""
     res = computed["fig2eg"]
-    x = np.asarray(res.data["x"])
+    x = np.asarray(res.x)
     out = choices.outside("reference")
     upto = x[: int(np.argmin(np.abs(x - quoted.X_OVERLAP_FALLS_TO.value))) + 1]
     assert upto[-1] == pytest.approx(0.4) and upto.size >= 5
     overlap = [float(ema.solve(ema.core_shell(4.0, xi), out).overlap) for xi in upto]
     assert res["cs_overlap_max_step"] == pytest.approx(max(np.diff(overlap)), abs=1e-5)
     largest = []
-    for d in fig2eg.S5_DIAMETERS_NM:
+    for d in ema_numbers.S5_DIAMETERS_NM:
         phi = ema.solve(ema.core_shell(np.full(x.size, d), x), out).overlap
         phi0 = float(ema.solve(ema.core_shell(d, 0.0), out).overlap)
         largest.append(float(np.max(1 - (phi / phi0) ** 2)))
@@ -213,7 +214,7 @@ def test_bad_parameters_fail_before_work(module, params, needle):
 #: Words a string in a ``compute`` may have: a record's unit or a short label, never a sentence.
 MAX_WORDS = 8
 #: Figures whose page is drawn by a view of iece.paper.views (the rest still by iece.report).
-VIEWS = ("fig1c", "fig2bd", "fig2j", "fig5fg")
+VIEWS = ("fig1c", "fig2bd", "fig2eg", "fig2j", "fig5fg")
 
 
 def _strings(node):

@@ -15,7 +15,7 @@ reading, so the ledger can give a verdict per value of each.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,7 +32,6 @@ PARAMS = Params(
     FAST,
 )
 
-S5_DIAMETERS_NM = ema_numbers.S5_DIAMETERS_NM
 _X04 = f"x = {quoted.X_OVERLAP_FALLS_TO.value:g}"
 _AT = f"core/shell, {_X04}"
 #: The numbers of :func:`metrics` recorded per outside medium (and shown in the table), each with
@@ -94,12 +93,51 @@ def _unit(name: str) -> str:
     return "eV" if name.endswith("_eV") else "1"
 
 
-_NOTES = LABELS | {
-    "max_depletion_by_size": f"largest depletion at the sizes {S5_DIAMETERS_NM} nm",
+#: Record notes: what each number is, in words (the page labels a record with its note).
+NOTES = LABELS | {
+    "max_depletion_by_size": f"largest depletion at the sizes {ema_numbers.S5_DIAMETERS_NM} nm",
+    "calibration_shift_eV": "shift of both outside levels that fits the Jasieniak curve, 2-5 nm",
+    "calibration_rms_eV": "RMS residual of that fit",
+    "unbound": "no bound state to give it under {meaning}",
 }
 
 
-def compute(**params) -> FigureResult:
+@dataclass(frozen=True)
+class SizeCurve:
+    """CdSe 1S-1S energy against diameter: the EMA under every outside medium (name -> eV) and
+    the Jasieniak 2009 sizing curve (literature)."""
+
+    diameter_nm: np.ndarray
+    ema_eV: dict
+    jasieniak_eV: np.ndarray
+
+
+@dataclass(frozen=True)
+class UserSizing:
+    """A user's CdSe sizing data: diameters (nm), 1S-1S energies (eV), and the RMS distance of
+    the EMA (the run's outside medium) from them (eV)."""
+
+    diameter_nm: np.ndarray
+    energy_eV: np.ndarray
+    rms_eV: float
+
+
+@dataclass(kw_only=True)
+class Fig2egResult(FigureResult):
+    """fig2eg's numbers and what its plots and tables draw: the compositions ``x``, the run's
+    outside ``medium`` and its :func:`metrics` (numbers, ``curves``, the ``cs`` and ``alloy``
+    solutions), the same per outside medium (``by_medium``, name -> metrics), the CdSe
+    ``size_curve`` and the user's sizing data."""
+
+    x: np.ndarray
+    medium: ema.Outside
+    metrics: dict
+    by_medium: dict
+    size_curve: SizeCurve
+    user_sizing: UserSizing | None
+
+
+def compute(**params) -> Fig2egResult:
     """All numbers of the fig2eg page for the given parameters (defaults: the paper's)."""
     p = PARAMS.resolve(params, "fig2eg")
     res = FigureResult(p)
@@ -107,19 +145,18 @@ def compute(**params) -> FigureResult:
     m = metrics(p["outside"], p["diameter_nm"], x)
     for k, v in m.items():
         if isinstance(v, (float, list)):
-            res.add(k, v, _unit(k), note=_NOTES.get(k, ""))
-    res.data.update(x=x, metrics=m, s5_diameters_nm=S5_DIAMETERS_NM)
+            res.add(k, v, _unit(k), note=NOTES.get(k, ""))
 
     # CdSe size curve against the Jasieniak 2009 sizing curve (literature), every medium
     d_curve = np.linspace(*sizing.VALID_NM, 13 if p["fast"] else 49)
-    res.data["size_curve"] = {
-        "diameter_nm": d_curve,
-        "ema_eV": {
+    size_curve = SizeCurve(
+        diameter_nm=d_curve,
+        ema_eV={
             name: ema.solve(ema.alloy(d_curve, 0.0), choices.outside(name)).energy_eV
             for name in choices.OUTSIDE_MEDIA
         },
-        "jasieniak_eV": sizing.jasieniak_energy_eV(d_curve),
-    }
+        jasieniak_eV=sizing.jasieniak_energy_eV(d_curve),
+    )
     d33 = quoted.DIAMETER_PROTOTYPE_NM.value
     res.add(
         "jasieniak_3p3nm_energy_eV",
@@ -129,20 +166,14 @@ def compute(**params) -> FigureResult:
         note=f"doi:{sizing.JASIENIAK_SOURCE['doi']}",
     )
     shift, rms = choices.calibration_fit()
-    res.add(
-        "calibration_shift_eV",
-        shift,
-        "eV",
-        note="shift of both outside levels that fits the Jasieniak curve, 2-5 nm",
-    )
-    res.add("calibration_rms_eV", rms, "eV", note="RMS residual of that fit")
+    res.add("calibration_shift_eV", shift, "eV", note=NOTES["calibration_shift_eV"])
+    res.add("calibration_rms_eV", rms, "eV", note=NOTES["calibration_rms_eV"])
+    user = None
     if p["sizing_path"] is not None:
         ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path", positive=True)
         pred = ema.solve(ema.alloy(ud, 0.0), m["outside"]).energy_eV
-        res.add(
-            "user_sizing_rms_eV", float(np.sqrt(np.mean((pred - ue) ** 2))), "eV", provenance="user"
-        )
-        res.data["user_sizing"] = (ud, ue)
+        user = UserSizing(ud, ue, float(np.sqrt(np.mean((pred - ue) ** 2))))
+        res.add("user_sizing_rms_eV", user.rms_eV, "eV", provenance="user")
 
     # the same numbers under every other outside medium
     rows = {p["outside"]: m}
@@ -150,7 +181,6 @@ def compute(**params) -> FigureResult:
         rows.setdefault(name, metrics(name, p["diameter_nm"], x))
         for k in SENSITIVITY:
             res.add(f"{k}__{name}", rows[name][k], _unit(k))
-    res.data["sensitivity"] = rows
     # ... and under every value of the other open EMA choices, one at a time
     base = ema_numbers.Reading.of(m["outside"])
     for name in EMA_CHOICES:
@@ -162,45 +192,16 @@ def compute(**params) -> FigureResult:
                 if np.isfinite(row[k]):
                     res.add(f"{k}__{value}", row[k], _unit(k))
                 else:  # a carrier without a bound state: a number the model cannot give
-                    why = f"no bound state to give it under {choices.OPEN[name].meaning[value]}"
+                    why = NOTES["unbound"].format(meaning=choices.OPEN[name].meaning[value])
                     res.add(f"{k}__{value}", "not checkable", "", note=why)
 
-    out = m["outside"]
-    res.notes["setup"] = (
-        f"Outside medium: **{out.name}** ({out.note}); diameter {p['diameter_nm']:g} nm; "
-        f"{p['x_points']} compositions."
+    return Fig2egResult(
+        params=p,
+        numbers=res.numbers,
+        x=x,
+        medium=m["outside"],
+        metrics=m,
+        by_medium=rows,
+        size_curve=size_curve,
+        user_sizing=user,
     )
-    res.notes["wavefunctions"] = (
-        f"At $x = {quoted.X_OVERLAP_FALLS_TO.value}$ the HgSe shell is "
-        f"{m['shell_volume_share']:.0%} of the NC's volume. It holds {m['e_in_shell']:.0%} of the "
-        f"electron ({m['e_shell_enrichment']:.2f} times what a uniform density would put there; "
-        f"another {m['e_outside']:.0%} is outside the NC) and {m['h_in_shell']:.0%} of the hole "
-        f"({m['h_shell_enrichment']:.2f} times uniform)."
-    )
-    res.notes["overlap"] = (
-        f"Core/shell overlap: {m['cs_overlap_x0']:.3f} at x = 0 and {m['cs_overlap_x0p4']:.3f} at "
-        f"x = {quoted.X_OVERLAP_FALLS_TO.value}; its largest step up to there is "
-        f"{m['cs_overlap_max_step']:+.1e}. Largest depletion of the oscillator strength over "
-        f"{S5_DIAMETERS_NM[0]}-{S5_DIAMETERS_NM[-1]} nm and x <= {quoted.X_RANGE_FIG2.high}: "
-        f"**{m['max_depletion']:.1%}** (paper: up to {quoted.DEPLETION_MAX.value:.0%}); by size "
-        + ", ".join(f"{v:.1%}" for v in m["max_depletion_by_size"])
-        + f". Energy non-linearity: core/shell {m['cs_energy_nonlinearity']:.3f}, alloy "
-        f"{m['alloy_energy_nonlinearity']:.3f}. The lowest 1S-1S energy any "
-        f"{ema_numbers.D_PROTOTYPE:g} nm NC reaches (0 <= x <= 1): core/shell "
-        f"{m['min_cs_energy_3p3nm_eV']:.2f} eV, alloy {m['min_alloy_energy_3p3nm_eV']:.2f} eV "
-        f"(measured after 1 h: {quoted.CE_1S_1H_EV.value:.2f} eV CE, "
-        f"{quoted.IECE_1S_1H_EV.value:.2f} eV IE-CE)."
-    )
-    res.notes["size_curve"] = (
-        f"{d33:g} nm CdSe: EMA ({out.name}) {m['cdse_3p3nm_energy_eV']:.3f} eV; Jasieniak curve "
-        f"{res['jasieniak_3p3nm_energy_eV']:.3f} eV; paper {quoted.CDSE_1S_EV.value} eV. The "
-        f"`calibrated` medium raises both outside levels by {res['calibration_shift_eV']:.2f} eV "
-        f"to fit the Jasieniak curve over 2-5 nm (RMS {1000 * res['calibration_rms_eV']:.0f} meV; "
-        f"the literal reading misses it by "
-        f"{1000 * res['cdse_sizing_rms_eV__reference']:.0f} meV RMS)."
-    )
-    if "user_sizing_rms_eV" in res.numbers:
-        res.notes["size_curve"] += (
-            f" RMS deviation of the EMA from your data: {1000 * res['user_sizing_rms_eV']:.0f} meV."
-        )
-    return res

@@ -10,8 +10,6 @@ from __future__ import annotations
 import html
 import string
 
-from ..paper import fig2eg
-
 #: Each ASCII punctuation character as Markdown text: ``&<>"'|`` as HTML entities (``|`` never
 #: splits a table cell), every other one backslash-escaped (CommonMark allows it for all).
 _MD_TEXT = (
@@ -31,20 +29,6 @@ def md_text(value) -> str:
 
 def _fmt(v) -> str:
     return ("yes" if v else "no") if isinstance(v, bool) else f"{v:.3g}"
-
-
-def sensitivity_fig2eg(res) -> str:
-    """Every EMA claim number under every outside medium, each named in words (the notes of
-    :data:`iece.paper.fig2eg.LABELS`), not by its record name."""
-    rows = res.data["sensitivity"]
-    names = list(rows)
-    lines = ["| quantity | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
-    for k in fig2eg.SENSITIVITY:
-        unit = " (eV)" if k.endswith("_eV") else ""
-        lines.append(
-            f"| {fig2eg.LABELS[k]}{unit} | " + " | ".join(_fmt(rows[n][k]) for n in names) + " |"
-        )
-    return "\n".join(lines)
 
 
 def checks_arithmetic(res) -> str:
