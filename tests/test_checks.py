@@ -10,6 +10,7 @@ import math
 import pytest
 
 from iece.paper import checks
+from iece.paper.views import checks as checks_view
 from iece.physics import sizing
 from iece.physics.constants import HC_EV_NM
 
@@ -84,7 +85,7 @@ def test_thiol_series_in_compute():
     # (4.0 - 2.654295) / (4.0 - 2.3) = 0.791591 of the series; 1.5 / 0.662463 = 2.264276
     assert res["thiol_min_covers_surface_share_of_series"] == pytest.approx(0.791591, abs=1e-6)
     assert res["thiol_per_surface_cation_max_smallest"] == pytest.approx(2.264276, abs=1e-6)
-    assert "1.18 at 3.3 nm (the prototype)" in res.notes["thiol"]
+    assert "1.18 at 3.3 nm (the prototype)" in checks_view.notes(res)["thiol"]
 
 
 def test_shell_diameter():

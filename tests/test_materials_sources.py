@@ -10,6 +10,7 @@ import pytest
 
 from iece import io
 from iece.paper import checks, literature
+from iece.paper.views import checks as checks_view
 from iece.physics import materials as mat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +95,7 @@ def test_agreement_hand_values(rows):
     # a value read on a page without a DOI is not a literature source
     assert table["CDSE.gap_eV"]["status"] == "no DOI"
     assert table["HGSE.gap_eV"]["status"] == "sourced"
-    md = literature.materials_markdown(list(table.values()))
+    md = checks_view.materials_table(list(table.values()))
     assert "+4.2% (not a DOI source)" in md and "doi:10.1103/PhysRevB.0.0" in md
 
 
@@ -112,17 +113,17 @@ def test_values_read_only_on_mirrors_were_dropped(rows):
 
 def test_checks_page_shows_the_table():
     res = checks.compute(root=ROOT, fast=True)
-    table = res.data["materials"]
+    table = res.materials
     assert res["materials_parameters_n"] == len(table) == 15
     assert res["materials_sourced_n"] == sum(
         bool(r["doi"]) and r["status"] == "sourced" for r in table
     )
     assert res["materials_with_value_n"] == sum(r["status"] != literature.NO_SOURCE for r in table)
-    md = res.notes["materials"]
+    md = checks_view.materials_table(res.materials)
     assert md.count("\n") == 15 + 1  # header, rule and one line per parameter
     assert "| HgSe hole effective mass | 0.019 m₀ | — |" in md
     assert "Phys. Rev. B 3, 4274 (1971) (no publisher page stored)" in md
-    assert "0.019 m₀" in res.notes["materials_hgse_hole"]
+    assert "0.019 m₀" in checks_view.notes(res)["materials_hgse_hole"]
     # only publisher-DOI values become literature records
     lit = [n for n, v in res.numbers.items() if n.startswith("materials_rel_diff__")]
     assert len(lit) == res["materials_sourced_n"]

@@ -214,7 +214,7 @@ def test_bad_parameters_fail_before_work(module, params, needle):
 #: Words a string in a ``compute`` may have: a record's unit or a short label, never a sentence.
 MAX_WORDS = 8
 #: Figures whose page is drawn by a view of iece.paper.views (the rest still by iece.report).
-VIEWS = ("fig1c", "fig2bd", "fig2eg", "fig2j", "fig5fg")
+VIEWS = ("fig1c", "fig2bd", "fig2eg", "fig2j", "fig5fg", "checks")
 
 
 def _strings(node):

@@ -26,6 +26,7 @@ Each function below is one relation, with its constants and their sources:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -184,7 +185,58 @@ def monolayer_thicknesses_nm(convention: str) -> dict:
     raise ValueError(f"monolayer must be one of {choices.MONOLAYERS}, got {convention!r}")
 
 
-def compute(root=None, **params) -> FigureResult:
+#: Record notes: what each number is, in words (``{...}`` filled from the quoted numbers and
+#: the Methods' material parameters).
+NOTES = {
+    "cdse_gap_nm": "the bulk CdSe gap ({gap_eV:g} eV) as a wavelength: where the alloys' range "
+    "starts",
+    "cdse_gap_minus_ir_edge_nm": "the CdSe end of the range minus the infrared edge: positive "
+    "leaves a gap",
+    "shell_diameter_nm": "{core_nm:g} nm core plus the caption's monolayers",
+    "thiol_per_surface_cation_min": "{thiol:g} thiol per Cd over the surface share of Cd, "
+    "{d_nm:g} nm",
+    "thiol_min_covers_surface_from_nm": "smallest diameter at which {thiol:g} thiol per Cd "
+    "reaches one per surface Cd",
+    "thiol_min_covers_surface_share_of_series": "share of the {lo_nm:.1f}-{hi_nm:.1f} nm size "
+    "series (by diameter) where {thiol:g} per Cd covers the surface",
+    "thiol_per_surface_cation_max_smallest": "{thiol:g} thiol per Cd over the surface share of "
+    "Cd at the smallest size, {lo_nm:g} nm",
+    "thiol_per_hg_max": "{thiol:g} thiol per Cd over {hg:g} Hg per Cd (a dithiolate needs 2)",
+    "mu400_npl_over_cdse_nc": "the CdSe NPL mu_400 (by the reading of the quoted value) over the "
+    "CdSe NC mu_400 of Eq. 4",
+    "materials_with_value_n": "with a literature value read verbatim on a stored public page",
+}
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A CdSe sizing curve, or a user's sizing data: diameters (nm) and 1S-1S energies (eV)."""
+
+    diameter_nm: np.ndarray
+    energy_eV: np.ndarray
+
+
+@dataclass(kw_only=True)
+class ChecksResult(FigureResult):
+    """The checks page's numbers and what its plot and tables show: the literature ``sizing``
+    curves (name -> :class:`Curve`) and the user's, one monolayer of each shell material under
+    the run's convention (``layers``, nm), the quoted ``eps400`` coefficients and their
+    ``mu400`` (1/cm), the reaction ``amounts`` of :func:`reaction_amounts`, the prototype's
+    ``surface_fraction``, the thiol per surface cation by size (``thiol_series``, nm -> ratio)
+    and the ``materials`` rows of :func:`iece.paper.literature.materials_comparison`."""
+
+    sizing: dict
+    user_sizing: Curve | None
+    layers: dict
+    eps400: dict
+    mu400: dict
+    amounts: dict
+    surface_fraction: float
+    thiol_series: dict
+    materials: list
+
+
+def compute(root=None, **params) -> ChecksResult:
     """All numbers of the checks page for the given parameters (defaults: the paper's);
     ``root`` is where the path of the material-sources table starts (default:
     :func:`iece.io.project_root`, so a kernel in ``notebooks/`` finds it too)."""
@@ -220,7 +272,7 @@ def compute(root=None, **params) -> FigureResult:
         gap_nm,
         "nm",
         provenance="quoted",
-        note="the bulk CdSe gap (1.74 eV) as a wavelength: where the alloys' range starts",
+        note=NOTES["cdse_gap_nm"].format(gap_eV=mat.CDSE.gap_eV),
     )
     res.add_by_choice(
         "cdse_gap_minus_ir_edge_nm",
@@ -228,7 +280,7 @@ def compute(root=None, **params) -> FigureResult:
         "nm",
         choices.OPEN["ir_edge"].default,
         provenance="quoted",
-        note="the CdSe end of the range minus the infrared edge: positive leaves a gap",
+        note=NOTES["cdse_gap_minus_ir_edge_nm"],
     )
     res.add("iece_pl_1h_eV", q.IECE_PL_1H_EV.value, "eV", provenance="quoted")
     res.add("hgse_gap_eV", mat.HGSE.gap_eV, "eV", provenance="quoted")
@@ -248,16 +300,18 @@ def compute(root=None, **params) -> FigureResult:
         provenance="literature",
         note="; ".join(f"{c.name}, doi:{c.source['doi']}" for c in sizing.CURVES.values()),
     )
-    res.data["sizing"] = {
-        c.name: (d := np.linspace(*c.valid_nm, 61), c.energy_eV(d)) for c in sizing.CURVES.values()
+    curves = {
+        c.name: Curve(d := np.linspace(*c.valid_nm, 61), c.energy_eV(d))
+        for c in sizing.CURVES.values()
     }
+    user = None
     if p["sizing_path"] is not None:
         ud, ue = io.read_two_columns(p["sizing_path"], what="sizing_path", positive=True)
         rms = np.sqrt(
             np.mean((sizing.jasieniak_energy_eV(np.clip(ud, *sizing.VALID_NM)) - ue) ** 2)
         )
         res.add("user_sizing_rms_eV", float(rms), "eV", provenance="user")
-        res.data["user_sizing"] = (ud, ue)
+        user = Curve(ud, ue)
 
     n_cds, n_cdzns, n_zns = q.SHELL_MONOLAYERS.value
     layers = {conv: monolayer_thicknesses_nm(conv) for conv in choices.MONOLAYERS}
@@ -272,9 +326,8 @@ def compute(root=None, **params) -> FigureResult:
         },
         "nm",
         p["monolayer"],
-        note="3.2 nm core plus the caption's monolayers",
+        note=NOTES["shell_diameter_nm"].format(core_nm=q.SHELL_CORE_NM.value),
     )
-    res.data["layers"] = monolayer_thicknesses_nm(p["monolayer"])
 
     eps = {"HgSe": q.EPS400_HGSE, "PbSe": q.EPS400_PBSE, "PbS": q.EPS400_PBS, "CdSe": q.EPS400_CDSE}
     mu = {k: intrinsic_absorption_per_cm(v.value) for k, v in eps.items()}
@@ -286,7 +339,6 @@ def compute(root=None, **params) -> FigureResult:
         "1",
         provenance="quoted",
     )
-    res.data["eps400"] = {k: v.value for k, v in eps.items()}
 
     amt = reaction_amounts(p["diameter_nm"], p["nc_nmol"])
     surf = surface_cation_fraction(q.DIAMETER_PROTOTYPE_NM.value)
@@ -297,7 +349,9 @@ def compute(root=None, **params) -> FigureResult:
         "thiol_per_surface_cation_min",
         q.THIOL_PER_CD.low / surf,
         "1",
-        note="0.6 thiol per Cd over the surface share of Cd, 3.3 nm",
+        note=NOTES["thiol_per_surface_cation_min"].format(
+            thiol=q.THIOL_PER_CD.low, d_nm=q.DIAMETER_PROTOTYPE_NM.value
+        ),
     )
     series = {d: q.THIOL_PER_CD.low / surface_cation_fraction(d) for d in THIOL_SIZES_NM}
     for d, ratio in series.items():
@@ -309,28 +363,29 @@ def compute(root=None, **params) -> FigureResult:
         "thiol_min_covers_surface_from_nm",
         covers_nm,
         "nm",
-        note=f"smallest diameter at which {q.THIOL_PER_CD.low:g} thiol per Cd reaches one per "
-        "surface Cd",
+        note=NOTES["thiol_min_covers_surface_from_nm"].format(thiol=q.THIOL_PER_CD.low),
     )
     res.add(
         "thiol_min_covers_surface_share_of_series",
         float(np.clip((hi_nm - covers_nm) / (hi_nm - lo_nm), 0.0, 1.0)),
         "1",
-        note=f"share of the {lo_nm:.1f}-{hi_nm:.1f} nm size series (by diameter) where "
-        f"{q.THIOL_PER_CD.low:g} per Cd covers the surface",
+        note=NOTES["thiol_min_covers_surface_share_of_series"].format(
+            lo_nm=lo_nm, hi_nm=hi_nm, thiol=q.THIOL_PER_CD.low
+        ),
     )
     res.add(
         "thiol_per_surface_cation_max_smallest",
         q.THIOL_PER_CD.high / surface_cation_fraction(lo_nm),
         "1",
-        note=f"{q.THIOL_PER_CD.high:g} thiol per Cd over the surface share of Cd at the "
-        f"smallest size, {lo_nm:g} nm",
+        note=NOTES["thiol_per_surface_cation_max_smallest"].format(
+            thiol=q.THIOL_PER_CD.high, lo_nm=lo_nm
+        ),
     )
     res.add(
         "thiol_per_hg_max",
         q.THIOL_PER_CD.high / q.HG_PER_CD.value,
         "1",
-        note="1.5 thiol per Cd over 1.5 Hg per Cd (a dithiolate needs 2)",
+        note=NOTES["thiol_per_hg_max"].format(thiol=q.THIOL_PER_CD.high, hg=q.HG_PER_CD.value),
     )
     res.add("npl_cation_anion_ratio", npl_cation_anion_ratio(q.NPL_MONOLAYERS.value), "1")
     cdse_npl = {  # the CdSe platelets' mu_400 under each reading of the parenthesis
@@ -343,24 +398,8 @@ def compute(root=None, **params) -> FigureResult:
         "1",
         choices.OPEN["npl_mu400"].default,
         provenance="quoted",
-        note="the CdSe NPL mu_400 (by the reading of the quoted value) over the CdSe NC "
-        "mu_400 of Eq. 4",
+        note=NOTES["mu400_npl_over_cdse_nc"],
     )
-    res.data.update(amounts=amt, surface_fraction=surf, mu400=mu)
-    res.data["thiol_series"] = series
-    per_size = ", ".join(
-        f"{v:.2f} at {d:g} nm" + (" (the prototype)" if d == q.DIAMETER_PROTOTYPE_NM.value else "")
-        for d, v in series.items()
-    )
-    res.notes["thiol"] = (
-        f"Thiol per surface Cd (one (111) layer) at the lower equivalent, {q.THIOL_PER_CD.low:g} "
-        f"per Cd: {per_size}. It reaches one per surface Cd from "
-        f"{res['thiol_min_covers_surface_from_nm']:.2f} nm up, "
-        f"{res['thiol_min_covers_surface_share_of_series']:.0%} of the {lo_nm:.1f}-{hi_nm:.1f} nm "
-        f"series; the upper equivalent, {q.THIOL_PER_CD.high:g} per Cd, gives "
-        f"{res['thiol_per_surface_cation_max_smallest']:.2f} per surface Cd even at {lo_nm:g} nm."
-    )
-
     table = literature.materials_comparison(
         io.read_material_sources(Path(root or io.project_root()) / literature.MATERIALS_SOURCES)
     )
@@ -369,7 +408,7 @@ def compute(root=None, **params) -> FigureResult:
         "materials_with_value_n",
         sum(r["status"] != literature.NO_SOURCE for r in table),
         "1",
-        note="with a literature value read verbatim on a stored public page",
+        note=NOTES["materials_with_value_n"],
     )
     res.add(
         "materials_sourced_n",
@@ -386,7 +425,16 @@ def compute(root=None, **params) -> FigureResult:
                 provenance="literature",
                 note=f"(paper - literature) / |literature|, doi:{r['doi']}",
             )
-    res.data["materials"] = table
-    res.notes["materials"] = literature.materials_markdown(table)
-    res.notes["materials_hgse_hole"] = literature.hgse_hole_note(table)
-    return res
+    return ChecksResult(
+        params=p,
+        numbers=res.numbers,
+        sizing=curves,
+        user_sizing=user,
+        layers=layers[p["monolayer"]],
+        eps400={k: v.value for k, v in eps.items()},
+        mu400=mu,
+        amounts=amt,
+        surface_fraction=surf,
+        thiol_series=series,
+        materials=table,
+    )

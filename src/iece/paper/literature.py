@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 from ..io import MaterialSource, Row, material_parameter
 from ..physics import materials
 from ..physics.constants import fwhm_nm_to_meV  # noqa: F401 (part of this module's API)
-from ..pipeline.figure import md_code, md_escape
 from . import quoted
 
 # ----------------------------------------------------------------------- where values may be read
@@ -224,61 +223,3 @@ def materials_comparison(rows: list[MaterialSource]) -> list[dict]:
             }
         )
     return out
-
-
-_UNIT_TEXT = {"m0": " m₀", "eV": " eV", "nm": " nm", "1": ""}
-
-
-def _value(v: float, unit: str) -> str:
-    return "—" if math.isnan(v) else f"{v:g}{_UNIT_TEXT[unit]}"
-
-
-def _source(row: dict) -> str:
-    """The DOI, or the work and the page it was read on (pages render Markdown links as text,
-    so addresses are shown, not linked)."""
-    if row["doi"]:
-        return f"doi:{md_escape(row['doi'])}"
-    if row["url"]:
-        return f"{md_escape(row['source'] or 'page')}, read at {md_code(row['url'])} (no DOI)"
-    if row["source"]:
-        return f"{md_escape(row['source'])} (no publisher page stored)"
-    return "—"
-
-
-def materials_markdown(table: list[dict]) -> str:
-    """The parameter table as Markdown: parameter, the paper's value, the literature value,
-    its source (the DOI, or the page read when it shows no DOI), the agreement and a note."""
-    lines = [
-        "| parameter | paper (Methods) | literature | source | paper vs literature | note |",
-        "|---|---|---|---|---|---|",
-    ]
-    for r in table:
-        agree = "—" if math.isnan(r["rel_diff"]) else f"{r['rel_diff']:+.1%}"
-        if r["status"] == "no DOI":
-            agree += " (not a DOI source)"
-        lines.append(
-            f"| {md_escape(r['quantity'])} | {_value(r['paper'], r['unit'])} | "
-            f"{_value(r['literature'], r['unit'])} | {_source(r)} | {agree} | "
-            f"{md_escape(r['note'])} |"
-        )
-    return "\n".join(lines)
-
-
-def hgse_hole_note(table: list[dict]) -> str:
-    """What the sources say about the Methods' HgSe hole mass (the issue's example), with the
-    paper's numbers taken from :mod:`iece.physics.materials`."""
-    row = {r["parameter"]: r for r in table}
-    mh, me = row["HGSE.mh"], row["HGSE.me"]
-    found = "no public source" if mh["status"] == NO_SOURCE else "a source"
-    seen = "" if mh["url"] or mh["doi"] else ", seen only on a page that is not a source"
-    return (
-        f"**HgSe's hole mass.** The Methods give HgSe a hole mass of {_value(mh['paper'], 'm0')}, "
-        f"lighter than its electron ({_value(me['paper'], 'm0')}). We found {found} that states "
-        "a heavy- or light-hole mass of HgSe with a DOI. The one HgSe band-structure abstract we "
-        f"found ({_source(mh)}{seen}) fits the mass of electrons in what it calls the Γ8 "
-        "conduction band of HgSe: HgSe's bands are inverted. Our reading: the light Γ8 branch, a "
-        "light-hole band in CdSe, is HgSe's conduction band, and the valence band at HgSe's gap "
-        f"is the heavy Γ8 branch. A hole mass of {_value(mh['paper'], 'm0')} is light-hole-like; "
-        "whether it stands for that heavy band is not stated, and no public value was found to "
-        "check it."
-    )

@@ -17,27 +17,6 @@ from . import style
 _LS = ["-", "--", "-.", ":"]
 
 
-# ----------------------------------------------------------------------------- checks
-def checks_sizing(res):
-    fig, ax = plt.subplots(figsize=(4.2, 3))
-    for (name, (d, e)), ls in zip(res.data["sizing"].items(), _LS):
-        ax.plot(d, e, color="k", ls=ls, label=f"{name} (literature)")
-    ax.plot(
-        [quoted.DIAMETER_PROTOTYPE_NM.value],
-        [quoted.CDSE_1S_EV.value],
-        "k*",
-        ms=12,
-        ls="none",
-        label="paper: 3.3 nm, 2.24 eV (quoted)",
-    )
-    if "user_sizing" in res.data:
-        ud, ue = res.data["user_sizing"]
-        ax.plot(ud, ue, "o", mfc="none", color="0.3", label="your data")
-    ax.set(xlabel="CdSe diameter (nm)", ylabel="1S-1S energy (eV)")
-    ax.legend(frameon=False, fontsize=7)
-    return fig
-
-
 # ----------------------------------------------------------------- the reading search
 def _mark_readings(ax, res, levels):
     """On the text-allowed panel: the plausible region (outside levels between the common level
