@@ -207,13 +207,13 @@ def test_fast_run_ranks_inputs(fast):
         assert fast[f"{k}_top1_ST"] >= fast[f"{k}_top2_ST"]
     # the CdSe sizing curve cannot depend on HgSe's entries
     names = [i.name for i in sensitivity.INPUTS]
-    st = dict(zip(names, fast.data["indices"]["ST"]["cdse_sizing_rms_eV"]))
+    st = dict(zip(names, fast.indices["ST"]["cdse_sizing_rms_eV"]))
     assert all(abs(v) < 1e-12 for n, v in st.items() if n.startswith("HGSE"))
 
 
 def test_planted_verdict_hinges_on_its_input(fast):
     assert fast["hinges_on_planted"] == "HGSE.me"
-    st = dict(zip([i.name for i in sensitivity.INPUTS], fast.data["verdict_indices"]["planted"]))
+    st = dict(zip([i.name for i in sensitivity.INPUTS], fast.verdict_indices["planted"]))
     assert st.pop("HGSE.me") > 0.5 and all(v == 0 for v in st.values())
     assert not fast["holds_at_paper_values_planted"]
     assert 0 < fast["flip_fraction_planted"] < 1
@@ -222,7 +222,8 @@ def test_planted_verdict_hinges_on_its_input(fast):
 def test_fast_run_verdicts_are_the_ledgers(fast):
     """At the paper's values each verdict is the ledger's for the reference medium."""
     by_id = {c.id: c for c in CLAIMS}
-    for cid, held, frac, _, _, _ in fast.data["verdicts"]:
+    for v in fast.verdicts:
+        cid, held, frac = v.id, v.held, v.flip_fraction
         if cid == "planted":
             continue
         c = by_id[cid]

@@ -38,7 +38,7 @@ Physics: :mod:`iece.physics.materials`, :mod:`iece.physics.ema`; numbers:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from SALib.analyze import sobol as sobol_analyze
@@ -309,7 +309,43 @@ def _conf_stderr(half_width: float) -> float:
     return half_width / 1.96
 
 
-def compute(passes=None, **params) -> FigureResult:
+#: What ``hinges_on_<id>`` records for a verdict that no sample flips.
+NO_HINGE = "none: the same verdict in every sample"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One ledger entry over the samples: whether it ``held`` at the paper's values, the
+    fraction of base points that flip it (``flip_fraction`` with its binomial ``stderr``), the
+    input it hinges on most (``hinge``, an input's name or :data:`NO_HINGE`) and that input's
+    total-order index ``hinge_ST`` (nan with no hinge)."""
+
+    id: str
+    held: bool
+    flip_fraction: float
+    stderr: float
+    hinge: str
+    hinge_ST: float
+
+
+@dataclass(kw_only=True)
+class SensitivityResult(FigureResult):
+    """The sensitivity page's numbers and what its heatmap and tables show: the Sobol'
+    ``indices`` (``S1``, ``ST``, ``S1_conf``, ``ST_conf``: number -> one value per input of
+    :data:`INPUTS`), the design ``x`` and the numbers per sample (``table``, with the inputs as
+    ``input__<key>``), their values with the paper's table (``nominal``) and, with ``passes``,
+    the ``verdicts`` and per ledger id the total-order indices of its pass/fail indicator
+    (``verdict_indices``; None when no sample flips it)."""
+
+    indices: dict
+    table: dict
+    x: np.ndarray
+    nominal: dict
+    verdicts: list = field(default_factory=list)
+    verdict_indices: dict = field(default_factory=dict)
+
+
+def compute(passes=None, **params) -> SensitivityResult:
     """The sensitivity page's numbers: for each of :data:`NUMBERS` its value with the paper's
     table, its range over the samples and the first- and total-order indices of its
     :data:`TOP` leading inputs; with ``passes`` (``table -> {ledger id: pass per row}``; a
@@ -345,25 +381,21 @@ def compute(passes=None, **params) -> FigureResult:
             res.add(f"{k}_top{rank}_input", inp.name, "")
             res.add(f"{k}_top{rank}_S1", s1, "1", stderr=_conf_stderr(s1c))
             res.add(f"{k}_top{rank}_ST", st, "1", stderr=_conf_stderr(stc))
-    res.data.update(
-        inputs=INPUTS, numbers=NUMBERS, labels=LABELS, indices=matrix, table=table, x=x, nominal=ref
+    out = SensitivityResult(
+        params=p, numbers=res.numbers, indices=matrix, table=table, x=x, nominal=ref
     )
-    res.notes["inputs"] = inputs_markdown(INPUTS)
-    res.notes["indices"] = indices_markdown(res)
     if passes is not None:
-        _verdicts(res, prob, table, ref, passes)
-    return res
+        _verdicts(out, prob, table, ref, passes)
+    return out
 
 
-def _verdicts(res: FigureResult, prob: dict, table: dict, ref: dict, passes) -> None:
+def _verdicts(res: SensitivityResult, prob: dict, table: dict, ref: dict, passes) -> None:
     """Per ledger entry the table can address: its verdict at the paper's values, the fraction
     of the base points whose verdict differs (binomial standard error) and the input whose
     total-order index of the pass/fail indicator is largest."""
     at_paper = passes({k: np.array([v]) for k, v in ref.items()})
     per_row = passes(table)
     base = base_rows(len(next(iter(table.values()))), len(INPUTS))
-    rows = []
-    res.data["verdict_indices"] = {}
     for cid in sorted(per_row):
         key = cid.replace("-", "_")
         held = bool(at_paper[cid][0])
@@ -375,72 +407,13 @@ def _verdicts(res: FigureResult, prob: dict, table: dict, ref: dict, passes) -> 
         res.add(f"flip_fraction_{key}", frac, "1", stderr=stderr)
         res.add(f"p_holds_{key}", float(ok[base].mean()), "1")
         si = indices(prob, ok.astype(float))
-        res.data["verdict_indices"][cid] = None if si is None else si["ST"].tolist()
+        res.verdict_indices[cid] = None if si is None else si["ST"].tolist()
         if si is None:
-            hinge, st, stc = "none: the same verdict in every sample", float("nan"), 0.0
+            hinge, st, stc = NO_HINGE, float("nan"), 0.0
         else:
             (inp, _, _, st, stc) = _ranked(si, INPUTS, 1)[0]
             hinge = inp.name
         res.add(f"hinges_on_{key}", hinge, "")
         if si is not None:
             res.add(f"hinges_on_ST_{key}", st, "1", stderr=_conf_stderr(stc))
-        rows.append((cid, held, frac, stderr, hinge, st))
-    res.data["verdicts"] = rows
-    res.notes["verdicts"] = verdicts_markdown(rows)
-
-
-def _fmt(v: float, unit: str) -> str:
-    return f"{v:.3g} {unit}" if unit in ("eV", "m0") else f"{v:.3g}"
-
-
-def inputs_markdown(inputs=INPUTS) -> str:
-    """The declared ranges as a Markdown table."""
-    lines = [
-        "| parameter | paper | range | why | source |",
-        "|---|---|---|---|---|",
-    ]
-    for i in inputs:
-        lines.append(
-            f"| {i.label} (`{i.name}`) | {_fmt(i.paper, i.unit)} | "
-            f"{_fmt(i.low, i.unit)} to {_fmt(i.high, i.unit)} | {i.reason} | {i.source} |"
-        )
-    return "\n".join(lines)
-
-
-def indices_markdown(res: FigureResult) -> str:
-    """Per number: its value with the paper's table, its range over the samples and its leading
-    inputs with first- and total-order indices (95 % half-widths)."""
-    labels = {i.name: i.label for i in INPUTS}
-    lines = [
-        "| number | paper's table | over the samples | leading inputs: ST (S1) |",
-        "|---|---|---|---|",
-    ]
-    for k in NUMBERS:
-        lead = []
-        for rank in range(1, TOP + 1):
-            name = f"{k}_top{rank}_input"
-            if name not in res.numbers:
-                break
-            st, s1 = res.numbers[f"{k}_top{rank}_ST"], res.numbers[f"{k}_top{rank}_S1"]
-            lead.append(
-                f"{labels[res[name]]} {st.value:.2f} ± {1.96 * st.stderr:.2f} "
-                f"({s1.value:.2f} ± {1.96 * s1.stderr:.2f})"
-            )
-        lines.append(
-            f"| {LABELS[k]} | {res[k + '_paper']:.4g} | {res[k + '_low']:.4g} to "
-            f"{res[k + '_high']:.4g} | {'; '.join(lead) or 'does not vary'} |"
-        )
-    return "\n".join(lines)
-
-
-def verdicts_markdown(rows) -> str:
-    """Per ledger entry: verdict at the paper's values, flip fraction, the input it hinges on."""
-    labels = {i.name: i.label for i in INPUTS}
-    lines = [
-        "| ledger entry | holds with the paper's table | samples that flip it | hinges on (ST) |",
-        "|---|---|---|---|",
-    ]
-    for cid, held, frac, stderr, hinge, st in rows:
-        where = f"{labels[hinge]} ({st:.2f})" if hinge in labels else hinge
-        lines.append(f"| {cid} | {'yes' if held else 'no'} | {frac:.1%} ± {stderr:.1%} | {where} |")
-    return "\n".join(lines)
+        res.verdicts.append(Verdict(cid, held, frac, stderr, hinge, st))

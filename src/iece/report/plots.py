@@ -130,31 +130,3 @@ def readings_wavefunctions(res):
     axes[1].legend(frameon=False, loc="upper right")
     fig.tight_layout()
     return fig
-
-
-# ----------------------------------------------------------------------------- sensitivity
-def sensitivity_indices(res):
-    """Total-order Sobol' indices of the EMA claim numbers (rows) on the Methods' parameters
-    (columns): a seaborn heatmap, the colour saturating at 0 and 1 (estimates outside are
-    sampling noise; the page's table gives the intervals)."""
-    import seaborn as sns  # here, not at the top: only this figure pays its import
-
-    st = res.data["indices"]["ST"]
-    rows = [k for k in res.data["numbers"] if k in st]
-    fig, ax = plt.subplots(figsize=(11, 6))
-    sns.heatmap(
-        np.array([st[k] for k in rows]),
-        vmin=0,
-        vmax=1,
-        annot=True,
-        fmt=".2f",
-        cmap="viridis",
-        xticklabels=[i.name for i in res.data["inputs"]],
-        yticklabels=[res.data["labels"][k] for k in rows],
-        cbar_kws={"label": "total-order index ST"},
-        ax=ax,
-    )
-    ax.set_xlabel("Methods' parameter")
-    ax.set_ylabel("EMA claim number (literal reading)")
-    fig.tight_layout()
-    return fig
