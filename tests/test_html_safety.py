@@ -14,9 +14,9 @@ import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from iece.report import sanitize
+from iece.report.markdown import md_text
 from iece.report.render import badges, latex_to_mathml, render_quote
 from iece.report.sanitize import clean_fragment, clean_mathml, clean_page, markdown_to_html
-from iece.report.tables import md_text
 
 #: Each a way a cell or quote once made, or could make, live content.
 HOSTILE = [

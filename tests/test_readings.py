@@ -230,7 +230,7 @@ def test_presets_are_fig2egs_numbers_and_the_named_table_renders(table):
     """The presets of the readings page are the fig2eg page's media: the same numbers, exactly;
     the named readings carry the search's columns, and the claim x reading table lists every
     EMA claim."""
-    from iece.report import tables
+    from iece.paper.views import readings as view
 
     pre = readings.presets()
     for i, name in enumerate(pre["preset"]):
@@ -241,11 +241,11 @@ def test_presets_are_fig2egs_numbers_and_the_named_table_renders(table):
     res = readings.summarize(table, verdicts.reading_map(claims, table))
     rows = readings.named(table, res, pre)
     assert list(rows["label"][:4]) == [f"preset: {n}" for n in pre["preset"]]
-    md = tables.readings_claims(rows, verdicts.reading_map(claims, rows), claims)
+    md = view.claims_table(rows, verdicts.reading_map(claims, rows), claims)
     for c in claims:
         if c.kind == "claim" and c.figure == "fig2eg" and c.check != "not_checkable":
             assert f"| {c.id}:" in md, c.id
-    assert "counterfactual" in tables.readings_described(rows)  # the hard-wall preset
+    assert "counterfactual" in view.described_table(rows)  # the hard-wall preset
 
 
 def test_the_infrared_bound_does_not_hang_on_the_composition_grid(table, monkeypatch):

@@ -15,6 +15,7 @@ ledger's thresholds apply to each reading as they are.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -197,7 +198,53 @@ def _miss(table, rows) -> float | str:
     return float(np.nanmin(np.fmax(cs, al)))
 
 
-def summarize(table: dict, passed: dict[str, np.ndarray], kane: dict | None = None) -> FigureResult:
+@dataclass(frozen=True)
+class Densities:
+    """One reading's solved carriers for the page's figure: the Fig. 2 core/shell
+    (:data:`iece.paper.ema_numbers.D_FIG2`) at x = 0.4, on the radii ``r_nm``, with its core
+    radius."""
+
+    r_nm: np.ndarray
+    psi_e: np.ndarray
+    psi_h: np.ndarray
+    core_radius_nm: float
+
+
+def densities(table: dict, i: int) -> Densities:
+    """Reading ``i`` of ``table`` solved again with :func:`iece.physics.ema.solve` (an
+    unbound carrier allowed) for the Fig. 2 core/shell at x = 0.4: its wavefunctions."""
+    out, opts = reading_medium(table, i)
+    s = ema.core_shell(
+        ema_numbers.D_FIG2, quoted.X_OVERLAP_FALLS_TO.value, str(table["geometry"][i])
+    )
+    sol = ema.solve(s, out, allow_unbound=True, **opts)
+    return Densities(sol.r_nm, sol.psi_e, sol.psi_h, float(s.radius_nm[0]))
+
+
+@dataclass(kw_only=True)
+class ReadingsResult(FigureResult):
+    """The readings page's numbers and what its map, figure and tables show: the scan
+    ``table`` (columns of :func:`scan`), ``passed`` (ledger id -> pass per reading), per
+    reading the ``count`` of EMA claims it reproduces and whether it reproduces ``every`` one,
+    the :func:`masks`, the indices of the ``literal``, the ``best`` text-allowed and the
+    ``overall`` best reading, the EMA ``claims`` (ledger ids), and the :class:`Densities` of
+    the literal and the best reading (``densities``: ``literal``, ``best``)."""
+
+    table: dict
+    passed: dict
+    count: np.ndarray
+    every: np.ndarray
+    masks: dict
+    literal: int
+    best: int
+    overall: int
+    claims: list
+    densities: dict
+
+
+def summarize(
+    table: dict, passed: dict[str, np.ndarray], kane: dict | None = None
+) -> ReadingsResult:
     """The numbers of the readings page (``passed``: ledger entry id -> pass per reading, from
     the ledger's own checks): how many readings the text allows, how many of those reproduce
     each EMA claim and all at once, and whether any reproduces the depletion of Fig. S5 and
@@ -269,7 +316,10 @@ def summarize(table: dict, passed: dict[str, np.ndarray], kane: dict | None = No
     if kane:
         _kane(res, kane)
     res.notes.update(_notes(res, table, best, overall))
-    res.data.update(
+    return ReadingsResult(
+        params=res.params,
+        numbers=res.numbers,
+        notes=res.notes,
         table=table,
         passed=passed,
         count=count,
@@ -279,8 +329,8 @@ def summarize(table: dict, passed: dict[str, np.ndarray], kane: dict | None = No
         best=best,
         overall=overall,
         claims=claims,
+        densities={"literal": densities(table, literal), "best": densities(table, best)},
     )
-    return res
 
 
 def _kane(res: FigureResult, kane: dict) -> None:
@@ -437,14 +487,14 @@ def presets() -> dict:
     return {k: np.array(v) for k, v in cols.items()}
 
 
-def named(table: dict, res: FigureResult, preset_table: dict) -> dict:
+def named(table: dict, res: ReadingsResult, preset_table: dict) -> dict:
     """The readings a referee compares, as one small table in the columns of :func:`scan` with
     a ``label``: the presets (the literal reading is ``reference``), the best reading the text
     allows and the best of all (if it differs)."""
     rows = [("preset: " + str(n), preset_table, i) for i, n in enumerate(preset_table["preset"])]
-    rows.append(("best the text allows", table, res.data["best"]))
-    if res.data["overall"] != res.data["best"]:
-        rows.append(("best of all (counterfactual)", table, res.data["overall"]))
+    rows.append(("best the text allows", table, res.best))
+    if res.overall != res.best:
+        rows.append(("best of all (counterfactual)", table, res.overall))
     keys = [k for k in table if k in preset_table]
     out = {k: np.array([t[k][i] for _, t, i in rows]) for k in keys}
     out["label"] = np.array([label for label, _, _ in rows])

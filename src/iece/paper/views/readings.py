@@ -1,8 +1,8 @@
-"""One function per report figure: it draws a :class:`~iece.pipeline.figure.FigureResult` and
-returns the matplotlib figure (the notebook saves it with :func:`iece.save_figure`).
+"""The readings page: the map of EMA claims reproduced per pair of outside levels, the radial
+densities of the literal and the best reading, and the claim x reading and reading tables.
 
-Styling comes from :mod:`iece.report.style` only; colours are paired with line styles and
-markers so every figure reads in grayscale.
+Draws and formats a :class:`iece.paper.readings.ReadingsResult`; solves nothing (the densities
+are solved by :func:`iece.paper.readings.densities`).
 """
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..paper import ema_numbers, quoted
-from ..physics import ema
-from . import style
+from ...physics import ema
+from ...report import style
+from ...report.markdown import md_table
+from .. import ema_numbers, readings
 
-_LS = ["-", "--", "-.", ":"]
 
-
-# ----------------------------------------------------------------- the reading search
-def _mark_readings(ax, res, levels):
+def _mark_readings(ax, res: readings.ReadingsResult, levels):
     """On the text-allowed panel: the plausible region (outside levels between the common level
     and the vacuum level), the literal reading (both levels 0) and the best reading's levels."""
     from matplotlib.patches import Rectangle
@@ -41,22 +39,22 @@ def _mark_readings(ax, res, levels):
     )
     i0 = int(np.flatnonzero(lv == 0)[0])
     ax.add_patch(Rectangle((i0, i0), 1, 1, fill=False, ec="k", lw=2, label="literal reading"))
-    t, b = res.data["table"], res.data["best"]
+    t, b = res.table, res.best
     ib = int(np.flatnonzero(lv == t["level_e_eV"][b])[0])
     jb = int(np.flatnonzero(lv == t["level_h_eV"][b])[0])
     ax.plot(ib + 0.8, jb + 0.8, "*", color="k", ms=7, label="best reading the text allows")
     ax.legend(loc="upper left", bbox_to_anchor=(0, -0.18), fontsize=6, frameon=False)
 
 
-def readings_map(res):
+def claims_map(res: readings.ReadingsResult):
     """Per pair of outside levels: the most EMA claims a reading reproduces, among the readings
     the text allows (left) and among those it rules out (right, counterfactual). A seaborn
     heatmap with the counts written in."""
     import seaborn as sns  # here, not at the top: only this figure pays its import
 
-    t, count, text = res.data["table"], res.data["count"], res.data["masks"]["text_allowed"]
+    t, count, text = res.table, res.count, res.masks["text_allowed"]
     everywhere = sorted(set(t["level_e_eV"]))
-    n_claims = len(res.data["claims"])
+    n_claims = len(res.claims)
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 5.2))
     panels = (
         (text, "what the text allows: x = shell volume,\nphi$^2$ depletion, finite barriers"),
@@ -98,30 +96,26 @@ def readings_map(res):
     return fig
 
 
-def readings_wavefunctions(res):
-    """Radial densities at 4 nm, x = 0.4: the literal reading and the best one the text allows."""
-    from ..paper import readings as rd
-
-    t = res.data["table"]
+def wavefunctions(res: readings.ReadingsResult):
+    """Radial densities at 4 nm, x = 0.4: the literal reading and the best one the text allows
+    (:attr:`~iece.paper.readings.ReadingsResult.densities`)."""
+    t, radius = res.table, ema_numbers.D_FIG2 / 2
     fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
-    for ax, i, title in (
-        (axes[0], res.data["literal"], "literal reading"),
-        (axes[1], res.data["best"], "best reading the text allows"),
+    for ax, key, i, title in (
+        (axes[0], "literal", res.literal, "literal reading"),
+        (axes[1], "best", res.best, "best reading the text allows"),
     ):
-        out, opts = rd.reading_medium(t, i)
-        d = ema_numbers.D_FIG2
-        s = ema.core_shell(d, quoted.X_OVERLAP_FALLS_TO.value, str(t["geometry"][i]))
-        sol = ema.solve(s, out, allow_unbound=True, **opts)
-        r = sol.r_nm
-        for psi, label, ls in ((sol.psi_e, "electron", "-"), (sol.psi_h, "hole", "--")):
+        d = res.densities[key]
+        r = d.r_nm
+        for psi, label, ls in ((d.psi_e, "electron", "-"), (d.psi_h, "hole", "--")):
             ax.plot(r, 4 * np.pi * r**2 * psi**2, color="k", ls=ls, label=label)
-        ax.axvline(float(s.radius_nm[0]), color="0.5", ls=":", lw=0.8)
-        ax.axvline(ema_numbers.D_FIG2 / 2, color="k", lw=0.8)
-        ax.set(xlabel="radius r (nm)", title=title, xlim=(0, ema_numbers.D_FIG2 / 2 + 1))
+        ax.axvline(d.core_radius_nm, color="0.5", ls=":", lw=0.8)
+        ax.axvline(radius, color="k", lw=0.8)
+        ax.set(xlabel="radius r (nm)", title=title, xlim=(0, radius + 1))
         ax.text(
             0.02,
             0.97,
-            rd.describe(t, i).replace("; ", "\n"),
+            readings.describe(t, i).replace("; ", "\n"),
             transform=ax.transAxes,
             fontsize=5.5,
             va="top",
@@ -130,3 +124,41 @@ def readings_wavefunctions(res):
     axes[1].legend(frameon=False, loc="upper right")
     fig.tight_layout()
     return fig
+
+
+def claims_table(rows: dict, passed: dict, claims: list) -> str:
+    """The claim x reading table: for each EMA claim and each diagnostic that a reading can
+    address (rows), whether each named reading (columns: ``rows["label"]``, from
+    :func:`iece.paper.readings.named`) passes the ledger's own check."""
+    body = []
+    for c in claims:
+        if c.id not in passed:
+            continue
+        kind = "" if c.kind == "claim" else " (diagnostic)"
+        marks = ["**yes**" if ok else "no" for ok in passed[c.id]]
+        body.append([f"{c.id}{kind}: {c.quantity}", *marks])
+    return md_table(["ledger entry", *rows["label"]], body)
+
+
+def described_table(rows: dict) -> str:
+    """What each named reading assumes and where its carriers sit (4 nm core/shell, x = 0.4),
+    with the lowest 1S-1S energy any 3.3 nm NC reaches in it."""
+    body = []
+    for i, label in enumerate(rows["label"]):
+        what = readings.describe(rows, i)
+        cf = readings.counterfactual(rows, i)
+        if cf:
+            what += f" (counterfactual: {cf})"
+        body.append(
+            [
+                label,
+                what,
+                f"{rows['e_in_shell'][i]:.0%} / {rows['e_outside'][i]:.0%} "
+                f"({rows['e_shell_enrichment'][i]:.2f} x uniform)",
+                f"{rows['h_in_shell'][i]:.0%} ({rows['h_shell_enrichment'][i]:.2f} x uniform)",
+                f"{rows['min_cs_energy_3p3nm_eV'][i]:.2f}, "
+                f"{rows['min_alloy_energy_3p3nm_eV'][i]:.2f}",
+            ]
+        )
+    header = ["reading", "what it assumes", "electron in the shell / outside", "hole in the shell"]
+    return md_table([*header, "lowest 3.3 nm core/shell, alloy (eV)"], body)
