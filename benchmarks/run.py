@@ -6,7 +6,9 @@ Each benchmark prints the best of several repeats (seconds). Not part of the tes
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -165,6 +167,72 @@ def project_run():
     )
     tests = time.perf_counter() - t
     return {"cold_run_force_s": cold, "cached_cli_rerun_s": cached, "tests_s": tests}
+
+
+#: The commit before issue 21's runner work (runner.py in one file, every package and data/
+#: file keying every notebook): the numbers ``engine_grain`` compares against in the same run.
+BASELINE = "aedd13e"
+
+
+def _clone(rev: str, where: Path) -> Path:
+    """A checkout of ``rev`` from this repository in ``where`` (the working tree here is
+    never touched)."""
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(ROOT), str(where)], check=True)
+    subprocess.run(["git", "-C", str(where), "checkout", "-q", rev], check=True)
+    return where
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _timed_runs(tree: Path, jobs: int = 2) -> dict[str, float]:
+    """`iece run` of checkout ``tree`` (its own src/ first on the path) into a temporary
+    build folder: cold --force, a warm no-op, then after a ledger edit, a template edit and a
+    figure-module edit (paper/fig5fg.py), each timed (s), with the notebooks each re-ran."""
+    env = dict(os.environ, PYTHONPATH=str(tree / "src"), MPLBACKEND="agg")
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        base = ["--root", str(tree), "--build-dir", str(Path(tmp) / "b")]
+        cmd = [sys.executable, "-m", "iece", *base, "run", "--jobs", str(jobs)]
+
+        def timed(key: str, *more: str) -> None:
+            t = time.perf_counter()
+            done = subprocess.run([*cmd, *more], env=env, cwd=tree, capture_output=True, text=True)
+            out[key + "_s"] = time.perf_counter() - t
+            out[key + "_reran"] = sum(
+                1 for x in done.stdout.splitlines() if x.split()[1:2] == ["ok"]
+            )
+
+        timed("cold_force", "--force")
+        timed("warm_noop")
+        _append(tree / "data" / "claims.toml", "\n# a ledger edit\n")
+        timed("after_ledger_edit")
+        template = tree / "src" / "iece" / "report" / "templates" / "nbconvert" / "iece"
+        _append(template / "index.html.j2", "\n{# a template edit #}\n")
+        timed("after_template_edit")
+        _append(tree / "src" / "iece" / "paper" / "fig5fg.py", "\n# a module edit\n")
+        timed("after_fig5fg_edit")
+    return out
+
+
+@bench
+def engine_grain():
+    """Issue 21 item 7: the runs of ``_timed_runs`` for the BASELINE commit and for HEAD, in
+    this run, on clones (``python benchmarks/run.py engine_grain [--tests]``). With --tests,
+    also the README's test command (``pytest -q``) in each clone."""
+    result = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, rev in (("before", BASELINE), ("head", "HEAD")):
+            tree = _clone(rev, Path(tmp) / label)
+            for key, value in _timed_runs(tree).items():
+                result[f"{label}_{key}"] = value
+            if "--tests" in sys.argv:
+                env = dict(os.environ, PYTHONPATH=str(tree / "src"))
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=tree, env=env)
+                result[f"{label}_tests_s"] = time.perf_counter() - t
+    return result
 
 
 @bench

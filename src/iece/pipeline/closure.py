@@ -16,6 +16,7 @@ kinds of module are reached:
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 from pathlib import Path
 
@@ -48,24 +49,48 @@ def _nodes(tree: ast.Module, everywhere: bool):
     return out
 
 
-def imports(tree: ast.Module, package: str, package_dir: Path, everywhere: bool):
-    """``(module, used)`` for every ``iece`` module imported in ``tree`` (whose package is
-    ``package``, "" for a notebook); ``used`` is False for a package imported only as the
-    parent of its submodules."""
+#: The import statements of each module text read so far, by its SHA-1 and whether function
+#: bodies count: parsing is most of a closure's cost, and a run asks for one per figure.
+_STATEMENTS: dict[tuple[bytes, bool], list] = {}
+
+
+def _statements(tree: ast.Module, everywhere: bool) -> list[tuple[int, str, tuple[str, ...]]]:
+    """``(level, module, names)`` of each import; ``import a.b`` is ``(-1, "a.b", ())``."""
+    out = []
     for node in _nodes(tree, everywhere):
         if isinstance(node, ast.Import):
-            yield from ((a.name, True) for a in node.names if a.name.split(".")[0] == PACKAGE)
+            out.extend((-1, a.name, ()) for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            mod = node.module or ""
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                mod = ".".join(base + ([mod] if mod else []))
-            if mod.split(".")[0] != PACKAGE:
-                continue
-            subs = [f"{mod}.{a.name}" for a in node.names]
-            found = [s for s in subs if module_file(package_dir, s) is not None]
-            yield from ((s, True) for s in found)
-            yield mod, len(found) < len(subs)  # an attribute of mod is used
+            out.append((node.level, node.module or "", tuple(a.name for a in node.names)))
+    return out
+
+
+def _file_statements(file: Path, everywhere: bool) -> list:
+    data = file.read_bytes()
+    key = (hashlib.sha1(data).digest(), everywhere)
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = _statements(ast.parse(data, str(file)), everywhere)
+    return _STATEMENTS[key]
+
+
+def imports(statements, package: str, package_dir: Path):
+    """``(module, used)`` for every ``iece`` module imported by ``statements``
+    (:func:`_statements` of a module whose package is ``package``, "" for a notebook);
+    ``used`` is False for a package imported only as the parent of its submodules."""
+    for level, mod, names in statements:
+        if level < 0:
+            if mod.split(".")[0] == PACKAGE:
+                yield mod, True
+            continue
+        if level:
+            base = package.split(".")[: len(package.split(".")) - level + 1]
+            mod = ".".join(base + ([mod] if mod else []))
+        if mod.split(".")[0] != PACKAGE:
+            continue
+        subs = [f"{mod}.{name}" for name in names]
+        found = [s for s in subs if module_file(package_dir, s) is not None]
+        yield from ((s, True) for s in found)
+        yield mod, len(found) < len(subs)  # an attribute of mod is used
 
 
 def closure(roots, package_dir: Path) -> set[str]:
@@ -84,8 +109,7 @@ def closure(roots, package_dir: Path) -> set[str]:
                 continue
             (used if full else parents).add(mod)
             package = mod if file.name == "__init__.py" else mod.rpartition(".")[0]
-            tree = ast.parse(file.read_bytes(), str(file))
-            todo.extend(imports(tree, package, package_dir, everywhere=full))
+            todo.extend(imports(_file_statements(file, full), package, package_dir))
     return used | parents
 
 
@@ -107,7 +131,7 @@ def notebook_roots(path: Path, package_dir: Path) -> list[tuple[str, bool]]:
             tree = ast.parse("\n".join(lines))
         except SyntaxError:
             continue  # the notebook fails when run; its hash still covers its text
-        roots.extend(imports(tree, "", package_dir, everywhere=True))
+        roots.extend(imports(_statements(tree, True), "", package_dir))
     return roots
 
 
