@@ -61,10 +61,11 @@ def _decay(q: quoted.Quoted) -> dict:
     return {"taus": [t1, t2], "amps": [a1, a2]}
 
 
-#: The caption's two-component fits.
+#: The caption's two-component fits, by sample key (``cs``: CdSe/HgSe by CE; ``alloy``:
+#: Hg_xCd_(1-x)Se by IE-CE).
 PAPER_DECAYS = {
-    "cs": {"label": "CdSe/HgSe (CE)", **_decay(quoted.DECAY_CORE_SHELL)},
-    "alloy": {"label": "Hg$_x$Cd$_{1-x}$Se (IE-CE)", **_decay(quoted.DECAY_ALLOY)},
+    "cs": _decay(quoted.DECAY_CORE_SHELL),
+    "alloy": _decay(quoted.DECAY_ALLOY),
 }
 
 

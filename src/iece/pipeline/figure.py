@@ -5,9 +5,10 @@ help, and the allowed range or values (a choice refers to the library's own tupl
 ``choices.OUTSIDE_MEDIA``). The runner validates ``-p NAME VALUE`` against it before anything
 runs, and the notebook's parameter cell holds the same defaults (a test keeps them equal).
 
-Its ``compute(**params)`` returns a :class:`FigureResult`: every number the claims need (with
-unit and provenance), short Markdown notes whose numbers are filled in from the results, and
-the arrays the plots draw.
+Its ``compute(**params)`` returns a :class:`FigureResult`, in practice a typed subclass per
+figure (a dataclass with named fields: the arrays and fits its page draws): every number the
+claims need, with unit and provenance. It holds no prose: the page's notes, plots and tables
+are the paper's views (``iece.paper.views.<figure>``), filled from the result by name.
 """
 
 from __future__ import annotations
@@ -246,13 +247,14 @@ class Number:
 
 @dataclass
 class FigureResult:
-    """What a figure's ``compute`` returns: ``numbers`` to record, ``notes`` (Markdown, keyed by
-    section, numbers filled in from the results) and ``data`` for the plots."""
+    """What a figure's ``compute`` returns: its ``params`` and the ``numbers`` to record. A
+    figure subclasses it with the typed fields its page draws. ``notes`` (Markdown by section)
+    is for a result whose notes are still written where it is computed (the readings search's
+    summary); a figure's page notes are its view's templates."""
 
     params: dict
     numbers: dict[str, Number] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
-    data: dict = field(default_factory=dict)
 
     def add(self, name: str, value, unit: str, *, provenance="computed", stderr=None, note=""):
         if name in self.numbers:

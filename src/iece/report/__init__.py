@@ -1,8 +1,10 @@
-"""The report: a page per executed notebook, the figures' plots and tables, and the index.
+"""The report: a page per executed notebook, and the index.
 
 :func:`build` is what ``iece run`` does: run the notebooks (:func:`iece.pipeline.runner.run`,
-rendering each page as it finishes), then write ``report/index.html``. Plots and tables are in
-:mod:`.plots` and :mod:`.tables`; the style in :mod:`.style`.
+rendering each page as it finishes), then write ``report/index.html``. A figure's plots, tables
+and notes belong to its paper (``iece.paper.views.<figure>``); what every paper's views share
+stays here: the Markdown helpers (:mod:`.markdown`: ``md_table``, ``md_text``, note templates)
+and the style (:mod:`.style`).
 """
 
 from __future__ import annotations

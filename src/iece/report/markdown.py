@@ -101,7 +101,7 @@ def fields(result, **extra) -> dict:
     """What a note may name: the result's recorded numbers (values by record name), ``params``
     (its parameters, by name: ``params.diameter_nm``), its typed fields (a figure's result
     class's own dataclass fields) and ``extra``."""
-    base = {"params", "numbers", "notes", "data"}
+    base = {"params", "numbers", "notes"}
     own = {}
     if dataclasses.is_dataclass(result):
         own = {

@@ -17,6 +17,9 @@ from .. import fig2j, quoted
 from ..fig2j import PAPER_DECAYS
 from .common import bound_note
 
+#: Each sample of :data:`iece.paper.fig2j.PAPER_DECAYS` as the page names it.
+LABELS = {"cs": "CdSe/HgSe (CE)", "alloy": "Hg$_x$Cd$_{1-x}$Se (IE-CE)"}
+
 #: The page's notes: one macro per note; fields are the result's record names, ``params``,
 #: its typed fields, the quoted numbers and :data:`CONSTANTS` by name.
 NOTES = """
@@ -69,19 +72,19 @@ def decays(res: fig2j.Fig2jResult):
         3, 1, figsize=(5.5, 5.6), sharex=True, height_ratios=[3, 1, 1], layout="constrained"
     )
     handles = []
-    for ax_r, (key, d) in zip(axes[1:], PAPER_DECAYS.items()):
+    for ax_r, key in zip(axes[1:], PAPER_DECAYS):
         style_key = "core/shell" if key == "cs" else "alloy"
         color, fit = style.PALETTE[style_key], res.fits[key]
         (dots,) = axes[0].semilogy(inst.t_ns, res.counts[key], ".", ms=1.5, color=color, alpha=0.35)
         (line,) = axes[0].semilogy(
             inst.t_ns, fit.model, color=color, ls=style.LINESTYLES[style_key]
         )
-        handles.append(((dots, line), f"{d['label']}: simulated (dots), fit (line)"))
+        handles.append(((dots, line), f"{LABELS[key]}: simulated (dots), fit (line)"))
         # one residual panel per sample: two noise bands on one axis cannot be told apart
         ax_r.plot(inst.t_ns, fit.residuals, lw=0.4, color=color)
         ax_r.axhline(0, color="k", lw=0.6)
         ax_r.set_ylabel("residual ($\\sigma$)")
-        ax_r.set_title(f"residuals, {d['label']}", loc="left", fontsize=7, color=color, pad=2)
+        ax_r.set_title(f"residuals, {LABELS[key]}", loc="left", fontsize=7, color=color, pad=2)
     axes[0].set(
         ylabel="counts per channel",
         ylim=(1, None),
@@ -113,11 +116,11 @@ def rates(res: fig2j.Fig2jResult):
     pairs = [(k, r) for r in names for k in ("cs", "alloy")]
     # long-form columns (seaborn reads a dict of lists as a table)
     table = {
-        "sample": [PAPER_DECAYS[k]["label"] for k, _ in pairs],
+        "sample": [LABELS[k] for k, _ in pairs],
         "rate": [names[r] for _, r in pairs],
         "per_us": [1e3 * rates[k][r] for k, r in pairs],
     }
-    keys = {PAPER_DECAYS[k]["label"]: s for k, s in (("cs", "core/shell"), ("alloy", "alloy"))}
+    keys = {LABELS[k]: s for k, s in (("cs", "core/shell"), ("alloy", "alloy"))}
     fig, ax = plt.subplots(figsize=(5.6, 3))
     sns.pointplot(
         table,
@@ -205,7 +208,7 @@ def fits_table(res: fig2j.Fig2jResult) -> str:
             k.replace("_ns", ""): v for k, v in lifetimes.derived(d["taus"], d["amps"]).items()
         }
         parts.append(
-            f"**{d['label']}** (simulated from reported parameters, seed "
+            f"**{LABELS[key]}** (simulated from reported parameters, seed "
             f"{p['seed'] + i}, {p['total_counts']:.0e} counts, {p['statistic']} fit)\n\n"
             + fit_table(res.fits[key], truth)
         )
