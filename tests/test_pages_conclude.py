@@ -190,7 +190,7 @@ def test_record_names_the_running_cell_and_the_output_that_shows_it(tmp_path, mo
     from iece.pipeline import record
 
     records = tmp_path / "records.jsonl"
-    monkeypatch.setenv("IECE_RECORDS_FILE", str(records))
+    monkeypatch.setattr(record, "_TARGET", {"records": str(records), "figures": str(tmp_path)})
     monkeypatch.setattr(record, "_PENDING", {})
     monkeypatch.setattr(record, "_WATCHING", [])
     shell = InteractiveShell.instance()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..io import project_root
+from . import bundle
 from . import params as _params
 from .results import Results, ResultsError
 
@@ -50,7 +51,8 @@ class Project:
 
     @property
     def claims_file(self) -> Path:
-        return self.root / "data" / "claims.toml"
+        """The ledger: the project's ``[tool.iece] claims`` (:mod:`iece.pipeline.bundle`)."""
+        return bundle.load(self.root).claims_file
 
     @property
     def outputs(self) -> tuple[Path, Path, Path]:
