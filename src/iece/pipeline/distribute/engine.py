@@ -71,6 +71,18 @@ def run_chunk(f, x: np.ndarray, start: int, stop: int) -> dict:
     return outputs(f(x), stop - start, f"{st.function_name(f)} on rows [{start}, {stop})")
 
 
+def local_options(n_workers: int | None, n_chunks: int) -> dict:
+    """The LocalCluster of ``scheduler="local"``: ``n_workers`` processes (default one per core,
+    at most one per chunk), one thread each, no fixed dashboard port, quiet logs."""
+    return {
+        "n_workers": n_workers or min(local_workers(), n_chunks),
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": ":0",
+        "silence_logs": logging.ERROR,
+    }
+
+
 @contextlib.contextmanager
 def connect(scheduler, n_workers: int | None, n_chunks: int, timeout_s: float):
     """A Dask client for ``scheduler``: a :class:`Client` as given (left open); ``"local"``: a
@@ -81,17 +93,8 @@ def connect(scheduler, n_workers: int | None, n_chunks: int, timeout_s: float):
         yield scheduler
         return
     if scheduler == LOCAL:
-        n = n_workers or min(local_workers(), n_chunks)
-        with (
-            LocalCluster(
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",
-                silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
+        opts = local_options(n_workers, n_chunks)
+        with LocalCluster(**opts) as cluster, Client(cluster) as client:
             yield client
         return
     try:
