@@ -10,7 +10,7 @@ kinds of module are reached:
 - a package reached only as the parent of a submodule (``a`` in ``from a import b``): only its
   module-level imports count, since Python runs its ``__init__`` but nothing calls its
   functions. This keeps ``iece.report.build`` (which imports the runner and the page renderer
-  when called) out of every notebook that imports ``iece.report.plots``.
+  when called) out of every notebook that imports ``iece.report.style``.
 """
 
 from __future__ import annotations

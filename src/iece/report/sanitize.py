@@ -3,11 +3,11 @@
 Three layers, each enough for what it covers:
 
 1. Markdown that carries user data (a figure page's Markdown *outputs*: the tables and notes
-   that :mod:`iece.report.tables` and the paper functions write) is rendered by
+   that the paper's views (:mod:`iece.paper.views`) write) is rendered by
    :func:`markdown_to_html`: raw HTML is escaped, a link is shown as its text and an image as
    its alt text, and a ``$`` that Markdown reads as text stays text (``&#36;``), so the MathML
    step never reads it as TeX. Table cells from user files are escaped as Markdown as well
-   (:func:`iece.report.tables.md_text`). The notebooks' own Markdown cells render as usual.
+   (:func:`iece.report.markdown.md_text`). The notebooks' own Markdown cells render as usual.
 2. MathML made from TeX (the pages, the ledger's quotes) is cut to an allow-list of
    presentation elements and attributes (:func:`clean_mathml`): ``\\href`` makes no link.
 3. The final HTML of every page passes :func:`clean_page` (nh3, the Python binding of the Rust
