@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from iece.paper import choices, quoted
+from iece.paper import quoted
 from iece.pipeline import bundle, ledger, verdicts
 from iece.pipeline.results import FigureRun, Record, Results
 from iece.pipeline.runner import Project
@@ -474,11 +474,6 @@ def test_malformed_ledger_entries_name_the_file_and_line(tmp_path, body):
 )
 def test_quoted_text_is_in_the_paper(name, paper_text):
     assert ledger.quote_in_paper(getattr(quoted, name).text, paper_text), name
-
-
-def test_open_choices_defaults_are_values():
-    for c in choices.OPEN.values():
-        assert c.default in c.values and set(c.meaning) == set(c.values)
 
 
 def test_report_dashboard_lists_claims(figure_run):

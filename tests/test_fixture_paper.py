@@ -71,3 +71,94 @@ def test_the_fixture_paper_runs_through_run_claims_and_the_report(tmp_path, caps
     assert (root / "report" / "sizes.html").is_file()
     paper = (root / "report" / "paper.html").read_text(encoding="utf-8")
     assert "553 nm" in paper  # its own text, annotated
+
+
+# --- the open choices' guard (OpenChoice and the bundle refuse what cannot be read) -----------
+
+_GOOD = dict(
+    name="c",
+    label="a choice",
+    values=("one", "two"),
+    default="one",
+    meaning={"one": "the first", "two": "the second"},
+    why_default="because",
+)
+
+
+@pytest.mark.parametrize(
+    "change,needle",
+    [
+        (dict(default="three"), "default 'three' not a value"),
+        (dict(meaning={"one": "the first"}), "give a meaning for every value"),
+        (
+            dict(ruled_out={"one": "hard walls"}),
+            "ruled_out must name values other than the default",
+        ),
+        (dict(values=("one", "two", "one")), "'one' listed twice in c"),
+        (dict(values=("one", "two__x")), "value 'two__x' must be letters and digits"),
+        (dict(values=("one", "two-x")), "value 'two-x' must be letters and digits"),
+        (dict(values=("one", "two x")), "value 'two x' must be letters and digits"),
+    ],
+)
+def test_a_bad_open_choice_is_refused(change, needle):
+    with pytest.raises(bundle.BundleError, match=needle):
+        bundle.OpenChoice(**{**_GOOD, **change})
+
+
+def _bundle(tmp_path, package: str, init: str, tool: str = "") -> Path:
+    """A project whose paper package ``package`` (a name no other test imports) is ``init``."""
+    root = tmp_path / package
+    (root / package).mkdir(parents=True)
+    (root / package / "__init__.py").write_text(init, encoding="utf-8")
+    table = tool or f'[tool.iece]\npaper = "{package}"\npath = "."\n'
+    (root / "pyproject.toml").write_text(table, encoding="utf-8")
+    return root
+
+
+_CHOICES = """from iece.pipeline.bundle import OpenChoice
+QUOTED = {{}}
+def _c(name, values):
+    return OpenChoice(name, name, values, values[0], {{v: v for v in values}}, "because")
+CHOICES = {choices}
+"""
+
+
+@pytest.mark.parametrize(
+    "choices,needle",
+    [
+        ('{"a": _c("b", ("x", "y"))}', r"choices_\d+: CHOICES\['a'\] is the open choice named 'b'"),
+        ('{"a": _c("a", ("x", "y")), "b": _c("b", ("y", "z"))}', "'y' belongs to both .* a and b"),
+    ],
+)
+def test_a_bundles_choices_are_refused_when_they_cannot_be_read(tmp_path, choices, needle):
+    package = f"choices_{abs(hash(choices)) % 10**8}"
+    root = _bundle(tmp_path, package, _CHOICES.format(choices=choices))
+    with pytest.raises(bundle.BundleError, match=needle):
+        bundle.load(root)
+
+
+@pytest.mark.parametrize(
+    "init,needle",
+    [
+        ("QUOTED = {\n", r"\(syntax_\w+/__init__.py, line 1\) cannot be imported: SyntaxError"),
+        ("x = 1\ny = undefined_name\n", r"__init__.py, line 2\) .*NameError: name 'undefined"),
+        ("import no_such_dependency_of_it\n", r"line 1\) .*No module named 'no_such_dependency"),
+        (
+            _CHOICES.format(choices='{"a": _c("a", ("x", "x"))}'),
+            r"the paper package \w+ \(\w+/__init__.py, line 4\) .*'x' listed twice in a",
+        ),
+    ],
+    ids=["syntax", "name", "dependency", "choice"],
+)
+def test_an_error_in_the_bundle_names_the_package_file_and_line(tmp_path, init, needle):
+    package = f"syntax_{abs(hash(init)) % 10**8}"
+    with pytest.raises(bundle.BundleError, match=needle) as err:
+        bundle.load(_bundle(tmp_path, package, init))
+    assert package in str(err.value) and str(tmp_path) not in str(err.value)
+
+
+@pytest.mark.parametrize("tool", ["tool = 3\n", 'tool = "x"\n'])
+def test_a_tool_key_that_is_not_a_table_is_named(tmp_path, tool):
+    root = _bundle(tmp_path, "unused_pkg", "", tool=tool)
+    with pytest.raises(bundle.BundleError, match=r"pyproject.toml: tool must be a table"):
+        bundle.load(root)

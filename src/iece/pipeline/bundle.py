@@ -28,7 +28,6 @@ open choices: its claims give ``paper_value`` and no ``choice``.
 from __future__ import annotations
 
 import functools
-import importlib
 import os
 import sys
 from collections.abc import Mapping
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .declare import BundleError, OpenChoice, Quoted
+from .importing import import_package, package_dir
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -63,6 +63,11 @@ class Paper:
     claims_file: Path = Path()
     notebooks: Path = Path()
     text_file: Path | None = None
+    #: ``[tool.iece] path`` resolved: the folder a kernel puts first on its ``sys.path``.
+    path: Path | None = None
+    #: The folder of the paper package's top-level package: its files key the figures that
+    #: import it (:mod:`.closure`).
+    package_dir: Path | None = None
 
     @property
     def cite(self) -> str:
@@ -95,7 +100,10 @@ def _table(root: Path) -> tuple[dict, Path]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise BundleError(f"{path.name} cannot be read: {exc}") from None
-    table = data.get("tool", {}).get("iece", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise BundleError(f"{path.name}: tool must be a table ([tool.iece], [tool.ruff], ...)")
+    table = tool.get("iece", {})
     if not isinstance(table, dict):
         raise BundleError(f"{path.name}: [tool.iece] must be a table")
     unknown = sorted(set(table) - set(KEYS))
@@ -108,20 +116,6 @@ def _table(root: Path) -> tuple[dict, Path]:
         if not isinstance(value, str) or not value.strip():
             raise BundleError(f"{path.name}: [tool.iece] {key} must be a non-empty string")
     return table, path
-
-
-def _import(name: str, root: Path, extra: str | None, where: str):
-    if extra:
-        folder = str((root / extra).resolve())
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise BundleError(
-            f"{where}: [tool.iece] paper = {name!r} cannot be imported ({exc}); install it or "
-            "give its folder as [tool.iece] path"
-        ) from None
 
 
 def _mapping(module, attr: str, kind, where: str, required: bool) -> dict:
@@ -142,7 +136,9 @@ def _check_values_unique(choices: Mapping[str, OpenChoice], where: str) -> None:
     """A record ``<result>__<value>`` names one value of one choice: no value may belong to two
     choices."""
     seen: dict[str, str] = {}
-    for c in choices.values():
+    for key, c in choices.items():
+        if key != c.name:
+            raise BundleError(f"{where}: CHOICES[{key!r}] is the open choice named {c.name!r}")
         for v in c.values:
             if v in seen:
                 raise BundleError(
@@ -162,9 +158,10 @@ def _load(root: Path) -> Paper:
         if "path" in table:
             raise BundleError(f"{where}: [tool.iece] path needs paper (the package to import)")
         return Paper(root, claims_file=claims, notebooks=notebooks, text_file=text)
-    module = _import(table["paper"], root, table.get("path"), where)
+    folder = (root / table["path"]).resolve() if "path" in table else None
+    module = import_package(table["paper"], root, folder, where)
     choices = _mapping(module, "CHOICES", OpenChoice, where, required=True)
-    _check_values_unique(choices, where)
+    _check_values_unique(choices, f"{where}: {table['paper']}")
     return Paper(
         root,
         module=table["paper"],
@@ -177,6 +174,8 @@ def _load(root: Path) -> Paper:
         claims_file=claims,
         notebooks=notebooks,
         text_file=text,
+        path=folder,
+        package_dir=package_dir(table["paper"], folder),
     )
 
 

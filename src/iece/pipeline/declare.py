@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+#: A value of an open choice: letters and digits in words joined by single underscores, so that
+#: a record ``<result>__<value>`` splits at its one double underscore and a ``{...}`` template
+#: field can name it.
+VALUE = re.compile(r"[A-Za-z0-9]+(_[A-Za-z0-9]+)*")
 
 
 class BundleError(ValueError):
@@ -49,6 +55,18 @@ class OpenChoice:
     ruled_out: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
+        if not isinstance(self.values, tuple) or not self.values:
+            raise BundleError(f"open choice {self.name}: values must be a non-empty tuple")
+        for i, v in enumerate(self.values):
+            if not isinstance(v, str) or not VALUE.fullmatch(v):
+                raise BundleError(
+                    f"open choice {self.name}: value {v!r} must be letters and digits joined by "
+                    "single underscores (it names records <result>__<value>)"
+                )
+            if v in self.values[:i]:
+                raise BundleError(
+                    f"open choice {self.name}: value {v!r} listed twice in {self.name}"
+                )
         if self.default not in self.values:
             raise BundleError(f"open choice {self.name}: default {self.default!r} not a value")
         if set(self.meaning) != set(self.values):
