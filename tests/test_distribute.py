@@ -190,6 +190,17 @@ def test_identical_on_one_process_a_local_cluster_and_a_scheduler_address(local_
     assert len(local_client.scheduler_info()["workers"]) == 2
 
 
+def test_the_default_local_cluster_leaves_this_processs_environment_alone(monkeypatch):
+    """``scheduler="local"`` (the default) starts and closes its own cluster; its workers run
+    without distributed's MALLOC_TRIM_THRESHOLD_ (engine.NO_TRIM) and the variables a nanny
+    writes into this process (OMP_NUM_THREADS=1, ...) are gone afterwards."""
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    before = dict(os.environ)
+    y = distribute.evaluate(m.malloc_trim, np.ones((4, 1)), chunk=2, n_workers=1, progress=False)
+    np.testing.assert_array_equal(y, -1.0)
+    assert dict(os.environ) == before
+
+
 def test_local_cluster_is_sized_to_the_machine():
     """One process per core (at most one per chunk), one thread each."""
     n = distribute.local_workers()

@@ -9,6 +9,7 @@ import os
 import uuid
 from pathlib import Path
 
+import dask
 import numpy as np
 from dask.distributed import Client, LocalCluster, as_completed
 from tqdm import tqdm
@@ -71,6 +72,27 @@ def run_chunk(f, x: np.ndarray, start: int, stop: int) -> dict:
     return outputs(f(x), stop - start, f"{st.function_name(f)} on rows [{start}, {stop})")
 
 
+#: distributed's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (glibc hands freed memory
+#: back at once). It halves the EMA solver's speed in a worker, whose numpy temporaries are then
+#: faulted in again on every call: 16 against 32 evaluations/s measured in one worker process
+#: (benchmarks/distribute.py). The local workers run without it.
+NO_TRIM = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+
+
+@contextlib.contextmanager
+def _environ_kept():
+    """This process's environment as it was, afterwards: a nanny writes its workers' variables
+    (OMP_NUM_THREADS=1, PYTHONHASHSEED, ...) into it, and every later subprocess (a notebook's
+    kernel) would inherit them."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        for k in set(os.environ) - set(saved):
+            del os.environ[k]
+        os.environ.update(saved)
+
+
 def local_options(n_workers: int | None, n_chunks: int) -> dict:
     """The LocalCluster of ``scheduler="local"``: ``n_workers`` processes (default one per core,
     at most one per chunk), one thread each, no fixed dashboard port, quiet logs."""
@@ -94,8 +116,9 @@ def connect(scheduler, n_workers: int | None, n_chunks: int, timeout_s: float):
         return
     if scheduler == LOCAL:
         opts = local_options(n_workers, n_chunks)
-        with LocalCluster(**opts) as cluster, Client(cluster) as client:
-            yield client
+        with _environ_kept(), dask.config.set(NO_TRIM), LocalCluster(**opts) as cluster:
+            with Client(cluster) as client:
+                yield client
         return
     try:
         client = Client(scheduler, timeout=timeout_s, set_as_default=False)
