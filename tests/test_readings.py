@@ -133,17 +133,19 @@ def test_ledger_checks_apply_to_every_reading(table):
 
 
 def test_text_allowed_readings_are_the_papers_words(table):
-    """Volume geometry, oscillator-strength depletion, finite barriers; the rest are
+    """Volume geometry, oscillator-strength depletion, finite barriers; both interface
+    conditions (the paper names no condition, only 'the method of Haus et al.'); the rest are
     counterfactuals that say what the paper would have had to mean."""
     mk = readings.masks(table)
     t = mk["text_allowed"]
     assert set(table["geometry"][t]) == {"volume"}
     assert set(table["depletion"][t]) == {"squared"}
+    assert set(table["interface"][t]) == {"bdd", "plain"}
     assert np.isfinite(table["level_e_eV"][t]).all() and np.isfinite(table["level_h_eV"][t]).all()
     assert mk["literal"][t].sum() == 1
     i = _pick(table, **READINGS[1], depletion="linear")
     words = readings.counterfactual(table, i)
-    assert "shell *thickness*" in words and "phi squared" in words
+    assert "share of the *radius*" in words and "phi squared" in words
     assert readings.counterfactual(table, int(np.flatnonzero(mk["literal"])[0])) == ""
 
 

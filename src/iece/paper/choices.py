@@ -25,6 +25,10 @@ SIZING_CURVES = tuple(sizing.CURVES)
 NPL_MU400 = ("cdse", "hgse")
 
 
+#: CdSe sizes (nm) over which ``calibrated`` is fitted to the Jasieniak 2009 sizing curve.
+CALIBRATION_NM = tuple(float(d) for d in (2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0))
+
+
 OPEN = {
     c.name: c
     for c in (
@@ -40,16 +44,19 @@ OPEN = {
                 "m0",
                 "infinite": "hard walls at the NC surface",
                 "calibrated": "reference shifted to fit the Jasieniak 2009 CdSe sizing curve, "
-                "2-5 nm (independent data, not the paper's numbers)",
+                f"{CALIBRATION_NM[0]:g}-{CALIBRATION_NM[-1]:g} nm (independent data, not the "
+                "paper's numbers)",
             },
             "the literal reading of the Methods: it adds nothing the paper does not state. It "
-            "misses the CdSe sizing curve by about 0.2 eV, which the calibrated medium fits; but "
+            "misses the CdSe sizing curve (the sizing diagnostic says by how much), which the "
+            "calibrated medium fits; but "
             "the paper never says it calibrated, and the reading search finds no medium under "
             "which both its numbers and its words hold, so the headline stays with what the "
             "paper states and every EMA claim also shows its verdict under the other media.",
             {
-                "infinite": "hard walls, where the Methods model the layers 'with finite "
-                "potential energy'"
+                "infinite": "hard walls, where the Methods model 'concentric layers with finite "
+                "potential energy' and Eq. 3 counts the electron density 'starting from "
+                "approximately one atomic layer from the surface', outside the NC"
             },
         ),
         OpenChoice(
@@ -119,8 +126,9 @@ OPEN = {
             "the paper calls x the 'total mercury composition', a fraction of the NC's cations, "
             "that is of its volume.",
             {
-                "thickness": 'x as the shell *thickness*, where the paper says "total mercury '
-                'composition" (a volume fraction)'
+                "thickness": "x as the shell's share of the *radius*, where the paper calls x the "
+                "'total mercury composition' (a fraction of the NC's cations, which the model "
+                "takes as the shell's share of the volume)"
             },
         ),
         OpenChoice(
@@ -135,8 +143,8 @@ OPEN = {
             "the paper depletes the 'oscillator strength', which goes as the square of the "
             "overlap.",
             {
-                "linear": "a depletion of the overlap phi, where the paper depletes the "
-                '"oscillator strength" (phi squared)'
+                "linear": "a depletion of the overlap phi itself, where the paper depletes the "
+                "'oscillator strength' (which goes as phi squared)"
             },
         ),
         OpenChoice(
@@ -148,11 +156,10 @@ OPEN = {
                 "bdd": "BenDaniel-Duke: psi and psi'/m continuous",
                 "plain": "psi and psi' continuous",
             },
-            "the Methods follow the method of Haus et al., which matches psi'/m.",
-            {
-                "plain": "plain continuity of psi', where the Methods follow the method of Haus "
-                "et al., which matches psi'/m (BenDaniel-Duke)"
-            },
+            "BenDaniel-Duke conserves the current where the effective mass changes and is the "
+            "usual condition of the effective-mass method the Methods cite ('by the method of "
+            "Haus et al.'); the paper does not state the condition, and we have no publisher's "
+            "source for the one Haus et al. use, so plain continuity stays an allowed reading.",
         ),
         OpenChoice(
             "coulomb",
@@ -161,10 +168,14 @@ OPEN = {
             "average",
             {
                 "average": "one volume-averaged dielectric constant",
-                "layered": "the layers' own dielectric constants",
+                "layered": "the layers' own dielectric constants (outside the NC the outermost "
+                "layer's; no image charges)",
             },
-            "the Methods add 'a Coulombic term as a perturbation' without saying how the "
-            "layers' dielectric constants enter; the average is the simpler reading.",
+            "the Methods add 'a Coulombic term as a perturbation' and list each material's own "
+            "dielectric constant, interpolated 'for Hg_xCd_{1-x}Se alloy domains'; they do not "
+            "say how the layers' constants enter the Coulomb term. One volume-averaged constant "
+            "is the literal 'a Coulombic term'; the layers' own constants are as close to the "
+            "text, so both are allowed.",
         ),
     )
 }
@@ -178,10 +189,6 @@ READINGS = {
 }
 #: The Fig. 5f-g comparison windows (nm) by value of ``window``.
 WINDOW_NM = {"swir": quoted.SWIR_NM.value, "caption": quoted.WINDOW_FIG5_NM.value}
-
-
-#: CdSe sizes (nm) over which ``calibrated`` is fitted to the Jasieniak 2009 sizing curve.
-CALIBRATION_NM = tuple(float(d) for d in (2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0))
 
 
 def outside(name: str) -> ema.Outside:

@@ -90,10 +90,11 @@ class Reading:
     mass_e: float | None = 1.0
     level_h_eV: float = 0.0
     mass_h: float | None = 1.0
-    interface: str = "bdd"
-    geometry: str = "volume"
-    coulomb: str = "average"
-    depletion: str = "squared"
+    # the Methods' reading: each open EMA choice at its declared default (choices.OPEN)
+    interface: str = choices.OPEN["interface"].default
+    geometry: str = choices.OPEN["geometry"].default
+    coulomb: str = choices.OPEN["coulomb"].default
+    depletion: str = choices.OPEN["depletion"].default
 
     @classmethod
     def of(cls, outside: ema.Outside, **other) -> Reading:

@@ -59,13 +59,13 @@ def scan(fast: bool = False, kane=None) -> dict:
     reading's choices as columns; names follow :mod:`iece.paper.ema_numbers`. With ``kane`` (a
     model of :data:`iece.physics.ema.KANE_MODELS`), the counterfactual of an energy-dependent
     electron mass, over the readings the text allows only (finite levels, x the shell volume,
-    the BenDaniel-Duke interface; both depletion measures are kept for the masks)."""
+    the interface conditions the text allows; both depletion measures are kept for the masks)."""
     levels = FAST_LEVELS_EV if fast else LEVELS_EV
     geometries, interfaces = ema.GEOMETRIES, ema.INTERFACES
     if kane is not None:
         levels = [v for v in levels if np.isfinite(v)]
-        geometries = (TEXT_ALLOWS["geometry"][0],)
-        interfaces = (TEXT_ALLOWS["interface"][0],)
+        geometries = choices.OPEN["geometry"].allowed
+        interfaces = choices.OPEN["interface"].allowed
     cols: dict[str, list] = {}
     for geometry, interface in itertools.product(geometries, interfaces):
         part = _one(geometry, interface, levels, kane)
@@ -104,43 +104,41 @@ INFRARED = ("diag-ema-reaches-ce-1h", "diag-ema-reaches-iece-1h")
 #: this charge separation, depleting up to 67% of the 1S-1S transition oscillator strength", so a
 #: reading reproduces it when it passes both of its ledger entries.
 DEPLETION = ("figS5-depletion-67", "figS5-size-enhances-separation")
-#: What the paper's words fix, and the words a counterfactual reading would have needed: from
-#: the open choices' declarations (:data:`iece.paper.choices.OPEN`), one value allowed each.
-TEXT_ALLOWS = {
-    name: (choices.OPEN[name].allowed[0], *choices.OPEN[name].ruled_out.values())
-    for name in ("geometry", "depletion", "interface")
-}
+#: The open choices (:data:`iece.paper.choices.OPEN`) that are columns of the reading table;
+#: what the paper's words allow of each, and what a counterfactual would have needed, are read
+#: from their declarations (``allowed``, ``ruled_out``), and the literal reading from their
+#: defaults.
+READING_CHOICES = ("interface", "geometry", "coulomb", "depletion")
+#: What a hard wall (an infinite outside level) would have needed: the outside medium's
+#: ``infinite`` is ruled out in its declaration.
+HARD_WALL = choices.OPEN["outside"].ruled_out["infinite"]
 
 
 def masks(table: dict) -> dict[str, np.ndarray]:
-    """Which readings the text allows (x the shell's volume, the oscillator-strength depletion,
-    finite barriers: "finite potential energy"), are physically plausible, are consistent with
-    sizing data, or are the literal reading."""
+    """Which readings the text allows (every column's value among its choice's ``allowed``, and
+    finite barriers), are physically plausible, are consistent with sizing data, or are the
+    literal reading (every choice at its default, both levels at the common level, mass m0)."""
     vac = ema.outside_medium("vacuum")
     le, lh = table["level_e_eV"], table["level_h_eV"]
     text = np.isfinite(le) & np.isfinite(lh)
-    for column, (value, _) in TEXT_ALLOWS.items():
-        text &= table[column] == value
+    literal = (le == 0) & (lh == 0) & (table["mass_e"] == "m0") & (table["mass_h"] == "m0")
+    for column in READING_CHOICES:
+        text &= np.isin(table[column], choices.OPEN[column].allowed)
+        literal &= table[column] == choices.OPEN[column].default
     with np.errstate(invalid="ignore"):
-        return {
-            "text_allowed": text,
-            "plausible": (le >= 0) & (le <= vac.Ve_eV) & (lh >= 0) & (lh <= vac.Vh_eV),
-            "literal": (le == 0)
-            & (lh == 0)
-            & (table["mass_e"] == "m0")
-            & (table["mass_h"] == "m0")
-            & (table["interface"] == "bdd")
-            & (table["geometry"] == "volume")
-            & (table["coulomb"] == "average")
-            & (table["depletion"] == "squared"),
-        }
+        plausible = (le >= 0) & (le <= vac.Ve_eV) & (lh >= 0) & (lh <= vac.Vh_eV)
+    return {"text_allowed": text, "plausible": plausible, "literal": literal}
 
 
 def counterfactual(table: dict, i: int) -> str:
     """What the paper would have had to mean for reading ``i`` ('' if the text allows it)."""
-    needs = [words for col, (value, words) in TEXT_ALLOWS.items() if table[col][i] != value]
+    needs = [
+        choices.OPEN[col].ruled_out[table[col][i]]
+        for col in READING_CHOICES
+        if table[col][i] in choices.OPEN[col].ruled_out
+    ]
     if not (np.isfinite(table["level_e_eV"][i]) and np.isfinite(table["level_h_eV"][i])):
-        needs.append('a hard wall, where the paper says "finite potential energy"')
+        needs.append(HARD_WALL)
     return ("the paper would have had to mean " + " and ".join(needs)) if needs else ""
 
 
