@@ -200,3 +200,14 @@ def test_the_index_names_no_record_and_prints_no_long_float(browser, index):  # 
     assert shown == []
     long = [m.group(0) for m in _DECIMAL.finditer(text) if _significant(m) > 6]
     assert long == []
+
+
+def test_no_headline_reads_a_reading_the_text_rules_out():
+    """Readings the paper's words rule out are counterfactuals, never headlines: no key
+    finding's sentence reads a record under a ruled-out value (e.g. ``__infinite``)."""
+    ruled_out = {v for c in PAPER.choices.values() for v in c.ruled_out}
+    assert ruled_out  # the test would pass vacuously without any
+    for c in ENTRIES:
+        for name in ledger.template_fields(c.headline, "headline"):
+            value = name.split("[")[0].rpartition("__")[2] if "__" in name else ""
+            assert value not in ruled_out, (c.id, name)
