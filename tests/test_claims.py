@@ -522,3 +522,22 @@ def test_pages_carry_no_warning_or_stderr_text(figure_run):
         assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html, page.name
         assert not re.search(r"\w+Warning:", html), page.name
         assert str(ROOT) not in html and "site-packages" not in html, page.name
+
+
+def test_a_condition_recorded_for_some_values_of_a_choice_only_is_refused():
+    """A condition read per value falls back to its one record only when it does not vary;
+    recorded for some values of a choice but not all, it is a forgotten record, never a silent
+    fallback to the default reading's."""
+    c = _claim(
+        check="at_least",
+        threshold=0.5,
+        also=[{"result": "q", "check": "at_least", "threshold": 0.0}],
+        choice="sizing",
+        expected_by_choice={"jasieniak": "reproduced", "yu": "reproduced"},
+    )
+    once = _results(r=0.9, r__jasieniak=0.9, r__yu=0.9, q=1.0)
+    (ev,) = verdicts.evaluate([c], once)
+    assert ev.ok
+    partial = _results(r=0.9, r__jasieniak=0.9, r__yu=0.9, q=1.0, q__jasieniak=1.0)
+    with pytest.raises(ledger.LedgerError, match="recorded per value of sizing except yu"):
+        verdicts.evaluate([c], partial)

@@ -180,8 +180,10 @@ class Claim:
 
     def record_names(self) -> list[str]:
         """Every record this claim reads: its result (or the ``across`` results), its
-        conditions, and their ``__<value>`` forms for every value of each of its choices (one
-        choice at a time, the others at their defaults)."""
+        conditions, and the result's ``__<value>`` form for every value of each of its choices
+        (one choice at a time, the others at their defaults). A condition is read in its
+        ``__<value>`` form where the figure records one (for every value of that choice, or
+        for none: :func:`iece.pipeline.verdicts.evaluate` refuses a partial set)."""
         base = [*(self.across or [self.result]), *(a.result for a in self.conditions)]
         return base + [f"{self.result}__{v}" for v in self.choice_values()]
 

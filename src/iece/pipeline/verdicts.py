@@ -17,6 +17,21 @@ from .explain import explain
 from .results import FigureRun, Results
 
 
+def _partial_conditions(c: Claim, fig: FigureRun) -> None:
+    """A condition recorded per value for some values of a choice but not for all: a record
+    forgotten, which would silently fall back to the default reading's. Refused."""
+    for a in c.conditions:
+        for name in c.choices:
+            values = c.paper.choices[name].values
+            have = [v for v in values if f"{a.result}__{v}" in fig.results]
+            if 0 < len(have) < len(values):
+                missing = ", ".join(v for v in values if v not in have)
+                raise LedgerError(
+                    f"claim {c.id}: condition {a.result!r} is recorded per value of {name} "
+                    f"except {missing}: record it under every value, or once"
+                )
+
+
 def _verdict(c: Claim, fig: FigureRun, sfx: str = "", main: str | None = None):
     """Verdict of the claim on the records ``<result><sfx>`` (and its conditions), or on the
     record ``main`` instead of the result; returns (verdict, value, deviation, problems)."""
@@ -101,6 +116,7 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
             verdict, ours, dev, problems = _verdict(c, fig)
         by_choice = {}
         if c.choice:
+            _partial_conditions(c, fig)
             for value in c.choice_values():
                 v, o, _, p = _verdict(c, fig, f"__{value}")
                 by_choice[value] = (v, o)
