@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -354,3 +355,39 @@ def test_an_output_without_one_row_per_sample_row_is_named():
         distribute.evaluate(
             m.short_rows, np.arange(3.0)[:, None], chunk=2, scheduler=None, progress=False
         )
+
+
+def test_a_failing_chunk_on_a_cluster_raises_its_error_and_is_not_stored(local_client, tmp_path):
+    """The worker's error reaches the caller, naming the function and the rows; a failed chunk
+    is never stored (the first chunk may or may not have finished before the error)."""
+    x = np.arange(6.0)[:, None]
+    with pytest.raises(ValueError, match=r"short_rows on rows \[(2, 4|4, 6)\): expected 2 rows"):
+        distribute.evaluate(
+            m.short_rows, x, chunk=2, store=tmp_path, scheduler=local_client, progress=False
+        )
+    assert {(2, 4), (4, 6)} <= set(distribute.missing(m.short_rows, x, 2, tmp_path))
+
+
+def test_the_progress_bar_counts_evaluations_and_can_be_turned_off(tmp_path, capsys):
+    x = np.ones((30, 1))
+    distribute.evaluate(m.exp_first, x, chunk=10, scheduler=None, store=tmp_path)
+    assert "30/30" in capsys.readouterr().err
+    distribute.evaluate(m.exp_first, x, chunk=10, scheduler=None, store=tmp_path, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_code_token_follows_the_source(tmp_path):
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "model.py").write_text("A = 1\n")
+    mod = types.ModuleType("pkg")
+    mod.__path__ = [str(pkg)]
+    one = types.ModuleType("model")
+    one.__file__ = str(pkg / "sub" / "model.py")
+    first = distribute.code_token(mod)
+    assert distribute.code_token(mod) == first != distribute.code_token(one)
+    (pkg / "sub" / "model.py").write_text("A = 2\n")
+    assert distribute.code_token(mod) != first
+    x = np.ones((4, 1))
+    assert distribute.missing(m.exp_first, x, 2, tmp_path / "s", token=first) == [(0, 2), (2, 4)]

@@ -29,7 +29,8 @@ function's qualified name (with a :func:`functools.partial`'s arguments and the 
 the chunks already there, so a killed run resumes where it stopped and ends with the same
 numbers; a stored chunk whose key, rows or outputs do not match is evaluated again, never
 reused. The qualified name does not see a changed function body or the values a closure
-captures: pass ``token=`` (a version, the parameters) when those change, or use a new folder.
+captures: pass ``token=`` (a version, the parameters, or :func:`code_token` of the modules the
+function runs) when those change, or use a new folder.
 
 Bad input raises :class:`DistributeError` (a ValueError) naming the parameter before any work:
 a chunk size below 1, a sample that is not a 2-D numeric array with rows, a store that is a
@@ -47,13 +48,14 @@ from .engine import (
     local_workers,
     missing,
 )
-from .store import DistributeError
+from .store import DistributeError, code_token
 
 __all__ = [
     "LOCAL",
     "SYNCHRONOUS",
     "DistributeError",
     "SchedulerUnreachable",
+    "code_token",
     "evaluate",
     "local_workers",
     "missing",

@@ -194,7 +194,13 @@ def evaluate(
             cx = connect(scheduler, n_workers, len(todo), connect_timeout_s)
             client = stack.enter_context(cx)
         bar = stack.enter_context(
-            tqdm(total=len(x), initial=n_done, unit="eval", unit_scale=True, disable=not progress)
+            tqdm(
+                total=len(x),
+                initial=n_done,
+                unit="eval",
+                unit_scale=len(x) >= 10_000,  # 12.3k/49.2k; 30/30, not 30.0/30.0
+                disable=not progress,
+            )
         )
         if client is not None:
             _on_cluster(client, plan, todo, bar)

@@ -68,6 +68,20 @@ def function_token(f, token=None) -> str:
         ) from None
 
 
+def code_token(*modules) -> str:
+    """sha256 of the source of ``modules`` (of every ``.py`` file under a package), for
+    ``token=``: the stored chunks then go stale when the code that computed them changes, which
+    the function's name alone does not see (``token=code_token(iece.physics, iece.paper)``)."""
+    h = hashlib.sha256()
+    for mod in modules:
+        roots = [Path(d) for d in getattr(mod, "__path__", [])]
+        files = [(r, p) for r in roots for p in sorted(r.rglob("*.py"))]
+        for root, p in files or [(Path(mod.__file__).parent, Path(mod.__file__))]:
+            h.update(f"{mod.__name__}/{p.relative_to(root).as_posix()}|".encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def sample_hash(x: np.ndarray) -> str:
     """sha256 of the sample's dtype, shape and bytes (C order)."""
     h = hashlib.sha256(f"{x.dtype.str}|{x.shape}|".encode())
