@@ -121,7 +121,7 @@ def test_fewer_than_three_points_is_not_checkable():
     )
     assert swir["best_literature"] == 80 and len(swir["points"]) == 2  # what there is, is shown
     qy = L.compare(rows, "qy", window=(1000.0, 1700.0))
-    assert qy["n"] >= L.MIN_SUPPORT and isinstance(qy["margin"], float)
+    assert qy["n"] >= choices.MIN_LITERATURE_POINTS and isinstance(qy["margin"], float)
 
 
 def test_fwhm_in_nm_is_converted_by_the_loader(tmp_path):

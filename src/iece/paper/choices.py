@@ -183,9 +183,15 @@ OPEN = {
 #: decade either way; "near X" and "~X" are within 20 % of X.
 NEAR_DECADES = 0.5
 NEAR_RELATIVE = 0.2
+#: "better than the literature" rests on at least this many literature points in the window;
+#: fewer make the comparison "not checkable (insufficient data)": one or two points are
+#: anecdotes, not a field's state.
+MIN_LITERATURE_POINTS = 3
 READINGS = {
     "near ~10^n": f"within {NEAR_DECADES:g} decade either way (a factor of {10**NEAR_DECADES:.1f})",
     "near X, ~X": f"within {100 * NEAR_RELATIVE:.0f} % of X",
+    "better than the literature": f"than each of at least {MIN_LITERATURE_POINTS} literature "
+    "points in the window; with fewer, not checkable (insufficient data)",
 }
 #: The Fig. 5f-g comparison windows (nm) by value of ``window``.
 WINDOW_NM = {"swir": quoted.SWIR_NM.value, "caption": quoted.WINDOW_FIG5_NM.value}

@@ -89,7 +89,7 @@ def compute(root=None, **params) -> Fig5fgResult:
         for name, c in compared.items():
             unit = "%" if COMPARISONS[name]["metric"] == "qy" else "meV"
             support = f"{c['n']} points in {win[0]:g}-{win[1]:g} nm"
-            if c["n"] < literature.MIN_SUPPORT:
+            if c["n"] < choices.MIN_LITERATURE_POINTS:
                 support = f"insufficient data: {support}"
             margin = c["margin"]
             res.add(

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from ..io import MaterialSource, Row, material_parameter
 from ..physics import materials
 from ..physics.constants import fwhm_nm_to_meV  # noqa: F401 (part of this module's API)
-from . import quoted
+from . import choices, quoted
 
 # ----------------------------------------------------------------------- where values may be read
 #: Hosts that are not sources, and why. A host matches itself and its subdomains.
@@ -115,10 +115,6 @@ def coverage(rows: list[Row]) -> dict:
     return {"cited": len(CITED_REFS), "with_values": len(with_values), "refs": with_values}
 
 
-#: Fewer qualifying literature points than this make a comparison "not checkable".
-MIN_SUPPORT = 3
-
-
 def compare(
     rows: list[Row],
     metric: str,
@@ -127,13 +123,15 @@ def compare(
     window=quoted.SWIR_NM.value,
     materials: tuple[str, ...] | None = None,
     structure: str | None = None,
+    min_points: int = choices.MIN_LITERATURE_POINTS,
 ) -> dict:
     """Is this work better than every literature point in ``window`` for ``metric``?
 
     ``metric`` is ``qy`` (higher is better, compares the best reported values) or ``fwhm`` (lower is
     better). Returns ``{"verdict": True/False/"not checkable", "margin": how much better this
     work is (QY points, or meV narrower; negative: worse), "n": points used, "best": ...}``;
-    with fewer than :data:`MIN_SUPPORT` literature points the verdict and the margin are
+    with fewer than ``min_points`` literature points (declared once, with its reason, as
+    :data:`iece.paper.choices.MIN_LITERATURE_POINTS`) the verdict and the margin are
     "not checkable" (insufficient data) and ``n`` and ``points`` say what there is.
     ``materials`` keeps only rows whose material starts with one of the names; ``structure``
     only rows of that structure."""
@@ -157,7 +155,7 @@ def compare(
     best = None
     if lit:
         best = max(pick(r) for r in lit) if metric == "qy" else min(pick(r) for r in lit)
-    if len(lit) < MIN_SUPPORT:
+    if len(lit) < min_points:
         return {
             "verdict": "not checkable",
             "margin": "not checkable",
