@@ -162,3 +162,116 @@ def test_a_tool_key_that_is_not_a_table_is_named(tmp_path, tool):
     root = _bundle(tmp_path, "unused_pkg", "", tool=tool)
     with pytest.raises(bundle.BundleError, match=r"pyproject.toml: tool must be a table"):
         bundle.load(root)
+
+
+# --- a user's own project: its package, folders and edits (review R3 D1-D3) -------------------
+
+
+def _copy(tmp_path, *, src: bool = False, nb: bool = False) -> Path:
+    """A copy of the fixture paper; ``src``: its package under ``src/`` (``path = "src"``);
+    ``nb``: its notebooks in ``nb/`` and its ledger at the root (``claims.toml``)."""
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root, ignore=shutil.ignore_patterns("__pycache__"))
+    config = root / "pyproject.toml"
+    text = config.read_text(encoding="utf-8")
+    if src:
+        (root / "src").mkdir()
+        (root / "minipaper").rename(root / "src" / "minipaper")
+        text = text.replace('path = "."', 'path = "src"')
+    if nb:
+        (root / "notebooks").rename(root / "nb")
+        (root / "data" / "claims.toml").rename(root / "claims.toml")
+        (root / "data").rmdir()
+        text = text.replace('notebooks = "notebooks"', 'notebooks = "nb"')
+        text = text.replace('claims = "data/claims.toml"', 'claims = "claims.toml"')
+    config.write_text(text, encoding="utf-8")
+    return root
+
+
+def _run(root: Path) -> dict[str, str]:
+    from iece.pipeline.runner import Project
+    from iece.report import build
+
+    return {k: o.status for k, o in build(Project(root), progress=False).items()}
+
+
+def _verdicts(root: Path, capsys, code: int = 0) -> dict[str, str]:
+    """``iece claims``'s verdicts; ``code`` its exit status (1: a verdict differs from the
+    ledger's expectation)."""
+    capsys.readouterr()
+    assert cli.main(["--root", str(root), "claims", "--format", "json"]) == code
+    return {r["id"]: r["verdict"] for r in json.loads(capsys.readouterr().out)["claims"]}
+
+
+EXPECTED = {
+    "peak-from-size": "reproduced",
+    "peak-in-nm": "consistent",
+    "lifetime-recovered": "method validated",
+}
+
+
+def test_the_bundles_own_modules_key_its_figure(tmp_path):
+    """The figure's key covers the paper package's files its notebook imports, as it covers
+    iece's (no run: the key alone)."""
+    from iece.pipeline import cache
+    from iece.pipeline.runner import Project, discover
+
+    root = _copy(tmp_path)
+    project = Project(root)
+    (fig,) = discover(project).values()
+    files = cache.code_files(fig, project)
+    names = {str(f.relative_to(root)) for f in files if f.is_relative_to(root)}
+    assert names == {"minipaper/__init__.py", "minipaper/sizes.py"}
+    assert cache.PACKAGE_DIR / "physics" / "sizing.py" in files
+    before = cache.input_parts(project, fig, fig.parameters.defaults())
+    module = root / "minipaper" / "sizes.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    after = cache.input_parts(project, fig, fig.parameters.defaults())
+    assert {k for k in before if before[k] != after[k]} == {"code"}
+
+
+def test_an_edit_of_the_bundles_figure_module_reruns_it_and_changes_its_verdict(tmp_path, capsys):
+    root = _copy(tmp_path)
+    assert _run(root) == {"sizes": "ok"}
+    assert _verdicts(root, capsys) == EXPECTED
+    assert _run(root) == {"sizes": "cached"}
+    module = root / "minipaper" / "sizes.py"
+    text = module.read_text(encoding="utf-8")
+    assert 'res.add("peak_nm", HC_EV_NM /' in text
+    module.write_text(text.replace('("peak_nm", HC_EV_NM', '("peak_nm", 2 * HC_EV_NM'), "utf-8")
+    assert _run(root) == {"sizes": "ok"}  # not "cached": its module is in its key
+    assert _verdicts(root, capsys, code=1)["peak-in-nm"] == "inconsistent"
+
+
+def test_a_package_under_src_runs_in_the_kernel(tmp_path, capsys):
+    """``[tool.iece] path = "src"``: the kernel finds the package there, as the engine does."""
+    root = _copy(tmp_path, src=True)
+    assert not (root / "minipaper").exists()
+    assert bundle.load(root).package_dir == root / "src" / "minipaper"
+    assert _run(root) == {"sizes": "ok"}
+    assert _verdicts(root, capsys) == EXPECTED
+
+
+def test_a_notebooks_folder_and_a_ledger_of_the_projects_own_naming(tmp_path, capsys, monkeypatch):
+    """``notebooks = "nb"`` and ``claims = "claims.toml"`` (no ``notebooks/``, no ``data/``):
+    the run, the pages, ``iece claims`` and ``iece list`` without ``--root`` follow them."""
+    from iece.io import project_root
+
+    root = _copy(tmp_path, nb=True)
+    assert project_root(root / "nb") == root  # found by its [tool.iece] table
+    assert _run(root) == {"sizes": "ok"}
+    assert "Traceback" not in (root / "report" / "sizes.html").read_text(encoding="utf-8")
+    assert _verdicts(root, capsys) == EXPECTED
+    index = (root / "report" / "index.html").read_text(encoding="utf-8")
+    assert "<code>claims.toml</code>" in index and "data/claims.toml" not in index
+    assert "publishes no raw decay" in index  # the bundle's DATA_NOTE
+    monkeypatch.chdir(root / "nb")
+    capsys.readouterr()
+    assert cli.main(["list"]) == 0 and "sizes" in capsys.readouterr().out
+    ledger_file = root / "claims.toml"  # its figures are the notebooks of nb/
+    ledger_file.write_text(
+        ledger_file.read_text(encoding="utf-8").replace('figure = "sizes"', 'figure = "nosuch"', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(ledger.LedgerError, match="nosuch"):
+        ledger.load(ledger_file)

@@ -22,6 +22,7 @@ import io
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,11 @@ from .physics import materials as _materials
 from .physics.constants import HC_EV_NM, fwhm_nm_to_meV
 from .physics.lifetimes import MIN_CHANNELS
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 _SPLIT = re.compile(r"[,;\s]+")
 
 
@@ -38,7 +44,8 @@ class DataFileError(ValueError):
     """A user data file that cannot be read; the message names the file and line."""
 
 
-#: What marks a project checkout: both folders, side by side.
+#: What marks a project checkout: both folders, side by side, or a ``pyproject.toml`` with a
+#: ``[tool.iece]`` table (whose ``notebooks`` and ``claims`` may name other folders).
 PROJECT_MARKERS = ("notebooks", "data")
 
 
@@ -46,9 +53,22 @@ class ProjectRootError(FileNotFoundError):
     """No project checkout at or above the folder searched; the message names it."""
 
 
+def _has_iece_table(folder: Path) -> bool:
+    """Whether ``folder/pyproject.toml`` has a ``[tool.iece]`` table (an unreadable file has
+    none here; :mod:`iece.pipeline.bundle` names what is wrong with it)."""
+    path = folder / "pyproject.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "iece" in tool
+
+
 def project_root(start=None) -> Path:
     """The project checkout: the nearest folder at or above ``start`` (default: the current
-    folder) that holds both ``notebooks/`` and ``data/``.
+    folder) that holds both ``notebooks/`` and ``data/``, or a ``pyproject.toml`` with a
+    ``[tool.iece]`` table.
 
     One definition for every caller: ``iece`` on the command line (run from anywhere inside
     the checkout), a notebook in Jupyter (whose kernel runs in ``notebooks/``) and under
@@ -57,12 +77,13 @@ def project_root(start=None) -> Path:
     """
     here = Path(start if start is not None else Path.cwd()).resolve()
     for cand in (here, *here.parents):
-        if all((cand / m).is_dir() for m in PROJECT_MARKERS):
+        if all((cand / m).is_dir() for m in PROJECT_MARKERS) or _has_iece_table(cand):
             return cand
     raise ProjectRootError(
         f"no iece project at or above {here}: looked for a folder holding both "
-        f"{' and '.join(m + '/' for m in PROJECT_MARKERS)} (the checkout's root); start "
-        "Jupyter or iece inside the checkout, or give the root (iece --root PATH)"
+        f"{' and '.join(m + '/' for m in PROJECT_MARKERS)}, or a pyproject.toml with a "
+        "[tool.iece] table (the checkout's root); start Jupyter or iece inside the checkout, "
+        "or give the root (iece --root PATH)"
     )
 
 

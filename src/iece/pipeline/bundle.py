@@ -20,6 +20,8 @@ The package provides, as module attributes:
   results;
 * ``TITLE`` and ``AUTHORS`` (optional): the paper's title and its authors as cited
   ("Lee & Smith").
+* ``DATA_NOTE`` (optional): a sentence on the paper's data for the report's claims ledger
+  ("The paper's raw spectra are not public.").
 
 A project without ``[tool.iece]`` (a test fixture) has a paper with no quoted numbers and no
 open choices: its claims give ``paper_value`` and no ``choice``.
@@ -56,6 +58,7 @@ class Paper:
     module: str = ""
     title: str = ""
     authors: str = ""
+    data_note: str = ""
     quoted: Mapping[str, Quoted] = field(default_factory=dict)
     choices: Mapping[str, OpenChoice] = field(default_factory=dict)
     readings: Mapping[str, str] = field(default_factory=dict)
@@ -167,6 +170,7 @@ def _load(root: Path) -> Paper:
         module=table["paper"],
         title=str(getattr(module, "TITLE", "")),
         authors=str(getattr(module, "AUTHORS", "")),
+        data_note=str(getattr(module, "DATA_NOTE", "")),
         quoted=_mapping(module, "QUOTED", Quoted, where, required=True),
         choices=choices,
         readings=_mapping(module, "READINGS", str, where, required=False),

@@ -1,8 +1,9 @@
 """The cache: what a figure's outputs depend on, and whether its last run still stands.
 
 A figure's input hash (:func:`input_parts`) covers its notebook, its parameters, the files
-its path parameters name, the installed versions, and the files of the ``iece`` modules in
-the notebook's static import closure (:mod:`.closure`). Data files are keyed by what the
+its path parameters name, the installed versions, and the files of the ``iece`` modules and of
+the project's paper package (``[tool.iece] paper``, :mod:`.bundle`) in the notebook's static
+import closure (:mod:`.closure`). Data files are keyed by what the
 kernel *read* (the run records them, :func:`iece.pipeline.record.configure`), so a figure that
 does not read ``data/claims.toml`` is not re-run when the ledger changes. A figure's page has
 a key of its own (:func:`page_key`): the page renderer's code and templates and the ledger, so
@@ -19,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..io import MAX_FILE_MB
+from . import bundle as _bundle
 from . import closure as _closure
 from . import params as _params
 from .layout import Figure, Place, Project
@@ -41,7 +43,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 INPUT_WORDS = {
     "notebook": "its notebook",
     "parameters": "its parameters",
-    "code": "the iece code it imports",
+    "code": "the paper package's or the iece code it imports",
     "files": "its data files",
     "versions": "the installed versions",
     "reads": "the data files it read",
@@ -64,11 +66,14 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _files_digest(files, base: Path) -> str:
-    """One SHA-256 of ``files`` (names relative to ``base``, and contents)."""
+def _files_digest(files, base) -> str:
+    """One SHA-256 of ``files`` (names relative to ``base``, a folder or the packages'
+    ``{name: folder}`` whose parents they are named from, and contents)."""
+    bases = [base] if isinstance(base, Path) else [f.parent for f in base.values()]
     h = hashlib.sha256()
     for file in sorted(files):
-        h.update(str(file.relative_to(base)).encode() + b"\0" + file.read_bytes() + b"\0")
+        name = next(str(file.relative_to(b)) for b in bases if file.is_relative_to(b))
+        h.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -77,16 +82,27 @@ def common_inputs(project: Project) -> dict[str, str]:
     return {"versions": _sha(json.dumps(versions(), sort_keys=True).encode())}
 
 
-def code_files(fig: Figure) -> list[Path]:
-    """The package files a figure's notebook imports (its static import closure)."""
-    return _closure.files(fig.path, PACKAGE_DIR)
+def packages(project: Project | None) -> dict[str, Path]:
+    """The packages a figure's key follows: ``iece`` and the project's paper package (when it is
+    not ``iece`` itself), ``{top-level name: folder}``."""
+    out = {_closure.PACKAGE: PACKAGE_DIR}
+    paper = _bundle.load(project.root) if project is not None else None
+    if paper is not None and paper.package_dir is not None:
+        out.setdefault(paper.module.partition(".")[0], paper.package_dir)
+    return out
+
+
+def code_files(fig: Figure, project: Project | None = None) -> list[Path]:
+    """The package files a figure's notebook imports (its static import closure), in ``iece``
+    and in the paper package of ``project``."""
+    return _closure.files(fig.path, packages(project))
 
 
 def input_parts(
     project: Project, fig: Figure, parameters: dict, common: dict | None = None
 ) -> dict[str, str]:
     """SHA-256 of each input a notebook's outputs depend on before it runs: the notebook, its
-    parameters, the ``iece`` files it imports (:func:`code_files`), files named by path
+    parameters, the package files it imports (:func:`code_files`), files named by path
     parameters, and the installed dependency versions (``common``: :func:`common_inputs`,
     computed once for several figures)."""
     files = hashlib.sha256()
@@ -107,7 +123,7 @@ def input_parts(
     return {
         "notebook": _sha(fig.path.read_bytes()),
         "parameters": _sha(json.dumps(parameters, sort_keys=True, default=str).encode()),
-        "code": _files_digest(code_files(fig), PACKAGE_DIR.parent),
+        "code": _files_digest(code_files(fig, project), packages(project)),
         **(common or common_inputs(project)),
         "files": files.hexdigest(),
     }

@@ -1,5 +1,8 @@
-"""The static import closure of a notebook: which files of the ``iece`` package its outputs can
-depend on (the cache's grain, :mod:`.cache`).
+"""The static import closure of a notebook: which files of the ``iece`` package and of the
+project's paper package its outputs can depend on (the cache's grain, :mod:`.cache`).
+
+The packages followed are given as ``{top-level name: folder}`` (a folder alone stands for the
+package of its own name, as ``.../iece``); imports of any other package are not followed.
 
 Walked with :mod:`ast`, as ``tests/test_architecture.py`` walks the layers: relative imports
 are resolved, and imports inside functions count, since a notebook may call the function. Two
@@ -18,17 +21,28 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 PACKAGE = "iece"
 
 
-def module_file(package_dir: Path, name: str) -> Path | None:
-    """The file of module ``name`` (``iece.a.b``) in ``package_dir`` (the ``iece`` folder)."""
+def packages_of(packages) -> dict[str, Path]:
+    """``{top-level name: folder}`` of the packages followed; a folder alone is the package of
+    its own name (``.../iece``). For a single-module package ``m.py`` the folder is ``.../m``."""
+    if isinstance(packages, Mapping):
+        return {str(k): Path(v) for k, v in packages.items()}
+    return {Path(packages).name: Path(packages)}
+
+
+def module_file(packages, name: str) -> Path | None:
+    """The file of module ``name`` (``iece.a.b``) in ``packages`` (:func:`packages_of`), or
+    ``None`` for a module of another package."""
     parts = name.split(".")
-    if parts[0] != PACKAGE:
+    folder = packages_of(packages).get(parts[0])
+    if folder is None:
         return None
-    base = package_dir.joinpath(*parts[1:])
+    base = folder.joinpath(*parts[1:])
     for file in (base.with_suffix(".py"), base / "__init__.py"):
         if file.is_file():
             return file
@@ -73,28 +87,31 @@ def _file_statements(file: Path, everywhere: bool) -> list:
     return _STATEMENTS[key]
 
 
-def imports(statements, package: str, package_dir: Path):
-    """``(module, used)`` for every ``iece`` module imported by ``statements``
-    (:func:`_statements` of a module whose package is ``package``, "" for a notebook);
-    ``used`` is False for a package imported only as the parent of its submodules."""
+def imports(statements, package: str, package_dir):
+    """``(module, used)`` for every module of the followed packages (``package_dir``:
+    :func:`packages_of`) imported by ``statements`` (:func:`_statements` of a module whose
+    package is ``package``, "" for a notebook); ``used`` is False for a package imported only
+    as the parent of its submodules."""
+    tops = packages_of(package_dir)
     for level, mod, names in statements:
         if level < 0:
-            if mod.split(".")[0] == PACKAGE:
+            if mod.split(".")[0] in tops:
                 yield mod, True
             continue
         if level:
             base = package.split(".")[: len(package.split(".")) - level + 1]
             mod = ".".join(base + ([mod] if mod else []))
-        if mod.split(".")[0] != PACKAGE:
+        if mod.split(".")[0] not in tops:
             continue
         subs = [f"{mod}.{name}" for name in names]
-        found = [s for s in subs if module_file(package_dir, s) is not None]
+        found = [s for s in subs if module_file(tops, s) is not None]
         yield from ((s, True) for s in found)
         yield mod, len(found) < len(subs)  # an attribute of mod is used
 
 
-def closure(roots, package_dir: Path) -> set[str]:
+def closure(roots, package_dir) -> set[str]:
     """Every module reached from ``roots`` (``(module, used)`` pairs), parents included."""
+    package_dir = packages_of(package_dir)
     used: set[str] = set()
     parents: set[str] = set()
     todo = list(roots)
@@ -113,8 +130,8 @@ def closure(roots, package_dir: Path) -> set[str]:
     return used | parents
 
 
-def notebook_roots(path: Path, package_dir: Path) -> list[tuple[str, bool]]:
-    """The ``iece`` modules a notebook's code cells import, and its parameters' module
+def notebook_roots(path: Path, package_dir) -> list[tuple[str, bool]]:
+    """The followed packages' modules a notebook's code cells import, and its parameters' module
     (metadata ``iece.module``). Lines of IPython syntax (``%magic``, ``!shell``) are skipped."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     roots = []
@@ -135,7 +152,8 @@ def notebook_roots(path: Path, package_dir: Path) -> list[tuple[str, bool]]:
     return roots
 
 
-def files(path: Path, package_dir: Path) -> list[Path]:
+def files(path: Path, package_dir) -> list[Path]:
     """The files of the package modules in the import closure of notebook ``path``."""
+    package_dir = packages_of(package_dir)
     names = closure(notebook_roots(path, package_dir), package_dir)
     return sorted(f for n in names if (f := module_file(package_dir, n)) is not None)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import bundle
 from . import results as _results
 from .cache import PACKAGE_DIR, name_of
 from .housekeeping import fresh_dir, note, tmp_of
@@ -147,7 +148,10 @@ def execute_job(job: Job) -> Outcome:
     stage = fresh_dir(proj, place.figures, ".iece-stage-")
     job.records = rec_file
     # the kernel lists the files it reads under the project and the package, outputs aside
-    job.startup = startup_code(rec_file, stage, [proj.root, PACKAGE_DIR], list(proj.outputs))
+    # and the paper package's folder ([tool.iece] path) comes first on the kernel's sys.path
+    folder = bundle.load(proj.root).path
+    watch, skip = [proj.root, PACKAGE_DIR], list(proj.outputs)
+    job.startup = startup_code(rec_file, stage, watch, skip, [folder] if folder else [])
     # jupyter_client writes the kernel's connection file with tempfile.mkstemp: keep it in a
     # listed folder of the build folder, which the next run sweeps if a kernel was killed
     scratch = fresh_dir(proj, proj.build / "tmp", "kernel-")
@@ -203,7 +207,7 @@ def execute_job(job: Job) -> Outcome:
 
 
 def render(project: Project, on_page: Callable, notebook: Path, page: Path, fig, entry) -> None:
-    """``on_page(notebook, page, fig, entry)``, its temporary file listed first."""
+    """``on_page(notebook, page, fig, entry, project)``, its temporary file listed first."""
     page.parent.mkdir(parents=True, exist_ok=True)
     note(project, tmp_of(page))
-    on_page(notebook, page, fig, entry)
+    on_page(notebook, page, fig, entry, project)

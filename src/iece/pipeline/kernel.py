@@ -71,11 +71,14 @@ def worker_env(project: Project) -> dict[str, str]:
     return {"JUPYTER_PATH": os.pathsep.join([jp, *parts])}
 
 
-def startup_code(records: Path, figures: Path, watch: list[Path], skip: list[Path]) -> str:
+def startup_code(
+    records: Path, figures: Path, watch: list[Path], skip: list[Path], path: list[Path] = ()
+) -> str:
     """One line the kernel runs before any cell (``IPKernelApp.exec_lines``: no cell number is
-    used): :func:`iece.pipeline.record.configure` with the run's records file and figure
-    folder, and the folders whose files the run reads are recorded. JSON strings and lists
-    are Python literals."""
+    used): the folders ``path`` (the paper package's, ``[tool.iece] path``) first on
+    ``sys.path``, then :func:`iece.pipeline.record.configure` with the run's records file and
+    figure folder, and the folders whose files the run reads are recorded. JSON strings and
+    lists are Python literals."""
     args = {
         "records": str(records),
         "figures": str(figures),
@@ -83,7 +86,8 @@ def startup_code(records: Path, figures: Path, watch: list[Path], skip: list[Pat
         "skip": [str(p) for p in skip],
     }
     call = ", ".join(f"{k}={json.dumps(v)}" for k, v in args.items())
-    return f"__import__('iece.pipeline.record', fromlist=['configure']).configure({call})"
+    first = f"__import__('sys').path[:0] = {json.dumps([str(p) for p in path])}; " if path else ""
+    return f"{first}__import__('iece.pipeline.record', fromlist=['configure']).configure({call})"
 
 
 def extra_arguments(code: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 Layout, relative to the project root::
 
-    notebooks/<name>.ipynb       figure notebooks; metadata ``iece.id`` is the figure id
+    notebooks/<name>.ipynb       figure notebooks ([tool.iece] notebooks, :mod:`.bundle`);
+                                 metadata ``iece.id`` is the figure id
     build/executed/<id>.ipynb    executed copies
     build/results.json           parameters and records of every figure (:mod:`.results`)
     build/cache/<id>.json        input hash, output and entry checksums of the last good run
@@ -37,7 +38,8 @@ class Project:
 
     def __post_init__(self):
         self.root = Path(self.root).resolve()
-        self.notebooks = Path(self.notebooks or self.root / "notebooks").resolve()
+        # the notebooks folder: the project's [tool.iece] notebooks (default notebooks/)
+        self.notebooks = Path(self.notebooks or bundle.load(self.root).notebooks).resolve()
         self.build = Path(self.build or self.root / "build").resolve()
         # a build folder elsewhere (--build-dir) gets its own figures and report: a run into it
         # never touches the project's figures/ and report/

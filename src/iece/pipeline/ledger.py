@@ -105,13 +105,20 @@ def _entry_lines(text: str) -> dict[tuple[str, int], tuple[int, dict[str, int]]]
     return out
 
 
-def project_figures(ledger_path) -> set[str] | None:
-    """The figure ids of the project the ledger belongs to (``<root>/data/claims.toml``: the
-    notebooks of ``<root>/notebooks``), or ``None`` where they cannot be known (no
-    notebooks beside it; a notebook that cannot be read is left to ``iece list`` to name)."""
+def project_figures(ledger_path, paper: _bundle.Paper | None = None) -> set[str] | None:
+    """The figure ids of the project the ledger belongs to (the notebooks of its
+    ``[tool.iece] notebooks`` folder: ``paper``'s if this is its ledger, else that of the
+    project :func:`iece.pipeline.bundle.of_ledger` finds), or ``None`` where they cannot be
+    known (no notebooks folder; a notebook that cannot be read is left to ``iece list``)."""
     from .params import ParameterError, notebook_meta
 
-    folder = Path(ledger_path).resolve().parent.parent / "notebooks"
+    path = Path(ledger_path).resolve()
+    if paper is None or paper.claims_file.resolve() != path:
+        try:
+            paper = _bundle.of_ledger(path)
+        except _bundle.BundleError:
+            return None
+    folder = paper.notebooks
     if not folder.is_dir():
         return None
     ids = set()
@@ -128,8 +135,8 @@ def project_figures(ledger_path) -> set[str] | None:
 def load(path, figures=None, paper: _bundle.Paper | None = None) -> list[Claim]:
     """Read and validate the ledger file (claims first, then diagnostics); an error names the
     file, the line of the entry (of its field at fault where there is one) and the claim.
-    ``figures``: the project's figure ids; by default those of the notebooks beside the
-    ledger's ``data/`` folder (:func:`project_figures`), unchecked where there are none.
+    ``figures``: the project's figure ids; by default those of the project's notebooks
+    (:func:`project_figures`), unchecked where there are none.
     ``paper``: the paper bundle whose quoted numbers and open choices the entries name; by
     default the one of the project the file belongs to (:func:`iece.pipeline.bundle.of_ledger`)."""
     path = Path(path)
@@ -150,7 +157,7 @@ def load(path, figures=None, paper: _bundle.Paper | None = None) -> list[Claim]:
     if unknown_top:
         raise LedgerError(f"{path.name}: unknown top-level key(s) {', '.join(sorted(unknown_top))}")
     if figures is None:
-        figures = project_figures(path)
+        figures = project_figures(path, paper)
     lines = _entry_lines(text)
     out, seen = [], set()
     fields = set(Claim.__dataclass_fields__) - {"kind", "paper"}

@@ -40,7 +40,8 @@ def run(
     timeout_s: float = CELL_TIMEOUT_S,
 ) -> dict[str, Outcome]:
     """Execute the selected notebooks (cached ones skipped) and update ``build/results.json``.
-    ``on_page(executed_notebook, page_path, figure, entry)`` renders each executed notebook;
+    ``on_page(executed_notebook, page_path, figure, entry, project)`` renders each executed
+    notebook;
     ``after()`` runs once at the end, still under the build lock (the report's index).
     Returns each figure's :class:`Outcome`."""
     planned = plan(project, figure_ids, overrides or {}, fast)

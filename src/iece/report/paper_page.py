@@ -2,7 +2,8 @@
 highlighted in its verdict's colour (issue 20, item 2).
 
 The paper's text is an input the project does not ship: :func:`paper_path` finds it
-(``$IECE_PAPER``, else ``shared/paper/lee-smith-iece.txt`` beside the checkout). Without it
+(:func:`iece.pipeline.bundle.text_path`: ``$IECE_PAPER``, else the project's
+``[tool.iece] text``). Without it
 the page is not written and the index says how to enable it (:data:`ENABLE_HINT`).
 
 How the page is made, from the raw text to HTML:

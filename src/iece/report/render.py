@@ -22,8 +22,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..io import atomic_write_text, project_root
+from ..io import atomic_write_text
 from ..pipeline import bundle, ledger, verdicts
+from ..pipeline.layout import relative
 from ..pipeline.runner import discover, versions
 from . import conclude as conclusions
 from . import dashboard
@@ -48,8 +49,9 @@ def badges(provenance: str) -> str:
     )
 
 
-def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
-    """Export an executed notebook to one self-contained HTML page."""
+def render_page(nb_path: Path, out_html: Path, fig, entry: dict, project) -> None:
+    """Export an executed notebook of ``project`` (the run's, whose ledger its claims come
+    from) to one self-contained HTML page."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -72,7 +74,7 @@ def render_page(nb_path: Path, out_html: Path, fig, entry: dict) -> None:
     # a user run's page is in report/runs/ (runner.Project.place), one level below the index
     index = "../index.html" if out_html.parent.name == "runs" else "index.html"
     # "What we conclude" after the intro (the first Markdown cell), from the pipeline's verdicts
-    claims_file = bundle.load(project_root(Path(fig.path).resolve().parent)).claims_file
+    claims_file = project.claims_file
     conclude = ""
     if entry.status == "ok":
         conclude = conclusions.section(fig.id, entry, claims_file, index, VERDICT_COLOURS)
@@ -227,6 +229,8 @@ def render_index(project, results) -> Path:
         diagnostics=diagnostics,
         cite=paper.cite,
         cite_full=paper.cite_full,
+        data_note=paper.data_note,
+        claims_name=relative(paper.claims_file, project.root),
         open_choices=paper.choices,
         readings=paper.readings,
         findings=view["findings"],
