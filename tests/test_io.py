@@ -56,3 +56,18 @@ def test_y_min(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(DataFileError, match="does not exist"):
         read_two_columns(tmp_path / "nope.csv", what="spectrum_path")
+
+
+def test_project_root_accepts_a_pyproject_with_an_iece_table(tmp_path):
+    """A project naming its own folders (``[tool.iece] notebooks = "nb"``) has no
+    ``notebooks/`` and ``data/``: its ``pyproject.toml`` marks the root."""
+    from iece.io import ProjectRootError, project_root
+
+    (tmp_path / "nb").mkdir()
+    with pytest.raises(ProjectRootError, match=r"notebooks/ and data/, or a pyproject.toml"):
+        project_root(tmp_path / "nb")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')  # no [tool.iece]
+    with pytest.raises(ProjectRootError):
+        project_root(tmp_path / "nb")
+    (tmp_path / "pyproject.toml").write_text('[tool.iece]\nnotebooks = "nb"\n')
+    assert project_root(tmp_path / "nb") == tmp_path.resolve()
