@@ -9,6 +9,7 @@ verdict that depends on one input only and must find that input.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -230,3 +231,30 @@ def test_fast_run_verdicts_are_the_ledgers(fast):
         expected = c.expected_by_choice.get("reference", c.expected_verdict)
         assert held == (expected in ("reproduced", "holds", "consistent")), cid
         assert 0.0 <= frac <= 1.0
+
+
+def test_the_command_runs_resumes_and_refuses_a_bad_n(tmp_path, capsys):
+    """``iece sensitivity``: one process here (the Dask paths are tests/test_distribute.py's);
+    its chunks are kept, so a second run reads them all and writes the same numbers; an N that
+    is not a power of 2 is refused before any work."""
+    from iece import cli
+
+    argv = ["--build-dir", str(tmp_path / "b"), "sensitivity", "--n", "8"]
+    argv += ["--scheduler", "synchronous", "--no-progress"]
+    assert cli.main(argv) == 0
+    out = tmp_path / "b" / "sensitivity" / "n8.json"
+    first = out.read_text()
+    body = json.loads(first)
+    assert body["n_samples"] == 8 * (len(sensitivity.INPUTS) + 2)
+    by_id = {r["id"]: r for r in body["verdicts"]}
+    assert by_id["figS5-depletion-67"]["qualifier"] == "fails robustly"
+    assert all(0 <= r["p_holds"] <= 1 for r in body["verdicts"])
+    chunks = sorted((tmp_path / "b" / "sensitivity" / "chunks-n8").glob("*.npz"))
+    assert len(chunks) == -(-body["n_samples"] // sensitivity.CHUNK)
+    stamps = [c.stat().st_mtime_ns for c in chunks]
+    assert cli.main(argv) == 0
+    assert out.read_text() == first
+    assert [c.stat().st_mtime_ns for c in chunks] == stamps  # read back, not evaluated again
+    capsys.readouterr()
+    assert cli.main([*argv[:4], "12", *argv[5:]]) == 2
+    assert "power of 2" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from . import __version__, cli_sensitivity
 from .io import ProjectRootError
 from .paper import choices, ema_numbers
 from .physics import ema
@@ -508,6 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="only runs that finished before DATE (2024-05-01 or '2024-05-01 12:00', UTC)",
     )
     k.set_defaults(func=cmd_clean)
+
+    cli_sensitivity.add_parser(sub, _project)
 
     p = sub.add_parser("ema", help="1S-1S energy, overlap and surface fraction of one NC")
     p.add_argument("--diameter-nm", type=float, required=True, help="NC diameter (nm), in [1, 30]")

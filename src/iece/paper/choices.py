@@ -187,11 +187,16 @@ NEAR_RELATIVE = 0.2
 #: fewer make the comparison "not checkable (insufficient data)": one or two points are
 #: anecdotes, not a field's state.
 MIN_LITERATURE_POINTS = 3
+#: A verdict holds (or fails) robustly under the declared uncertainty of the Methods' parameter
+#: table when it does so in at least this share of the samples; in between it is fragile.
+ROBUST_PROBABILITY = 0.95
 READINGS = {
     "near ~10^n": f"within {NEAR_DECADES:g} decade either way (a factor of {10**NEAR_DECADES:.1f})",
     "near X, ~X": f"within {100 * NEAR_RELATIVE:.0f} % of X",
     "better than the literature": f"than each of at least {MIN_LITERATURE_POINTS} literature "
     "points in the window; with fewer, not checkable (insufficient data)",
+    "a robust verdict": f"the same in at least {100 * ROBUST_PROBABILITY:.0f} % of the samples "
+    "of the declared input ranges (iece sensitivity); in between, fragile",
 }
 #: The Fig. 5f-g comparison windows (nm) by value of ``window``.
 WINDOW_NM = {"swir": quoted.SWIR_NM.value, "caption": quoted.WINDOW_FIG5_NM.value}

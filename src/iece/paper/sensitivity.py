@@ -38,17 +38,22 @@ Physics: :mod:`iece.physics.materials`, :mod:`iece.physics.ema`; numbers:
 
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
+from .. import physics
 from ..physics import ema
 from ..physics import materials as mat
+from ..pipeline import distribute
 from ..pipeline.figure import FAST, FigureResult, ParameterError, Params, integer
 from . import ema_numbers, fig2eg
 
+_SELF = sys.modules[__name__]
 #: The Sobol' base sample count N of a full run (a power of 2): N (D + 2) EMA evaluations.
 N_BASE = 128
 #: The base sample count of a ``fast`` run (tests).
@@ -351,13 +356,45 @@ def compute(passes=None, **params) -> SensitivityResult:
     :data:`TOP` leading inputs; with ``passes`` (``table -> {ledger id: pass per row}``; a
     row holds every scalar claim number and each input as ``input__<key>``), per
     ledger entry its verdict at the paper's values, the fraction of samples that flip it and the
-    input it hinges on most."""
+    input it hinges on most. The page runs in one process (:func:`analyse` for a cluster)."""
     p = PARAMS.resolve(params, "sensitivity")
     n_base = FAST_N_BASE if p["fast"] else check_n_base(p["n_base"])
+    return analyse(n_base, passes, params=p)
+
+
+def analyse(
+    n_base: int,
+    passes=None,
+    *,
+    scheduler=distribute.SYNCHRONOUS,
+    store=None,
+    progress: bool = False,
+    n_workers: int | None = None,
+    params: dict | None = None,
+) -> SensitivityResult:
+    """:func:`compute` for any power-of-2 ``n_base``, the evaluations run chunk by chunk by
+    :func:`iece.pipeline.distribute.evaluate` (``scheduler``: ``"synchronous"``, ``"local"``
+    for a LocalCluster of ``n_workers``, or a scheduler's address; ``store``: a folder that
+    keeps each finished chunk, so a killed run resumes). Each chunk is one batch of
+    :data:`CHUNK` tables, so the numbers do not depend on where they ran."""
+    n_base = check_n_base(n_base)
     prob = problem(INPUTS)
     x = design(prob, n_base)
+    model = functools.partial(evaluate, inputs=INPUTS, reading=LITERAL)
+    numbers = distribute.evaluate(
+        model,
+        x,
+        chunk=CHUNK,
+        store=store,
+        scheduler=scheduler,
+        n_workers=n_workers,
+        progress=progress,
+        # a stored chunk is stale once the model's code changes
+        token=None if store is None else distribute.code_token(physics, ema_numbers, _SELF),
+    )
     # the numbers per sample, and the inputs themselves (``input__<key>``), for the checks
-    table = evaluate(x) | {f"input__{i.key}": x[:, k] for k, i in enumerate(INPUTS)}
+    table = numbers | {f"input__{i.key}": x[:, k] for k, i in enumerate(INPUTS)}
+    p = params if params is not None else {"n_base": n_base, "fast": False}
     ref = nominal() | {f"input__{i.key}": i.paper for i in INPUTS}
     res = FigureResult(p)
     res.add("n_inputs", len(INPUTS), "1")
@@ -405,7 +442,9 @@ def _verdicts(res: SensitivityResult, prob: dict, table: dict, ref: dict, passes
         stderr = float(np.sqrt(frac * (1 - frac) / flips.size))
         res.add(f"holds_at_paper_values_{key}", held, "")
         res.add(f"flip_fraction_{key}", frac, "1", stderr=stderr)
-        res.add(f"p_holds_{key}", float(ok[base].mean()), "1")
+        p_holds = float(ok[base].mean())
+        p_stderr = float(np.sqrt(p_holds * (1 - p_holds) / flips.size))
+        res.add(f"p_holds_{key}", p_holds, "1", stderr=p_stderr)
         si = indices(prob, ok.astype(float))
         res.verdict_indices[cid] = None if si is None else si["ST"].tolist()
         if si is None:
