@@ -34,6 +34,8 @@ def _layer(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1 or parts[1] in ("__init__", "__main__"):
         return "cli"  # the package's own entry points sit on top
+    if parts[1] not in RANKS and (SRC / f"{parts[1]}.py").is_file():
+        return "cli"  # a top-level module other than io (cli.py and its subcommands)
     return parts[1]
 
 
