@@ -239,6 +239,10 @@ def test_an_edit_of_the_bundles_figure_module_reruns_it_and_changes_its_verdict(
     text = module.read_text(encoding="utf-8")
     assert 'res.add("peak_nm", HC_EV_NM /' in text
     module.write_text(text.replace('("peak_nm", HC_EV_NM', '("peak_nm", 2 * HC_EV_NM'), "utf-8")
+    capsys.readouterr()  # before the run, `iece claims` calls the figure stale
+    assert cli.main(["--root", str(root), "claims", "--format", "json"]) == 1
+    notes = json.loads(capsys.readouterr().out)["notes"]["sizes"]
+    assert any("the paper package's or the iece code it imports changed" in n for n in notes)
     assert _run(root) == {"sizes": "ok"}  # not "cached": its module is in its key
     assert _verdicts(root, capsys, code=1)["peak-in-nm"] == "inconsistent"
 
