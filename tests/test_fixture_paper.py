@@ -279,3 +279,14 @@ def test_a_notebooks_folder_and_a_ledger_of_the_projects_own_naming(tmp_path, ca
     )
     with pytest.raises(ledger.LedgerError, match="nosuch"):
         ledger.load(ledger_file)
+
+
+def test_another_papers_text_variable_never_replaces_this_papers_text(monkeypatch, tmp_path):
+    """``IECE_PAPER`` is this project's variable (``[tool.iece] text_env``): set, as CI sets it
+    for Lee & Smith, it does not replace the test paper's own text."""
+    other = tmp_path / "other.txt"
+    other.write_text("another paper\n", encoding="utf-8")
+    monkeypatch.setenv(bundle.TEXT_ENV, str(other))
+    assert bundle.text_path(bundle.load(MINI)) == (MINI / "paper.txt").resolve()
+    root = Path(__file__).resolve().parents[1]
+    assert bundle.text_path(bundle.load(root)) == other  # the main project's own variable

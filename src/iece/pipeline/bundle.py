@@ -9,6 +9,7 @@ names its paper in ``pyproject.toml``::
     claims = "data/claims.toml"   # the ledger (this default)
     notebooks = "notebooks"       # the figure notebooks (this default)
     text = "../paper.txt"         # optional: the paper's text, for the quote checks and page
+    text_env = "MY_PAPER"         # optional: an environment variable that names the text instead
 
 The package provides, as module attributes:
 
@@ -44,10 +45,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-#: The environment variable that names the paper's text, overriding ``[tool.iece] text``.
+#: This project's variable for its paper's text (its ``[tool.iece] text_env``); a project names
+#: its own, so that one set for one paper never replaces another paper's text.
 TEXT_ENV = "IECE_PAPER"
 #: The keys of ``[tool.iece]``.
-KEYS = ("paper", "path", "claims", "notebooks", "text")
+KEYS = ("paper", "path", "claims", "notebooks", "text", "text_env")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Paper:
     claims_file: Path = Path()
     notebooks: Path = Path()
     text_file: Path | None = None
+    text_env: str = ""
     #: ``[tool.iece] path`` resolved: the folder a kernel puts first on its ``sys.path``.
     path: Path | None = None
     #: The folder of the paper package's top-level package: its files key the figures that
@@ -160,7 +163,13 @@ def _load(root: Path) -> Paper:
     if "paper" not in table:
         if "path" in table:
             raise BundleError(f"{where}: [tool.iece] path needs paper (the package to import)")
-        return Paper(root, claims_file=claims, notebooks=notebooks, text_file=text)
+        return Paper(
+            root,
+            claims_file=claims,
+            notebooks=notebooks,
+            text_file=text,
+            text_env=table.get("text_env", ""),
+        )
     folder = (root / table["path"]).resolve() if "path" in table else None
     module = import_package(table["paper"], root, folder, where)
     choices = _mapping(module, "CHOICES", OpenChoice, where, required=True)
@@ -178,6 +187,7 @@ def _load(root: Path) -> Paper:
         claims_file=claims,
         notebooks=notebooks,
         text_file=text,
+        text_env=table.get("text_env", ""),
         path=folder,
         package_dir=package_dir(table["paper"], folder),
     )
@@ -202,7 +212,8 @@ def of_ledger(path) -> Paper:
 
 
 def text_path(paper: Paper) -> Path | None:
-    """The paper's text: ``$IECE_PAPER`` if set, else ``[tool.iece] text``; ``None`` if the
-    project names none. The file may not exist; the caller decides what that means."""
-    named = os.environ.get(TEXT_ENV)
+    """The paper's text: the file the project's ``[tool.iece] text_env`` variable names, if
+    the project declares one and it is set, else ``[tool.iece] text``; ``None`` if the project
+    names none. The file may not exist; the caller decides what that means."""
+    named = os.environ.get(paper.text_env) if paper.text_env else None
     return Path(named) if named else paper.text_file
