@@ -13,6 +13,8 @@ from .choices import READINGS
 from .quoted import ALL as QUOTED
 
 AUTHORS = "Lee & Smith"
+#: What the index says of the data behind the checks.
+DATA_NOTE = "The paper's raw spectra, decays and time courses are not public."
 TITLE = (
     "Interdiffusion-Enhanced Cation Exchange for HgSe and HgCdSe Nanocrystals with Infrared "
     "Bandgaps"
@@ -38,4 +40,4 @@ LABELS = {
     "thiol_per_surface_cation_min": "lowest thiol equivalent per surface Cd",
 }
 
-__all__ = ["AUTHORS", "CHOICES", "LABELS", "QUOTED", "READINGS", "TITLE"]
+__all__ = ["AUTHORS", "DATA_NOTE", "CHOICES", "LABELS", "QUOTED", "READINGS", "TITLE"]
