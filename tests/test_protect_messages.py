@@ -293,9 +293,13 @@ def test_no_bootstrap_of_decays_piled_up_over_pulses():
 
 
 def _pytest_with_paper(tmp_path, paper) -> subprocess.CompletedProcess:
-    probe = tmp_path / "test_probe.py"
+    """The project's conftest in a project of its own whose paper text is named by IECE_PAPER
+    (``[tool.iece] text_env``, as this project declares)."""
+    (tmp_path / "pyproject.toml").write_text('[tool.iece]\ntext_env = "IECE_PAPER"\n')
+    (tmp_path / "tests").mkdir()
+    probe = tmp_path / "tests" / "test_probe.py"
     probe.write_text("def test_probe(paper_text):\n    assert paper_text\n")
-    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "conftest.py")
+    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path / "tests" / "conftest.py")
     env = {**os.environ, "IECE_PAPER": str(paper)}
     env.pop("IECE_REQUIRE_PAPER", None)
     argv = [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", str(probe)]
