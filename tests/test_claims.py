@@ -541,3 +541,21 @@ def test_a_condition_recorded_for_some_values_of_a_choice_only_is_refused():
     partial = _results(r=0.9, r__jasieniak=0.9, r__yu=0.9, q=1.0, q__jasieniak=1.0)
     with pytest.raises(ledger.LedgerError, match="recorded per value of sizing except yu"):
         verdicts.evaluate([c], partial)
+
+
+@pytest.mark.parametrize(
+    "p,words", [(0.99, "holds robustly"), (0.5, "fragile"), (0.01, "fails robustly")]
+)
+def test_a_sampled_probability_of_holding_gives_the_qualifier(p, words):
+    """A figure that sampled the declared input uncertainty records p_holds_<entry id>; the
+    entry's qualifier follows the paper's ROBUST_PROBABILITY, beside its verdict (which stays
+    the one at the paper's values)."""
+    c = _claim(check="at_least", threshold=0.5)
+    res = _results(r=0.9)
+    sampled = FigureRun("t", "n", {}, True, "ok", results={"p_holds_t": Record(p, "1", "computed")})
+    res.figures["s"] = sampled
+    (ev,) = verdicts.evaluate([c], res)
+    assert ev.verdict == "reproduced" and ev.uncertainty == words
+    assert ev.as_dict()["uncertainty_figure"] == "s" and ev.as_dict()["p_holds"] == p
+    (ev,) = verdicts.evaluate([c], _results(r=0.9))
+    assert ev.uncertainty == "" and ev.p_holds is None  # nothing sampled it

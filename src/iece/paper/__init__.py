@@ -9,7 +9,7 @@ leaves open, :mod:`.choices`), :data:`READINGS` (how its loose words are read) a
 """
 
 from .choices import OPEN as CHOICES
-from .choices import READINGS
+from .choices import READINGS, ROBUST_PROBABILITY
 from .quoted import ALL as QUOTED
 
 AUTHORS = "Lee & Smith"
@@ -40,4 +40,13 @@ LABELS = {
     "thiol_per_surface_cation_min": "lowest thiol equivalent per surface Cd",
 }
 
-__all__ = ["AUTHORS", "DATA_NOTE", "CHOICES", "LABELS", "QUOTED", "READINGS", "TITLE"]
+__all__ = [
+    "ROBUST_PROBABILITY",
+    "AUTHORS",
+    "DATA_NOTE",
+    "CHOICES",
+    "LABELS",
+    "QUOTED",
+    "READINGS",
+    "TITLE",
+]

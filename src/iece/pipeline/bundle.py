@@ -19,6 +19,9 @@ The package provides, as module attributes:
 * ``READINGS`` (optional): how loosely stated words ("~X") are read, in a reader's words;
 * ``LABELS`` (optional): reader's words for record names the ledger reads besides its claims'
   results;
+* ``ROBUST_PROBABILITY`` (optional): the share of samples of the declared input uncertainty
+  in which a verdict must hold (or fail) to be called robust; a figure that records
+  ``p_holds_<entry id>`` then gives each entry's qualifier on the index;
 * ``TITLE`` and ``AUTHORS`` (optional): the paper's title and its authors as cited
   ("Lee & Smith").
 * ``DATA_NOTE`` (optional): a sentence on the paper's data for the report's claims ledger
@@ -61,6 +64,9 @@ class Paper:
     title: str = ""
     authors: str = ""
     data_note: str = ""
+    #: a verdict holds (fails) robustly when it does in at least this share of the samples of
+    #: the declared input uncertainty (``ROBUST_PROBABILITY``); None: no qualifier is shown
+    robust_probability: float | None = None
     quoted: Mapping[str, Quoted] = field(default_factory=dict)
     choices: Mapping[str, OpenChoice] = field(default_factory=dict)
     readings: Mapping[str, str] = field(default_factory=dict)
@@ -153,6 +159,15 @@ def _check_values_unique(choices: Mapping[str, OpenChoice], where: str) -> None:
             seen[v] = c.name
 
 
+def _probability(module, where: str) -> float | None:
+    value = getattr(module, "ROBUST_PROBABILITY", None)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.5 < value < 1:
+        raise BundleError(f"{where}: {module.__name__}.ROBUST_PROBABILITY must be in (0.5, 1)")
+    return float(value)
+
+
 @functools.lru_cache(maxsize=16)
 def _load(root: Path) -> Paper:
     table, path = _table(root)
@@ -180,6 +195,7 @@ def _load(root: Path) -> Paper:
         title=str(getattr(module, "TITLE", "")),
         authors=str(getattr(module, "AUTHORS", "")),
         data_note=str(getattr(module, "DATA_NOTE", "")),
+        robust_probability=_probability(module, where),
         quoted=_mapping(module, "QUOTED", Quoted, where, required=True),
         choices=choices,
         readings=_mapping(module, "READINGS", str, where, required=False),

@@ -21,6 +21,12 @@ class Evaluated:
     explanation: str = ""
     support: str = ""
     headline: str = ""  # a key finding's sentence, filled in like the explanation
+    #: under the declared input uncertainty: the share of samples in which the check holds,
+    #: its standard error, the qualifier and the figure that sampled it
+    p_holds: float | None = None
+    p_holds_stderr: float | None = None
+    uncertainty: str = ""
+    uncertainty_figure: str = ""
 
     @property
     def ok(self) -> bool:
@@ -102,4 +108,8 @@ class Evaluated:
             "cell": self.cell,
             "finding": c.finding,
             "headline": self.headline,
+            "p_holds": self.p_holds,
+            "p_holds_stderr": self.p_holds_stderr,
+            "uncertainty": self.uncertainty,
+            "uncertainty_figure": self.uncertainty_figure,
         }

@@ -32,6 +32,25 @@ def _partial_conditions(c: Claim, fig: FigureRun) -> None:
                 )
 
 
+def _uncertainty(ev: Evaluated, results: Results) -> None:
+    """The qualifier of a verdict under the declared input uncertainty: a figure that sampled it
+    records ``p_holds_<entry id>`` (the share of samples in which its check holds); at least
+    the paper's ``ROBUST_PROBABILITY`` holds robustly, at most one minus it fails robustly, in
+    between the verdict is fragile."""
+    c = ev.claim
+    robust = c.paper.robust_probability if c.paper is not None else None
+    name = "p_holds_" + c.id.replace("-", "_")
+    for fid, fig in sorted(results.figures.items()):
+        rec = fig.results.get(name) if robust is not None and fig.status == "ok" else None
+        if rec is None or isinstance(rec.value, bool) or not isinstance(rec.value, (int, float)):
+            continue
+        p = float(rec.value)
+        ev.p_holds, ev.p_holds_stderr, ev.uncertainty_figure = p, rec.stderr, fid
+        robustly = "holds robustly" if p >= robust else "fails robustly"
+        ev.uncertainty = robustly if p >= robust or p <= 1 - robust else "fragile"
+        return
+
+
 def _verdict(c: Claim, fig: FigureRun, sfx: str = "", main: str | None = None):
     """Verdict of the claim on the records ``<result><sfx>`` (and its conditions), or on the
     record ``main`` instead of the result; returns (verdict, value, deviation, problems)."""
@@ -137,5 +156,7 @@ def evaluate(claims: list[Claim], results: Results) -> list[Evaluated]:
             ev.headline = explain(c, fig, results, c.headline)
         if rec is not None and c.provenance == "literature":
             ev.support = rec.note
+        if verdict != "missing":
+            _uncertainty(ev, results)
         out.append(ev)
     return out

@@ -322,6 +322,14 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
             for v, row in c["by_choice"].items()
         }
         c["choice_label"] = ", ".join(paper.choice_label(n) for n in c["choice"])
+        c["uncertainty_shown"] = ""
+        if c.get("uncertainty"):
+            p, se = c["p_holds"], c["p_holds_stderr"]
+            spread = f" ± {number(se, '', 2)}" if se else ""
+            c["uncertainty_shown"] = (
+                f"{c['uncertainty']} over the declared input ranges "
+                f"(P(holds) = {number(p, '', 2)}{spread})"
+            )
         c["robustness_shown"] = c["robustness"]
     claims = [c for c in rows if c["kind"] == "claim"]
     return {
