@@ -25,9 +25,10 @@ from iece.paper import fig2j, fig5fg
 from iece.paper.views.fig5fg import notes as fig5fg_notes
 from iece.paper.views.fig5fg import points_table as fig5fg_points
 from iece.pipeline import ledger, runner, verdicts
-from iece.pipeline.figure import ParameterError, md_code, md_escape
+from iece.pipeline.figure import ParameterError
 from iece.pipeline.results import Results
 from iece.report import build
+from iece.report.markdown import md_code, md_escape
 
 from .conftest import ROOT
 from .test_spine import FIXTURE

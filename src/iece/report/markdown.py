@@ -23,8 +23,6 @@ from collections.abc import Iterable, Mapping, Sequence
 import jinja2
 import jinja2.meta
 
-from ..pipeline.figure import md_code
-
 #: Each ASCII punctuation character as Markdown text: ``&<>"'|`` as HTML entities (``|`` never
 #: splits a table cell), every other one backslash-escaped (CommonMark allows it for all).
 _MD_TEXT = (
@@ -32,6 +30,22 @@ _MD_TEXT = (
     | {c: html.escape(c) for c in "&<>\"'"}
     | {"|": "&#124;"}
 )
+
+
+def md_escape(text) -> str:
+    """``text`` from a user file or path, safe in Markdown: HTML escaped, pipes and backticks
+    neutral, so it can neither inject markup nor break out of a table cell or code span."""
+    return html.escape(str(text)).replace("|", "&#124;").replace("`", "&#96;")
+
+
+def md_code(text) -> str:
+    """``text`` (a user's file name) as a Markdown code span whose fence is longer than any
+    run of backticks inside it (CommonMark), so the name cannot close it; markup inside a
+    code span is shown, never interpreted."""
+    text = str(text).replace("\n", " ")
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if longest else f"{fence}{text}{fence}"
 
 
 def md_text(value) -> str:

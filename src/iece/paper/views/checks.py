@@ -13,8 +13,7 @@ import matplotlib.pyplot as plt
 
 from ...physics import materials as mat
 from ...physics import sizing
-from ...pipeline.figure import md_code, md_escape
-from ...report.markdown import fields, fill, md_table
+from ...report.markdown import fields, fill, md_code, md_escape, md_table
 from .. import checks, literature, quoted
 from .common import LINESTYLES
 
