@@ -10,6 +10,7 @@ verdict that depends on one input only and must find that input.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -258,3 +259,26 @@ def test_the_command_runs_resumes_and_refuses_a_bad_n(tmp_path, capsys):
     capsys.readouterr()
     assert cli.main([*argv[:4], "12", *argv[5:]]) == 2
     assert "power of 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "entry,needle",
+    [
+        ('name = "CDSE.me"\nlabel = "x"\nreason = "r"\n', "one of relative or absolute"),
+        ('name = "CDSE.me"\nrelative = -0.1\nlabel = "x"\nreason = "r"\n', "positive"),
+        ('name = "PBS.me"\nrelative = 0.1\nlabel = "x"\nreason = "r"\n', "CDSE.<field>"),
+        ('name = "CDSE.me"\nrelative = 0.1\nabsolute = 0.1\nlabel = "x"\nreason = "r"\n', "one of"),
+    ],
+)
+def test_a_declared_uncertainty_that_cannot_be_read_is_named(entry, needle):
+    """The ranges are data (src/iece/paper/uncertainties.toml); a malformed entry is refused
+    with the file, the entry and what is wrong, before any sample is drawn."""
+    with pytest.raises(ValueError, match=re.escape(needle)) as info:
+        sensitivity.read_inputs("[[inputs]]\n" + entry, "u.toml")
+    assert "u.toml, input 1" in str(info.value)
+
+
+def test_the_declared_ranges_are_the_pages_inputs():
+    text = (ROOT / "src" / "iece" / "paper" / sensitivity.UNCERTAINTIES).read_text()
+    assert sensitivity.read_inputs(text) == sensitivity.INPUTS
+    assert all(i.low < i.paper < i.high and i.reason for i in sensitivity.INPUTS)

@@ -41,10 +41,16 @@ from __future__ import annotations
 import functools
 import sys
 from dataclasses import dataclass, field, fields, replace
+from importlib import resources
 
 import numpy as np
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 from .. import physics
 from ..physics import ema
@@ -118,77 +124,45 @@ def _absolute(name, delta_eV, label, reason, source=NO_SOURCE) -> Input:
     return Input(name, label, v - delta_eV, v + delta_eV, "eV", reason, source)
 
 
-_MASS_HGSE = (
-    "issue 23: the literature spread of HgSe and alloy masses is often +-20 %; the alloys' masses "
-    "are the linear interpolation, so the ends carry it"
-)
-#: Every uncertain input, its range and why (declared once). Not varied: the lattice parameters
-#: (a_c enters only Eq. 3's surface cut, which none of :data:`NUMBERS` reads) and the frame
-#: 3.70 eV (it is where the literal reading puts the outside levels: a reading's choice, scanned
-#: by :mod:`iece.paper.readings`).
-INPUTS = (
-    _relative(
-        "CDSE.me",
-        0.1,
-        "CdSe electron mass",
-        "declared assumption: CdSe is the better-characterised material, so half the HgSe range",
-    ),
-    _relative(
-        "CDSE.mh",
-        0.2,
-        "CdSe hole mass",
-        "declared assumption: one isotropic mass stands for the heavy and light holes; +-20 % as "
-        "for HgSe",
-    ),
-    _relative("HGSE.me", 0.2, "HgSe electron mass", _MASS_HGSE),
-    _relative(
-        "HGSE.mh",
-        0.2,
-        "HgSe hole mass",
-        _MASS_HGSE + "; no source for any HgSe hole mass was found (materials_sources.csv), so "
-        "the range says nothing about whether 0.019 itself is right",
-    ),
-    _relative(
-        "CDSE.eps_inf",
-        0.1,
-        "CdSe eps_inf",
-        "declared assumption: enters only the first-order Coulomb term; +-10 % for the better-"
-        "characterised material",
-    ),
-    _relative(
-        "HGSE.eps_inf",
-        0.2,
-        "HgSe eps_inf",
-        "declared assumption: enters only the first-order Coulomb term; +-20 % as for HgSe's "
-        "masses",
-    ),
-    _absolute(
-        "CDSE.gap_eV",
-        0.07,
-        "CdSe gap (valence band moves)",
-        "1.74 eV is a low-temperature zinc-blende gap; +-0.07 eV spans the room-temperature value "
-        "(1.67 eV in the abstract materials_sources.csv names, read only on a mirror)",
-    ),
-    _absolute(
-        "HGSE.gap_eV",
-        0.16,
-        "HgSe gap (valence band moves)",
-        "+-0.16 eV reaches the -0.22 eV Kane-fit gap of the Seiler et al. abstract that "
-        "materials_sources.csv names (read only on an aggregator)",
-    ),
-    _absolute(
-        "CDSE.dEc_eV",
-        0.2,
-        "CdSe conduction-band offset (both edges move)",
-        "issue 23: offsets are known to several tenths of an eV; no source uses the paper's frame",
-    ),
-    _absolute(
-        "HGSE.dEc_eV",
-        0.2,
-        "HgSe conduction-band offset (both edges move)",
-        "issue 23: offsets are known to several tenths of an eV; no source uses the paper's frame",
-    ),
-)
+#: Where every uncertain input, its range and why are declared, once: data beside the package's
+#: parameter table (:mod:`iece.physics.materials`), not code.
+UNCERTAINTIES = "uncertainties.toml"
+
+
+def read_inputs(text: str, where: str = UNCERTAINTIES) -> tuple[Input, ...]:
+    """The inputs declared in ``text`` (``[[inputs]]`` with ``name``, ``relative`` or
+    ``absolute``, ``label``, ``reason`` and optionally ``source``); a ValueError naming the
+    file, the entry and the field otherwise."""
+    try:
+        entries = tomllib.loads(text).get("inputs", [])
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{where} is not valid TOML: {exc}") from None
+    out = []
+    for n, e in enumerate(entries, 1):
+        at = f"{where}, input {n} ({e.get('name', 'no name')})"
+        keys = set(e) - {"source"}
+        spread = keys & {"relative", "absolute"}
+        if keys - spread != {"name", "label", "reason"} or len(spread) != 1:
+            raise ValueError(
+                f"{at}: needs name, label, reason and one of relative or absolute (got "
+                f"{', '.join(sorted(e))})"
+            )
+        (kind,) = spread
+        size = e[kind]
+        if isinstance(size, bool) or not isinstance(size, (int, float)) or not size > 0:
+            raise ValueError(f"{at}: {kind} must be a positive number, got {size!r}")
+        owner, _, field_ = e["name"].partition(".")
+        if owner not in ("CDSE", "HGSE") or field_ not in _FIELDS:
+            raise ValueError(
+                f"{at}: name must be CDSE.<field> or HGSE.<field>, a field of {_FIELDS}"
+            )
+        make = _relative if kind == "relative" else _absolute
+        out.append(make(e["name"], size, e["label"], e["reason"], e.get("source", NO_SOURCE)))
+    return tuple(out)
+
+
+#: Every uncertain input, its range and why (:data:`UNCERTAINTIES`).
+INPUTS = read_inputs(resources.files(__package__).joinpath(UNCERTAINTIES).read_text("utf-8"))
 
 #: The EMA claim numbers whose verdicts the ledger decides (results and their conditions).
 NUMBERS = (
