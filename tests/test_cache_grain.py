@@ -206,3 +206,16 @@ def test_only_the_notebooks_that_read_the_ledger_are_keyed_on_it(figure_run):
         "readings",
         "sensitivity",
     }, reads
+
+
+def test_the_environments_own_files_are_never_a_figures_data(tmp_path):
+    """A tox environment inside the project (``.tox/py``, as CI builds it) holds the installed
+    packages' metadata, which imports read; those reads had keyed the figures and listed some
+    fifty entry_points.txt files on the index as changed data."""
+    from iece.pipeline import reads
+
+    root = str(tmp_path)
+    env_file = f"{root}/.tox/py/lib/python3.11/site-packages/x-1.0.dist-info/entry_points.txt"
+    assert reads._environment(env_file)
+    assert reads._environment(f"{reads._ENVIRONMENT[0]}/lib/anything.txt")
+    assert not reads._environment(f"{root}/data/literature/ir_nanocrystals.csv")

@@ -174,7 +174,8 @@ def _load(root: Path) -> Paper:
     where = path.name
     claims = root / table.get("claims", "data/claims.toml")
     notebooks = root / table.get("notebooks", "notebooks")
-    text = (root / table["text"]).resolve() if "text" in table else None
+    # the path as named (.. collapsed), not a symlink's target: the page says where it is
+    text = Path(os.path.normpath(root / table["text"])) if "text" in table else None
     if "paper" not in table:
         if "path" in table:
             raise BundleError(f"{where}: [tool.iece] path needs paper (the package to import)")

@@ -32,6 +32,21 @@ def _inside(path: str, folders: tuple[str, ...]) -> bool:
     return any(path.startswith(folder + os.sep) for folder in folders)
 
 
+#: Never a figure's data: the interpreter's own files (a tox or virtual environment inside the
+#: project holds the installed packages' metadata, which imports read) and hidden folders.
+_ENVIRONMENT = tuple({os.path.abspath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
+
+
+def _environment(path: str) -> bool:
+    parts = path.split(os.sep)
+    return (
+        _inside(path, _ENVIRONMENT)
+        or "site-packages" in parts
+        or "dist-packages" in parts
+        or any(part.startswith(".") and part not in (".", "..") for part in parts)
+    )
+
+
 def watch(folders: tuple[str, ...], skip: tuple[str, ...], report) -> None:
     """Call ``report(path)`` once for each file this process opens for reading under one of
     ``folders`` but not under ``skip``, Python sources and caches aside."""
@@ -46,6 +61,8 @@ def watch(folders: tuple[str, ...], skip: tuple[str, ...], report) -> None:
         if path is None or path in seen or path.endswith((".py", ".pyc")):
             return
         if "__pycache__" in path or not _inside(path, folders) or _inside(path, skip):
+            return
+        if _environment(path):
             return
         seen.add(path)
         busy.append(True)

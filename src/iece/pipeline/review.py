@@ -68,7 +68,10 @@ def review(project: Project, results: Results) -> dict[str, list[Note]]:
                 then = cached.get("inputs") or {}
                 words = _cache.INPUT_WORDS
                 changed = [words[k] for k in words if k in then and then.get(k) != now.get(k)]
-                changed += [f"{words['reads']} ({', '.join(reads)})"] if reads else []
+                named = ", ".join(reads[:3]) + (
+                    f" and {len(reads) - 3} more" if len(reads) > 3 else ""
+                )
+                changed += [f"{words['reads']} ({named})"] if reads else []
                 what = ", ".join(changed) if then and now and changed else "its inputs"
                 found.append(
                     Note(
