@@ -71,16 +71,33 @@ def pkg(tmp_path, monkeypatch):
     return copy
 
 
-@pytest.fixture
-def proj(tmp_path, pkg):
-    """A copy of the fixture project with two good notebooks (``other`` also imports
-    ``iece.physics.diffusion``, which ``ok`` does not), built once."""
-    root = tmp_path / "project"
+@pytest.fixture(scope="module")
+def _built(tmp_path_factory):
+    """The fixture project with two good notebooks (``other`` also imports
+    ``iece.physics.diffusion``, which ``ok`` does not), built once for the module with a frozen
+    copy of the package; each test gets a copy of the built tree (the keys name files relative
+    to the project and the package, so the copy is current)."""
+    base = tmp_path_factory.mktemp("cache-grain")
+    copy = base / "pkg" / "iece"
+    shutil.copytree(cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    root = base / "project"
     shutil.copytree(FIXTURE, root)
     (root / "notebooks" / "bad.ipynb").unlink()
     project = runner.Project(root)
     _with_other(project, "import iece.physics.diffusion")
-    assert set(_build(project).values()) == {"ok"}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cache, "PACKAGE_DIR", copy)
+        assert set(_build(project).values()) == {"ok"}
+    return root
+
+
+@pytest.fixture
+def proj(tmp_path, pkg, _built):
+    """A copy of the built project (every figure current: a run says cached)."""
+    root = tmp_path / "project"
+    shutil.copytree(_built, root, symlinks=True)
+    project = runner.Project(root)
+    assert set(_build(project).values()) == {"cached"}
     return project
 
 

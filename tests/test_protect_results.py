@@ -35,13 +35,28 @@ def frozen_package(tmp_path, monkeypatch):
     return pkg
 
 
-@pytest.fixture
-def proj(tmp_path):
-    root = tmp_path / "project"
+@pytest.fixture(scope="module")
+def _built(tmp_path_factory):
+    """The fixture project run once for the module (a kernel start each time had made this
+    file the suite's slowest): each test gets a copy of the built tree."""
+    base = tmp_path_factory.mktemp("protect-results")
+    pkg = base / "pkg" / "iece"
+    shutil.copytree(cache.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    root = base / "project"
     shutil.copytree(FIXTURE, root)
     (root / "notebooks" / "bad.ipynb").unlink()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cache, "PACKAGE_DIR", pkg)
+        assert build(runner.Project(root), progress=False)["ok"].status == "ok"
+    return root
+
+
+@pytest.fixture
+def proj(tmp_path, _built):
+    root = tmp_path / "project"
+    shutil.copytree(_built, root, symlinks=True)
     project = runner.Project(root)
-    assert build(project, progress=False)["ok"].status == "ok"
+    assert runner.run(project, progress=False)["ok"].status == "cached"  # the copy is current
     return project
 
 
