@@ -247,21 +247,16 @@ def test_an_edit_of_the_bundles_figure_module_reruns_it_and_changes_its_verdict(
     assert _verdicts(root, capsys, code=1)["peak-in-nm"] == "inconsistent"
 
 
-def test_a_package_under_src_runs_in_the_kernel(tmp_path, capsys):
-    """``[tool.iece] path = "src"``: the kernel finds the package there, as the engine does."""
-    root = _copy(tmp_path, src=True)
-    assert not (root / "minipaper").exists()
-    assert bundle.load(root).package_dir == root / "src" / "minipaper"
-    assert _run(root) == {"sizes": "ok"}
-    assert _verdicts(root, capsys) == EXPECTED
-
-
-def test_a_notebooks_folder_and_a_ledger_of_the_projects_own_naming(tmp_path, capsys, monkeypatch):
-    """``notebooks = "nb"`` and ``claims = "claims.toml"`` (no ``notebooks/``, no ``data/``):
-    the run, the pages, ``iece claims`` and ``iece list`` without ``--root`` follow them."""
+def test_a_project_of_its_own_layout(tmp_path, capsys, monkeypatch):
+    """``path = "src"`` (the kernel finds the package there, as the engine does),
+    ``notebooks = "nb"`` and ``claims = "claims.toml"`` (no ``notebooks/``, no ``data/``): the
+    run, the pages, ``iece claims`` and ``iece list`` without ``--root`` follow them. One project
+    for the three, so one kernel start."""
     from iece.io import project_root
 
-    root = _copy(tmp_path, nb=True)
+    root = _copy(tmp_path, src=True, nb=True)
+    assert not (root / "minipaper").exists()
+    assert bundle.load(root).package_dir == root / "src" / "minipaper"
     assert project_root(root / "nb") == root  # found by its [tool.iece] table
     assert _run(root) == {"sizes": "ok"}
     assert "Traceback" not in (root / "report" / "sizes.html").read_text(encoding="utf-8")
