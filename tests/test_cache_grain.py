@@ -62,11 +62,35 @@ def _with_other(proj, line: str) -> None:
     (proj.notebooks / "other.ipynb").write_text(json.dumps(nb, indent=1))
 
 
+def frozen_package(base: Path) -> Path:
+    """A copy of the package under ``base``, for the cache to read instead of the checkout's
+    (edits made meanwhile in the checkout, or by a test, change only what the test means)."""
+    copy = base / "pkg" / "iece"
+    shutil.copytree(cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def built_fixture(base: Path, prepare=None) -> Path:
+    """The fixture project (its failing notebook left out; ``prepare(project)`` edits it
+    first), built once under ``base`` with a frozen package: tests take copies of the tree
+    (the keys name files relative to the project and the package, so a copy is current)."""
+    root = base / "project"
+    shutil.copytree(FIXTURE, root)
+    (root / "notebooks" / "bad.ipynb").unlink()
+    project = runner.Project(root)
+    if prepare is not None:
+        prepare(project)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cache, "PACKAGE_DIR", frozen_package(base))
+        statuses = {k: o.status for k, o in build(project, progress=False).items()}
+    assert set(statuses.values()) == {"ok"}, statuses
+    return root
+
+
 @pytest.fixture
 def pkg(tmp_path, monkeypatch):
     """A frozen copy of the package, which the cache reads instead of the checkout's."""
-    copy = tmp_path / "pkg" / "iece"
-    shutil.copytree(cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    copy = frozen_package(tmp_path)
     monkeypatch.setattr(cache, "PACKAGE_DIR", copy)
     return copy
 
@@ -74,21 +98,9 @@ def pkg(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def _built(tmp_path_factory):
     """The fixture project with two good notebooks (``other`` also imports
-    ``iece.physics.diffusion``, which ``ok`` does not), built once for the module with a frozen
-    copy of the package; each test gets a copy of the built tree (the keys name files relative
-    to the project and the package, so the copy is current)."""
+    ``iece.physics.diffusion``, which ``ok`` does not), built once for the module."""
     base = tmp_path_factory.mktemp("cache-grain")
-    copy = base / "pkg" / "iece"
-    shutil.copytree(cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    root = base / "project"
-    shutil.copytree(FIXTURE, root)
-    (root / "notebooks" / "bad.ipynb").unlink()
-    project = runner.Project(root)
-    _with_other(project, "import iece.physics.diffusion")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cache, "PACKAGE_DIR", copy)
-        assert set(_build(project).values()) == {"ok"}
-    return root
+    return built_fixture(base, lambda p: _with_other(p, "import iece.physics.diffusion"))
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from iece.pipeline.results import Results, ResultsError
 from iece.report import build
 from iece.report.render import render_index
 
-from .test_cache_grain import reads_a_data_file
+from .test_cache_grain import built_fixture, reads_a_data_file
+from .test_cache_grain import frozen_package as _frozen
 from .test_spine import FIXTURE
 
 
@@ -29,8 +30,7 @@ from .test_spine import FIXTURE
 def frozen_package(tmp_path, monkeypatch):
     """Hash a copy of the package, so edits made meanwhile in the checkout (or by a test)
     change only what the test means to change."""
-    pkg = tmp_path / "pkg" / "iece"
-    shutil.copytree(cache.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    pkg = _frozen(tmp_path)
     monkeypatch.setattr(cache, "PACKAGE_DIR", pkg)
     return pkg
 
@@ -39,16 +39,7 @@ def frozen_package(tmp_path, monkeypatch):
 def _built(tmp_path_factory):
     """The fixture project run once for the module (a kernel start each time had made this
     file the suite's slowest): each test gets a copy of the built tree."""
-    base = tmp_path_factory.mktemp("protect-results")
-    pkg = base / "pkg" / "iece"
-    shutil.copytree(cache.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
-    root = base / "project"
-    shutil.copytree(FIXTURE, root)
-    (root / "notebooks" / "bad.ipynb").unlink()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cache, "PACKAGE_DIR", pkg)
-        assert build(runner.Project(root), progress=False)["ok"].status == "ok"
-    return root
+    return built_fixture(tmp_path_factory.mktemp("protect-results"))
 
 
 @pytest.fixture
