@@ -318,9 +318,29 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
                 "ours": number(row["ours"], c["unit_shown"]),
                 "verdict": row["verdict"],
                 "counterfactual": v in c["counterfactuals"],
+                # a failed condition under this value, in words (the row's why)
+                "why": "; ".join(
+                    labeller.text(p.split(": ", 1)[1])
+                    for p in c["problems"]
+                    if p.startswith(f"{v}: ") and _CONDITION_FAILED.search(p)
+                ),
             }
             for v, row in c["by_choice"].items()
         }
+        # the per-value rows grouped by choice (its label, its default first)
+        c["by_choice_groups"] = [
+            {
+                "label": paper.choice_label(name),
+                "default": paper.choices[name].default,
+                "rows": [
+                    (v, c["by_choice_shown"][v])
+                    for v in paper.choices[name].values
+                    if v in c["by_choice_shown"]
+                ],
+            }
+            for name in c["choice"]
+            if name in paper.choices
+        ]
         c["choice_label"] = ", ".join(paper.choice_label(n) for n in c["choice"])
         c["uncertainty_shown"] = ""
         if c.get("uncertainty"):
