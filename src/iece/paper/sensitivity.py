@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 
@@ -223,9 +224,13 @@ def indices(problem_: dict, y, seed: int = SEED) -> dict | None:
         raise ValueError(f"{np.sum(~np.isfinite(y))} samples are not finite")
     if np.ptp(y) == 0:
         return None
-    si = sobol_analyze.analyze(
-        problem_, y, calc_second_order=False, num_resamples=RESAMPLES, seed=seed
-    )
+    with warnings.catch_warnings():
+        # a rarely flipping verdict leaves some bootstrap resamples constant; SALib warns on
+        # each, and the interval it gives is then as wide as the resamples make it
+        warnings.filterwarnings("ignore", "Constant values encountered", UserWarning)
+        si = sobol_analyze.analyze(
+            problem_, y, calc_second_order=False, num_resamples=RESAMPLES, seed=seed
+        )
     return {k: np.asarray(si[k], float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
 
 
