@@ -285,3 +285,18 @@ def test_another_papers_text_variable_never_replaces_this_papers_text(monkeypatc
     assert bundle.text_path(bundle.load(MINI)) == MINI / "paper.txt"
     root = Path(__file__).resolve().parents[1]
     assert bundle.text_path(bundle.load(root)) == other  # the main project's own variable
+
+
+def test_iece_claims_checks_each_quote_against_the_papers_text(tmp_path, capsys):
+    """The ledger is the user's test: with the paper's text at hand, ``iece claims`` also
+    says which quote is not the paper's words, and exits 1."""
+    root = _copy(tmp_path)
+    assert _run(root) == {"sizes": "ok"}
+    capsys.readouterr()
+    assert cli.main(["--root", str(root), "claims"]) == 0
+    ledger_file = root / "data" / "claims.toml"
+    text = ledger_file.read_text(encoding="utf-8")
+    ledger_file.write_text(text.replace("that is at 553 nm", "that is at 554 nm"), "utf-8")
+    capsys.readouterr()
+    assert cli.main(["--root", str(root), "claims"]) == 1
+    assert "peak-in-nm: its quote is not in the paper's text" in capsys.readouterr().err

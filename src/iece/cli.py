@@ -260,6 +260,9 @@ def cmd_claims(args) -> int:
                 print(f"{'':32s}{r['robustness']}")
         for n in said:
             print(n.text)
+    misquoted = _misquoted(proj)
+    for cid in misquoted:  # the ledger is the user's test: a quote must be the paper's words
+        print(f"iece claims: {cid}: its quote is not in the paper's text", file=sys.stderr)
     if not_current:  # stale, edited or --fast results are never read as the paper's
         print(
             f"iece claims: not the current paper results of this checkout: "
@@ -267,7 +270,19 @@ def cmd_claims(args) -> int:
             file=sys.stderr,
         )
         return 1
-    return 0 if summary["mismatches"] == 0 else 1
+    return 0 if summary["mismatches"] == 0 and not misquoted else 1
+
+
+def _misquoted(proj) -> list[str]:
+    """The claims whose quote is not in the paper's text (whitespace aside), when the project
+    names a text that is there; none otherwise (the quote check needs the text)."""
+    paper = bundle.load(proj.root)
+    path = bundle.text_path(paper)
+    if path is None or not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    entries = ledger.load(paper.claims_file, paper=paper)
+    return [c.id for c in entries if c.quote and not ledger.quote_in_paper(c.quote, text)]
 
 
 def _has_display() -> bool:
