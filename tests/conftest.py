@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from iece.report.paper_page import PAPER_ENV, paper_path
+from iece.pipeline import bundle
+from iece.report.paper_page import paper_path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Where the paper's text is: the one definition, :func:`iece.report.paper_page.paper_path`.
 PAPER = paper_path(ROOT)
+#: The variable that names it: this project's ``[tool.iece] text_env``.
+PAPER_ENV = bundle.load(ROOT).text_env
 
 os.environ.setdefault("MPLBACKEND", "agg")
 

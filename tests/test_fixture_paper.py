@@ -281,9 +281,9 @@ def test_another_papers_text_variable_never_replaces_this_papers_text(monkeypatc
     for Lee & Smith, it does not replace the test paper's own text."""
     other = tmp_path / "other.txt"
     other.write_text("another paper\n", encoding="utf-8")
-    monkeypatch.setenv(bundle.TEXT_ENV, str(other))
-    assert bundle.text_path(bundle.load(MINI)) == MINI / "paper.txt"
     root = Path(__file__).resolve().parents[1]
+    monkeypatch.setenv(bundle.load(root).text_env, str(other))
+    assert bundle.text_path(bundle.load(MINI)) == MINI / "paper.txt"
     assert bundle.text_path(bundle.load(root)) == other  # the main project's own variable
 
 

@@ -23,7 +23,7 @@ from iece.report import paper_page as pp
 from iece.report.render import render_index, render_quote
 from iece.report.sanitize import STYLE_PROPERTIES, clean_page
 
-from .conftest import PAPER, ROOT
+from .conftest import PAPER, PAPER_ENV, ROOT
 
 
 def _results() -> Results:
@@ -232,7 +232,7 @@ def _project(tmp_path) -> Project:
 
 def test_with_the_paper_the_page_is_written_the_same_each_time(tmp_path, monkeypatch, paper_text):
     proj = _project(tmp_path)
-    monkeypatch.setenv(pp.PAPER_ENV, str(PAPER))
+    monkeypatch.setenv(PAPER_ENV, str(PAPER))
     render_index(proj, Results())
     first = (proj.report / pp.PAGE).read_bytes()
     index = (proj.report / "index.html").read_text(encoding="utf-8")
@@ -243,14 +243,14 @@ def test_with_the_paper_the_page_is_written_the_same_each_time(tmp_path, monkeyp
     for path in (str(ROOT), str(PAPER.parent), str(tmp_path), "/home/", "/work/", "/tmp/"):
         assert path not in text
 
-    monkeypatch.setenv(pp.PAPER_ENV, str(tmp_path / "absent.txt"))
+    monkeypatch.setenv(PAPER_ENV, str(tmp_path / "absent.txt"))
     render_index(proj, Results())
     assert not (proj.report / pp.PAGE).exists()  # our stale page is gone, with its verdicts
 
 
 def test_without_the_paper_no_page_and_the_index_says_how(tmp_path, monkeypatch):
     proj = _project(tmp_path)
-    monkeypatch.setenv(pp.PAPER_ENV, str(tmp_path / "absent.txt"))
+    monkeypatch.setenv(PAPER_ENV, str(tmp_path / "absent.txt"))
     render_index(proj, Results())
     assert not (proj.report / pp.PAGE).exists()
     index = (proj.report / "index.html").read_text(encoding="utf-8")
@@ -261,9 +261,9 @@ def test_without_the_paper_no_page_and_the_index_says_how(tmp_path, monkeypatch)
 
 
 def test_paper_path_is_the_tests_own(monkeypatch, tmp_path):
-    monkeypatch.delenv(pp.PAPER_ENV, raising=False)
+    monkeypatch.delenv(PAPER_ENV, raising=False)
     assert pp.paper_path(ROOT) == ROOT.parent / "shared" / "paper" / "lee-smith-iece.txt"
-    monkeypatch.setenv(pp.PAPER_ENV, str(tmp_path / "p.txt"))
+    monkeypatch.setenv(PAPER_ENV, str(tmp_path / "p.txt"))
     assert pp.paper_path(ROOT) == tmp_path / "p.txt"
 
 
@@ -278,7 +278,7 @@ def test_in_a_browser_every_link_lands_and_no_console_error(tmp_path, monkeypatc
     if path is None:
         _unavailable("no Chromium on the PATH")
     proj = _project(tmp_path)
-    monkeypatch.setenv(pp.PAPER_ENV, str(PAPER))
+    monkeypatch.setenv(PAPER_ENV, str(PAPER))
     render_index(proj, Results({"checks": _results().figures["checks"]}))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=path)

@@ -48,9 +48,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-#: This project's variable for its paper's text (its ``[tool.iece] text_env``); a project names
-#: its own, so that one set for one paper never replaces another paper's text.
-TEXT_ENV = "IECE_PAPER"
 #: The keys of ``[tool.iece]``.
 KEYS = ("paper", "path", "claims", "notebooks", "text", "text_env")
 

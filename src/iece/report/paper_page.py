@@ -2,9 +2,9 @@
 highlighted in its verdict's colour (issue 20, item 2).
 
 The paper's text is an input the project does not ship: :func:`paper_path` finds it
-(:func:`iece.pipeline.bundle.text_path`: ``$IECE_PAPER``, else the project's
-``[tool.iece] text``). Without it
-the page is not written and the index says how to enable it (:data:`ENABLE_HINT`).
+(:func:`iece.pipeline.bundle.text_path`: the variable the project names as
+``[tool.iece] text_env``, else its ``[tool.iece] text``). Without it the page is not written
+and the index says how to enable it (:func:`enable_hint`).
 
 How the page is made, from the raw text to HTML:
 
@@ -43,13 +43,6 @@ from ..pipeline import bundle, ledger
 from .markup import _MACROS, _SUBSUP, TEMPLATES, VERDICT_COLOURS, latex_to_mathml, render_quote
 from .sanitize import clean_page, markdown_to_html
 
-#: The environment variable naming the paper's text, and where it is found otherwise.
-PAPER_ENV = bundle.TEXT_ENV
-#: How to enable the page (and the quote tests); no machine path.
-ENABLE_HINT = (
-    f"set {PAPER_ENV}=/path/to/the paper's text (or name it as [tool.iece] text in "
-    "pyproject.toml) and run iece again"
-)
 PAGE = "paper.html"
 #: Marks the page as ours (a stale page of ours is removed when the paper is gone).
 GENERATOR = "iece annotated paper"
@@ -518,12 +511,20 @@ def write(project, claims: list[dict], cite: str = "the paper") -> PaperPage | N
 _FIGURES_HEADING = re.compile(r'<h2 id="figures">.*?</h2>\n?', re.S)
 
 
-def index_line(page: PaperPage | None) -> str:
+def enable_hint(paper: bundle.Paper) -> str:
+    """How to enable the page (and the quote checks) for ``paper``; no machine path."""
+    where = "name it as [tool.iece] text in pyproject.toml"
+    if paper.text_env:
+        return f"set {paper.text_env}=/path/to/the paper's text (or {where}) and run iece again"
+    return f"{where} and run iece again"
+
+
+def index_line(page: PaperPage | None, paper: bundle.Paper) -> str:
     """The index's line about the annotated paper: a link, or how to enable it."""
     if page is None:
         return (
             '<p class="why" id="paper-page">The annotated paper is not built: the paper\'s text '
-            f"was not found. To build it, {html.escape(ENABLE_HINT)}.</p>\n"
+            f"was not found. To build it, {html.escape(enable_hint(paper))}.</p>\n"
         )
     n, k = len(page.highlights), len(page.not_in_ledger)
     return (
@@ -536,7 +537,7 @@ def index_line(page: PaperPage | None) -> str:
 def with_paper_page(project, claims: list[dict], index_html: str, cite: str = "the paper") -> str:
     """Write the annotated paper (:func:`write`) and put its line at the head of the index's
     list of pages (after the "Figures" heading; without one, at the end of the index)."""
-    line = index_line(write(project, claims, cite))
+    line = index_line(write(project, claims, cite), bundle.load(project.root))
     m = _FIGURES_HEADING.search(index_html)
     at = m.end() if m else index_html.rindex("</body>")
     return index_html[:at] + line + index_html[at:]
