@@ -34,17 +34,6 @@ def add_parser(sub, project) -> None:
     s.set_defaults(func=lambda args: cmd_sensitivity(args, project(args)))
 
 
-def qualifier(p_holds: float) -> str:
-    """The verdict's qualifier under the declared input uncertainty
-    (:data:`iece.paper.choices.ROBUST_PROBABILITY`)."""
-    robust = choices.ROBUST_PROBABILITY
-    if p_holds >= robust:
-        return "holds robustly"
-    if p_holds <= 1 - robust:
-        return "fails robustly"
-    return "fragile"
-
-
 def cmd_sensitivity(args, project) -> int:
     claims = ledger.load(project.claims_file)
     folder = project.build / "sensitivity"
@@ -72,7 +61,7 @@ def cmd_sensitivity(args, project) -> int:
                 "holds_at_paper_values": v.held,
                 "p_holds": p.value,
                 "p_holds_stderr": p.stderr,
-                "qualifier": qualifier(p.value),
+                "qualifier": verdicts.qualifier(p.value, choices.ROBUST_PROBABILITY),
                 "hinges_on": v.hinge,
                 "hinges_on_ST": None if v.hinge == sensitivity.NO_HINGE else v.hinge_ST,
             }

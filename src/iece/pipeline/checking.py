@@ -13,7 +13,7 @@ from .claim import BOUNDS, Claim, LedgerError
 OUTCOMES = ("pass", "near", "fail")
 
 
-def _holds(check: str, ours, bound: float, tol: float = 0.0):
+def holds(check: str, ours, bound: float, tol: float = 0.0):
     """Whether ``ours`` (a number or an array) meets the bound ``check`` with tolerance ``tol``."""
     return {
         "at_least": ours >= bound - tol,
@@ -23,7 +23,7 @@ def _holds(check: str, ours, bound: float, tol: float = 0.0):
     }[check]
 
 
-def _number(c: Claim, name: str, value) -> float:
+def number(c: Claim, name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise LedgerError(f"claim {c.id}: result {name!r} is not a number: {value!r}")
     return float(value)
@@ -35,14 +35,14 @@ def codes(c: Claim, ours, stderr=None) -> tuple[np.ndarray, np.ndarray]:
 
     ``abs``: ``|ours - paper| <= tol``; ``rel``: the same over ``|paper|``; ``within_stderr``:
     ``|ours - paper| <= tol * stderr``; ``range``: the distance outside ``[lo, hi]`` within tol;
-    a bound: :func:`_holds`. ``near``: the same with ``approx_tolerance``."""
+    a bound: :func:`holds`. ``near``: the same with ``approx_tolerance``."""
     v = np.asarray(ours, float)
     tol, approx = float(c.tolerance), c.approx_tolerance
     with np.errstate(invalid="ignore"):
         if c.check in BOUNDS:
             dev = v - c.bound
-            ok = _holds(c.check, v, c.bound, tol)
-            near = _holds(c.check, v, c.bound, approx) if approx is not None else False
+            ok = holds(c.check, v, c.bound, tol)
+            near = holds(c.check, v, c.bound, approx) if approx is not None else False
         else:
             if c.check == "range":
                 lo, hi = sorted(float(x) for x in c.paper_value)
@@ -66,9 +66,18 @@ def codes(c: Claim, ours, stderr=None) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok & finite, 0, np.where(near & finite, 1, 2)), dev
 
 
+def qualifier(p_holds: float, robust: float) -> str:
+    """A verdict's qualifier under declared input uncertainty, from the share of samples in
+    which its check holds: at least ``robust`` holds robustly, at most ``1 - robust`` fails
+    robustly, in between fragile."""
+    if p_holds >= robust:
+        return "holds robustly"
+    return "fails robustly" if p_holds <= 1 - robust else "fragile"
+
+
 def outcome(c: Claim, ours, stderr) -> tuple[str, float | None]:
     """``pass``, ``near`` or ``fail`` of the main check for our value, and the deviation."""
-    ours = _number(c, c.result, ours)
+    ours = number(c, c.result, ours)
     code, dev = codes(c, ours, stderr)
     return OUTCOMES[int(code)], float(dev) if math.isfinite(ours) else None
 
@@ -81,7 +90,7 @@ def passes(c: Claim, table: dict) -> np.ndarray:
     ok = codes(c, table[c.result])[0] == 0
     with np.errstate(invalid="ignore"):
         for a in c.conditions:
-            ok = ok & _holds(a.check, np.asarray(table[a.result], float), a.threshold)
+            ok = ok & holds(a.check, np.asarray(table[a.result], float), a.threshold)
     return np.asarray(ok)
 
 

@@ -9,7 +9,7 @@ is not evaluated: its claims read "missing" with the reason.
 
 from __future__ import annotations
 
-from .checking import _holds, _number, outcome, passes, reading_map  # noqa: F401
+from .checking import holds, number, outcome, passes, qualifier, reading_map  # noqa: F401
 from .claim import Claim, LedgerError
 from .counts import DEPENDS, category, headline, independent_sentence, summary  # noqa: F401
 from .evaluated import Evaluated
@@ -46,8 +46,7 @@ def _uncertainty(ev: Evaluated, results: Results) -> None:
             continue
         p = float(rec.value)
         ev.p_holds, ev.p_holds_stderr, ev.uncertainty_figure = p, rec.stderr, fid
-        robustly = "holds robustly" if p >= robust else "fails robustly"
-        ev.uncertainty = robustly if p >= robust or p <= 1 - robust else "fragile"
+        ev.uncertainty = qualifier(p, robust)
         return
 
 
@@ -74,8 +73,8 @@ def _verdict(c: Claim, fig: FigureRun, sfx: str = "", main: str | None = None):
     out, dev = outcome(c, rec.value, rec.stderr)
     problems = []
     for a, n in conds:
-        value = _number(c, n, fig.results[n].value)
-        if not _holds(a.check, value, a.threshold):
+        value = number(c, n, fig.results[n].value)
+        if not holds(a.check, value, a.threshold):
             out = "fail"
             problems.append(f"{n} = {value:.4g} is not {a.check} {a.threshold:g}")
     pass_, near, fail = c.words[:3]

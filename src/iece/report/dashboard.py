@@ -253,7 +253,7 @@ def conditions(c: dict, fig, labeller: Labeller) -> list[dict]:
         value = rec.value if rec is not None else None
         holds = None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            holds = verdicts._holds(a["check"], float(value), float(a["threshold"]))
+            holds = verdicts.holds(a["check"], float(value), float(a["threshold"]))
         out.append(
             {
                 "label": pretty(labeller.label(a["result"])),
