@@ -559,3 +559,15 @@ def test_a_sampled_probability_of_holding_gives_the_qualifier(p, words):
     assert ev.as_dict()["uncertainty_figure"] == "s" and ev.as_dict()["p_holds"] == p
     (ev,) = verdicts.evaluate([c], _results(r=0.9))
     assert ev.uncertainty == "" and ev.p_holds is None  # nothing sampled it
+
+
+def test_every_fig2eg_ema_claim_reads_every_choice_fig2eg_records():
+    """fig2eg records each EMA claim number under the outside medium and every one of its
+    EMA_CHOICES; an entry that names fewer would hide a verdict it has, one that names more a
+    record that is not there."""
+    from iece.paper import fig2eg
+
+    ema = [c for c in ENTRIES if c.figure == "fig2eg" and c.choice]
+    assert len(ema) >= 10
+    for c in ema:
+        assert c.choices == ("outside", *fig2eg.EMA_CHOICES), c.id
