@@ -55,19 +55,26 @@ def tau(t_s, D_m2_per_s: float, radius_nm: float):
     return D_m2_per_s * np.asarray(t_s, float) / (radius_nm * 1e-9) ** 2
 
 
-def fraction_constant_surface(t_s, D_m2_per_s: float, radius_nm: float) -> np.ndarray:
-    """Exchanged fraction x(t) for a constant surface concentration (Crank 6.20).
+def fraction_of_tau(tau_) -> np.ndarray:
+    """Exchanged fraction x at dimensionless times ``tau_`` (any array) for a constant surface
+    concentration (Crank 6.20): ``x = 1 - (6/pi^2) sum_n exp(-n^2 pi^2 tau) / n^2``.
 
     Below tau = 1e-3 the short-time form ``6 sqrt(tau/pi) - 3 tau`` is used (the series needs
     too many terms there; the two agree to 1e-12 at the switch)."""
-    t = _check(t_s, D_m2_per_s, radius_nm)
-    th = tau(t, D_m2_per_s, radius_nm)
+    th = np.asarray(tau_, float)
     n = np.arange(1, N_TERMS + 1)
     series = 1 - (6 / np.pi**2) * np.sum(
         np.exp(-np.multiply.outer(th, n**2) * np.pi**2) / n**2, axis=-1
     )
     short = 6 * np.sqrt(th / np.pi) - 3 * th
     return np.where(th < 1e-3, short, series)
+
+
+def fraction_constant_surface(t_s, D_m2_per_s: float, radius_nm: float) -> np.ndarray:
+    """Exchanged fraction x(t) for a constant surface concentration: :func:`fraction_of_tau`
+    at ``tau = D t / a^2``."""
+    t = _check(t_s, D_m2_per_s, radius_nm)
+    return fraction_of_tau(tau(t, D_m2_per_s, radius_nm))
 
 
 def time_to_fraction_constant_surface(
@@ -90,17 +97,25 @@ def time_to_fraction_constant_surface(
     return tau_f * a**2 / D_m2_per_s
 
 
-def profile_constant_surface(r_nm, t_s, D_m2_per_s: float, radius_nm: float) -> np.ndarray:
-    """C(r, t) for a constant surface concentration (Crank 6.18); shape t.shape + r.shape."""
-    t = _check(t_s, D_m2_per_s, radius_nm)
-    r = np.clip(np.asarray(r_nm, float), 1e-9 * radius_nm, radius_nm)
-    th = np.asarray(tau(t, D_m2_per_s, radius_nm))[..., None, None]
+def profile_of_tau(rho, tau_) -> np.ndarray:
+    """C(rho, tau) for a constant surface concentration (Crank 6.18) at reduced radii
+    ``rho = r / a`` (clipped to (0, 1]) and dimensionless times ``tau_`` (any array):
+    ``C = 1 + (2 / (pi rho)) sum_n ((-1)^n / n) sin(n pi rho) exp(-n^2 pi^2 tau)``; shape
+    ``tau_.shape + rho.shape``. At tau = 0 the exact profile (0 inside, 1 at the surface), not
+    the truncated series, which rings there (Gibbs)."""
+    rr = np.clip(np.asarray(rho, float), 1e-9, 1.0)[:, None]
+    th = np.asarray(tau_, float)[..., None, None]
     n = np.arange(1, N_TERMS + 1)
-    rr = r[:, None] / radius_nm
     terms = ((-1.0) ** n / n) * np.sin(n * np.pi * rr) * np.exp(-(n**2) * np.pi**2 * th)
     C = np.clip(1 + (2 / (np.pi * rr[:, 0])) * terms.sum(-1), 0.0, 1.0)
-    # at t = 0 the truncated series rings (Gibbs); the exact profile is 0 inside
     return np.where(th[..., 0] == 0, np.where(rr[:, 0] >= 1.0, 1.0, 0.0), C)
+
+
+def profile_constant_surface(r_nm, t_s, D_m2_per_s: float, radius_nm: float) -> np.ndarray:
+    """C(r, t) for a constant surface concentration: :func:`profile_of_tau` at ``r / a`` and
+    ``tau = D t / a^2``; shape t.shape + r.shape."""
+    t = _check(t_s, D_m2_per_s, radius_nm)
+    return profile_of_tau(np.asarray(r_nm, float) / radius_nm, tau(t, D_m2_per_s, radius_nm))
 
 
 def evaporation_roots(L: float, n: int = N_TERMS) -> np.ndarray:

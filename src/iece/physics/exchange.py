@@ -17,7 +17,10 @@ from . import ema
 from .diffusion import (
     MONOLAYER_NM,
     fraction_constant_surface,
+    fraction_of_tau,
     profile_constant_surface,
+    profile_of_tau,
+    tau,
     two_regime,
 )
 
@@ -34,18 +37,24 @@ def shell_midpoints(radius_nm: float, n_shells: int = 20) -> np.ndarray:
     return (np.arange(n_shells) + 0.5) * radius_nm / n_shells
 
 
+#: Points of the fine radial grid per shell in :func:`shell_average`.
+FINE_PER_SHELL = 40
+
+
 def shell_average(r_nm, C, radius_nm: float, n_shells: int = 20) -> np.ndarray:
-    """Volume average of profiles ``C[..., r]`` (on a fine radial grid ``r_nm``) over
-    ``n_shells`` equal-thickness shells, so the shells hold exactly the profile's Hg."""
-    edges = np.linspace(0.0, radius_nm, n_shells + 1)
-    fine = np.linspace(0.0, radius_nm, 40 * n_shells + 1)
-    Cf = np.stack([np.interp(fine, r_nm, c) for c in np.reshape(C, (-1, np.shape(C)[-1]))])
-    w = fine**2
-    out = np.empty((Cf.shape[0], n_shells))
-    for j in range(n_shells):
-        m = (fine >= edges[j]) & (fine <= edges[j + 1])
-        out[:, j] = np.trapezoid(Cf[:, m] * w[m], fine[m], axis=1) / np.trapezoid(w[m], fine[m])
-    return out.reshape(*np.shape(C)[:-1], n_shells)
+    """Volume average of profiles ``C[..., r]`` (on a radial grid ``r_nm``) over ``n_shells``
+    equal-thickness shells: ``<C>_j = int C r^2 dr / int r^2 dr`` over shell j, by the
+    trapezoid rule on :data:`FINE_PER_SHELL` + 1 points per shell (both edges included, so the
+    shells hold exactly the profile's Hg up to the rule's error, at any scale of ``r_nm``)."""
+    k = FINE_PER_SHELL
+    fine = np.linspace(0.0, radius_nm, k * n_shells + 1)
+    flat = np.reshape(C, (-1, np.shape(C)[-1]))
+    Cf = np.stack([np.interp(fine, r_nm, c) for c in flat])
+    # shell j is fine[j k : (j + 1) k + 1]: index windows, never float comparisons at the edges
+    win = np.arange(n_shells)[:, None] * k + np.arange(k + 1)
+    w = fine[win] ** 2
+    num = np.trapezoid(Cf[:, win] * w, fine[win], axis=-1)
+    return (num / np.trapezoid(w, fine[win], axis=-1)).reshape(*np.shape(C)[:-1], n_shells)
 
 
 @dataclass
@@ -155,20 +164,26 @@ def calibrate_dc_variant(
     return 10 ** brentq(miss, -32.0, -18.0, xtol=1e-2)
 
 
+def energy_at_tau(tau_, diameter_nm, *, outside="reference", table=None, n_shells: int = 20):
+    """1S-1S energy (eV) of graded NCs whose constant-surface profile has reached the
+    dimensionless time ``tau_`` (:func:`iece.physics.diffusion.profile_of_tau`, averaged over
+    ``n_shells`` equal shells), for NCs of ``diameter_nm``; ``tau_`` and ``diameter_nm`` are
+    1-d arrays of one length (or scalars), solved as one batch. The profile's shape depends on
+    tau alone, so one D, time and radius enter only through ``tau = D t / a^2``. ``table``: the
+    materials' parameters, one table per NC (entries (N, 1), as
+    :meth:`iece.physics.materials.MaterialTable.rows` gives) or None (the paper's)."""
+    th, d = np.broadcast_arrays(np.atleast_1d(np.asarray(tau_, float)), diameter_nm)
+    rho = np.linspace(0.0, 1.0, 400)
+    prof = np.clip(shell_average(rho, profile_of_tau(rho, th), 1.0, n_shells), 0, 1)
+    return ema.solve(ema.graded(d, prof), outside, table=table).energy_eV
+
+
 def course_for_D(t_s, radius_nm: float, D_m2_per_s, *, outside="reference", n_shells: int = 20):
     """x(t) and the graded-NC 1S-1S energy (eV) at times ``t_s`` for every D in
-    ``D_m2_per_s`` (constant surface), with one batched EMA solve; arrays of shape (D, t)."""
+    ``D_m2_per_s`` (constant surface), with one batched EMA solve
+    (:func:`energy_at_tau`); arrays of shape (D, t)."""
     t = np.atleast_1d(np.asarray(t_s, float))
     Ds = np.atleast_1d(np.asarray(D_m2_per_s, float))
-    r_fine = np.linspace(0.0, radius_nm, 400)
-    prof = np.stack(
-        [
-            shell_average(
-                r_fine, profile_constant_surface(r_fine, t, D, radius_nm), radius_nm, n_shells
-            )
-            for D in Ds
-        ]
-    )
-    x = np.stack([fraction_constant_surface(t, D, radius_nm) for D in Ds])
-    energy = ema.solve(ema.graded(2 * radius_nm, np.clip(prof, 0, 1)), outside).energy_eV
-    return x, energy
+    th = tau(t[None, :], Ds[:, None], radius_nm)
+    energy = energy_at_tau(th.ravel(), 2 * radius_nm, outside=outside, n_shells=n_shells)
+    return fraction_of_tau(th), energy.reshape(th.shape)

@@ -107,6 +107,17 @@ class MaterialTable:
             raise ValueError(f"material table: array entries of different lengths {sorted(sizes)}")
         return sizes.pop()
 
+    def take(self, idx) -> MaterialTable:
+        """The tables ``idx`` (indices or a mask over S) of S tables; scalar entries stay."""
+
+        def sub(m: Material) -> Material:
+            return replace(
+                m,
+                **{k: np.asarray(getattr(m, k))[idx] for k in _NUMERIC if np.ndim(getattr(m, k))},
+            )
+
+        return MaterialTable(sub(self.cdse), sub(self.hgse))
+
     def rows(self, n: int) -> MaterialTable:
         """S tables (entries of shape (S,) or scalars) as one table per row of a batch of S * n
         structures in sample-major order (row ``s * n + i`` is structure i under table s):
