@@ -26,6 +26,8 @@ The package provides, as module attributes:
   ("Lee & Smith").
 * ``DATA_NOTE`` (optional): a sentence on the paper's data for the report's claims ledger
   ("The paper's raw spectra are not public.").
+* ``JUDGES`` (optional): figure id -> ``judge(tables, claims) -> Judged``, the figure's verdicts
+  per row of the tables its kernel saved, made after the run (:mod:`.judge`).
 
 A project without ``[tool.iece]`` (a test fixture) has a paper with no quoted numbers and no
 open choices: its claims give ``paper_value`` and no ``choice``.
@@ -36,12 +38,13 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .declare import BundleError, OpenChoice, Quoted
 from .importing import import_package, package_dir
+from .judged import hooks
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -68,6 +71,9 @@ class Paper:
     choices: Mapping[str, OpenChoice] = field(default_factory=dict)
     readings: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
+    #: figure id -> its judge hook (``JUDGES``); ``bundle_file``: the file that declares them
+    judges: Mapping[str, Callable] = field(default_factory=dict)
+    bundle_file: Path | None = None
     claims_file: Path = Path()
     notebooks: Path = Path()
     text_file: Path | None = None
@@ -165,6 +171,12 @@ def _probability(module, where: str) -> float | None:
     return float(value)
 
 
+def _file_of(module, root: Path) -> str:
+    """The bundle's file as an error names it (relative to the project when inside it)."""
+    file = Path(getattr(module, "__file__", "") or module.__name__)
+    return str(file.relative_to(root)) if file.is_relative_to(root) else str(file)
+
+
 @functools.lru_cache(maxsize=16)
 def _load(root: Path) -> Paper:
     table, path = _table(root)
@@ -198,6 +210,8 @@ def _load(root: Path) -> Paper:
         choices=choices,
         readings=_mapping(module, "READINGS", str, where, required=False),
         labels=_mapping(module, "LABELS", str, where, required=False),
+        judges=hooks(module, _file_of(module, root)),
+        bundle_file=Path(module.__file__) if getattr(module, "__file__", None) else None,
         claims_file=claims,
         notebooks=notebooks,
         text_file=text,

@@ -165,8 +165,11 @@ def changed_reads(project: Project, cached: dict) -> list[str]:
 
 
 def outputs(project: Project, place: Place, entry) -> list[str]:
-    """A run's outputs apart from its page: executed notebook and figure files."""
+    """A run's outputs apart from its page: executed notebook, figure files, the tables its
+    kernel saved and the judge stage's sections (:mod:`.judge`), if it has any."""
     files = [place.executed] + [place.figures / f for item in entry.figures for f in item.files]
+    files += [place.tables / t for t in entry.tables]
+    files += [place.judged] if place.judged.is_file() else []
     return [name_of(project, f) for f in files]
 
 

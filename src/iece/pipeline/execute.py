@@ -21,10 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import bundle
+from . import bundle, judge
 from . import results as _results
 from .cache import PACKAGE_DIR, name_of
-from .housekeeping import fresh_dir, note, tmp_of
+from .housekeeping import fresh_dir, note, tmp_of, write
 from .kernel import KERNEL_START_ATTEMPTS, extra_arguments, startup_code
 from .layout import Figure, Place, Project, relative
 from .results import ResultsError
@@ -60,14 +60,14 @@ class Outcome:
     reads: list[str] = field(default_factory=list)  # data files the kernel read (names)
 
 
-def _read_records(path: Path) -> tuple[dict, list, list]:
-    """Records, figures and data files read that a notebook appended to its records file
+def _read_records(path: Path) -> tuple[dict, list, list, list]:
+    """Records, figures, data files read and tables that a notebook appended to its records file
     (JSON lines). :class:`~iece.pipeline.results.ResultsError` naming the line if one cannot
     be read (a full disk leaves a half-written last line), or if the kernel never started
     recording: the run then counts as failed."""
-    results, figures, reads = {}, [], []
+    results, figures, reads, tables = {}, [], [], []
     if not path.is_file():
-        return results, figures, reads
+        return results, figures, reads, tables
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -83,6 +83,8 @@ def _read_records(path: Path) -> tuple[dict, list, list]:
                 figures.append(_results.FigureFile(**item))
             elif kind == "read":
                 reads.append(item["path"])
+            elif kind == "table":
+                tables.append(str(item["file"]))
             elif kind != "start":
                 raise KeyError(kind)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:  # ResultsError too
@@ -90,7 +92,7 @@ def _read_records(path: Path) -> tuple[dict, list, list]:
             raise ResultsError(
                 f"line {n} of its records file is {cut}: {type(exc).__name__}: {exc}"
             ) from None
-    return results, figures, reads
+    return results, figures, reads, list(dict.fromkeys(tables))
 
 
 def _one_line(exc: Exception) -> str:
@@ -161,13 +163,12 @@ def execute_job(job: Job) -> Outcome:
     finally:
         tempfile.tempdir = saved_tempdir
         shutil.rmtree(scratch, ignore_errors=True)
-    runtime = time.perf_counter() - t0
     try:
-        results, figures, reads = _read_records(rec_file)
+        results, figures, reads, tables = _read_records(rec_file)
         if status == "ok" and not rec_file.is_file():
             raise ResultsError("its kernel never ran iece's start-up code (no records file)")
     except ResultsError as exc:  # its numbers are incomplete: the run failed
-        results, figures, reads = {}, [], []
+        results, figures, reads, tables = {}, [], [], []
         status, error = "failed", f"{error}; {exc}" if error else str(exc)
     rec_file.unlink(missing_ok=True)
     entry = _results.FigureRun(
@@ -180,7 +181,16 @@ def execute_job(job: Job) -> Outcome:
         hash=job.hash,
         results=results,
         figures=figures,
+        tables=tables,
     )
+    judged = {}
+    if status == "ok":  # the judge stage: the kernel's tables against the ledger
+        try:
+            judged = judge.run(proj, fig.id, entry, tmp_nb, stage, stage)
+        except Exception as exc:  # noqa: BLE001 - the figure fails with the hook's message
+            status = entry.status = "failed"
+            error = entry.error = f"the judge stage failed: {type(exc).__name__}: {exc}"
+    runtime = time.perf_counter() - t0
     # a failed run whose figure keeps older good results leaves their page in place
     page = place.page
     if status != "ok" and job.keep:
@@ -189,13 +199,21 @@ def execute_job(job: Job) -> Outcome:
     try:
         if tmp_nb.is_file():
             if job.on_page is not None:
-                render(proj, job.on_page, tmp_nb, page, fig, entry)
+                render(proj, job.on_page, tmp_nb, page, fig, entry, judged)
                 page_written = True
             failed = executed.with_name(f"{executed.stem}.failed.ipynb")
             os.replace(tmp_nb, executed if status == "ok" else failed)
         if status == "ok":
-            for name in dict.fromkeys(f for item in figures for f in item.files):
+            for name in dict.fromkeys(f for item in entry.figures for f in item.files):
                 os.replace(stage / name, place.figures / name)
+            if tables:
+                place.tables.mkdir(parents=True, exist_ok=True)
+            for name in tables:
+                os.replace(stage / name, place.tables / name)
+            if judged:
+                write(proj, place.judged, judge.dumps(judged))
+            else:
+                place.judged.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001
         entry.status = status = "failed"
         entry.error = error = error or traceback.format_exc()
@@ -206,8 +224,14 @@ def execute_job(job: Job) -> Outcome:
     return Outcome(fig.id, status, entry, runtime, error, [name_of(proj, Path(r)) for r in reads])
 
 
-def render(project: Project, on_page: Callable, notebook: Path, page: Path, fig, entry) -> None:
-    """``on_page(notebook, page, fig, entry, project)``, its temporary file listed first."""
+def render(
+    project: Project, on_page: Callable, notebook: Path, page: Path, fig, entry, judged=None
+) -> None:
+    """``on_page(notebook, page, fig, entry, project)``, its temporary file listed first; for a
+    judged figure also ``judged=`` its sections (name -> notebook outputs, :mod:`.judge`)."""
     page.parent.mkdir(parents=True, exist_ok=True)
     note(project, tmp_of(page))
-    on_page(notebook, page, fig, entry, project)
+    if judged:
+        on_page(notebook, page, fig, entry, project, judged=judged.get("sections", {}))
+    else:
+        on_page(notebook, page, fig, entry, project)

@@ -7,6 +7,8 @@ Layout, relative to the project root::
     build/executed/<id>.ipynb    executed copies
     build/results.json           parameters and records of every figure (:mod:`.results`)
     build/cache/<id>.json        input hash, output and entry checksums of the last good run
+    build/tables/<id>/<name>.npz tables the kernel saved for the judge stage (iece.save_table)
+    build/judged/<id>.json       the judge stage's page sections (filled in at render time)
     build/.iece-build            the marker: this folder is iece's
     build/.iece-manifest         the temporary files and folders runs made (swept next time)
     figures/                     SVG + PNG written by the notebooks
@@ -74,6 +76,8 @@ class Project:
                 self.figures,
                 self.report / f"{figure_id}.html",
                 self.build / "cache" / f"{figure_id}.json",
+                self.build / "tables" / figure_id,
+                self.build / "judged" / f"{figure_id}.json",
             )
         run_id = f"{figure_id}-{input_hash[:8]}"
         base = self.build / "runs" / run_id
@@ -84,6 +88,8 @@ class Project:
             base / "figures",
             self.report / "runs" / f"{run_id}.html",
             base / "cache.json",
+            base / "tables",
+            base / "judged.json",
         )
 
     def user_runs(self) -> dict[str, Results]:
@@ -105,6 +111,10 @@ class Place:
     figures: Path
     page: Path
     cache: Path
+    #: the tables the kernel saved (:mod:`.tables`), and the judge stage's page sections
+    #: (:mod:`.judge`)
+    tables: Path
+    judged: Path
 
 
 def find_root(start: Path | None = None) -> Path:

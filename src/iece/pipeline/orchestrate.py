@@ -5,7 +5,8 @@ failing notebook does not stop the others. The runner does not render pages itse
 :func:`run` takes an ``on_page`` callback (the report passes its page renderer), so the
 pipeline never imports the report. A cached figure whose page is out of date (a template,
 the renderer or the ledger changed: :func:`iece.pipeline.cache.page_key`) gets its page
-rendered again from its executed notebook, without running the notebook.
+rendered again from its executed notebook, without running the notebook; one with a judge
+hook whose ledger or hook code changed is judged again first (:mod:`.judge`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 import filelock
 
 from . import cache as _cache
+from . import judge
 from . import results as _results
 from .execute import CELL_TIMEOUT_S, Job, Outcome, render
 from .housekeeping import BusyError, lock, note, sweep_litter, tmp_of, write
@@ -116,6 +118,33 @@ def _page_current(project: Project, cached: dict, place, page_key: str) -> bool:
     return cached.get("page_key") == page_key and sha and _cache.digest(project, name) == sha
 
 
+def _rejudge(project: Project, fig, place, entry, cache: dict) -> bool:
+    """A cached figure whose ledger or judge hook changed since it was judged
+    (:func:`iece.pipeline.judge.key`): its tables judged again, its notebook not run. Returns
+    whether it was. A hook that fails leaves the last judgement, marked as from an older run."""
+    k = judge.key(project, fig.id)
+    if not k or cache.get("judge_key") == k:
+        return False
+    try:
+        judged = judge.run(
+            project,
+            fig.id,
+            entry,
+            place.executed,
+            place.tables,
+            place.figures,
+            judge.load(place.judged),
+        )
+    except Exception as exc:  # noqa: BLE001 - reported on the figure, the run goes on
+        entry.older_run = cache.get("date") or "an unknown date"
+        entry.latest_error = f"the judge stage failed: {type(exc).__name__}: {exc}"
+        return False
+    write(project, place.judged, judge.dumps(judged))
+    cache["judge_key"] = k
+    cache["outputs"] = {n: _cache.digest(project, n) for n in _cache.outputs(project, place, entry)}
+    return True
+
+
 def _merge(project, planned, outcomes, places, parts, caches, keep, on_page, page_key) -> None:
     """Write each results file and cache entry the run changed; render the out-of-date pages
     of cached figures from their executed notebooks."""
@@ -136,6 +165,7 @@ def _merge(project, planned, outcomes, places, parts, caches, keep, on_page, pag
                 cache = {"hash": entry.hash, "inputs": parts[fig.id], "date": _cache.now()}
                 cache["outputs"] = {name: _cache.digest(project, name) for name in names}
                 cache["reads"] = _cache.reads(project, o.reads)
+                cache["judge_key"] = judge.key(project, fig.id)
             elif o.status == "failed" and fig.id in keep:  # the last good results stay
                 entry = results.figures[fig.id]
                 entry.older_run = entry.older_run or cache.get("date") or "an unknown date"
@@ -143,8 +173,12 @@ def _merge(project, planned, outcomes, places, parts, caches, keep, on_page, pag
             elif o.status == "cached":  # the latest run did not fail: no longer "older"
                 entry = o.entry
                 entry.older_run = entry.latest_error = ""
-                if on_page is not None and not _page_current(project, cache, place, page_key):
-                    render(project, on_page, place.executed, place.page, fig, entry)
+                fresh = _rejudge(project, fig, place, entry, cache)
+                if on_page is not None and (
+                    fresh or not _page_current(project, cache, place, page_key)
+                ):
+                    sections = judge.load(place.judged)
+                    render(project, on_page, place.executed, place.page, fig, entry, sections)
             else:
                 entry, cache = o.entry, None
             results.figures[fig.id] = entry

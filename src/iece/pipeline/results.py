@@ -24,7 +24,8 @@ Schema version 3::
           "figures": [
             {"name": "fig2g_s5_s6_s8", "provenance": "computed", "caption": "...",
              "cell": 5, "files": ["figures/fig2g_s5_s6_s8.svg", "figures/fig2g_s5_s6_s8.png"]}
-          ]
+          ],
+          "tables": ["readings.npz"]   # saved by the kernel for the judge stage (iece.save_table)
         }
       }
     }
@@ -117,6 +118,8 @@ class FigureRun:
     figures: list[FigureFile] = field(default_factory=list)
     older_run: str = ""
     latest_error: str = ""
+    #: the tables the kernel saved for the judge stage (file names, :mod:`.tables`)
+    tables: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -154,6 +157,8 @@ class FigureRun:
             raise ResultsError(
                 f"figure {fid!r}: parameters must be an object, paper_defaults a bool"
             )
+        if not isinstance(entry.tables, list) or not all(isinstance(t, str) for t in entry.tables):
+            raise ResultsError(f"figure {fid!r}: tables must be a list of file names")
         if entry.status not in ("ok", "failed"):
             raise ResultsError(f"figure {fid!r}: status must be 'ok' or 'failed'")
         return entry

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import cache as _cache
+from . import judge
 from . import params as _params
 from . import results as _results
 from .layout import Project, discover, relative
@@ -81,6 +82,15 @@ def review(project: Project, results: Results) -> dict[str, list[Note]]:
                         f"`iece run {fid}` updates it",
                     )
                 )
+        if not found and cached.get("judge_key", "") != judge.key(project, fid):
+            found.append(
+                Note(
+                    fid,
+                    "stale",
+                    f"{fid}: stale, the ledger or its judge's code changed since it was judged "
+                    f"({date}); `iece run {fid}` judges it again without running its notebook",
+                )
+            )
         if entry.parameters.get("fast") is True:
             found.append(
                 Note(

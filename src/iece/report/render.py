@@ -49,13 +49,20 @@ def badges(provenance: str) -> str:
     )
 
 
-def render_page(nb_path: Path, out_html: Path, fig, entry: dict, project) -> None:
+def render_page(nb_path: Path, out_html: Path, fig, entry, project, judged=None) -> None:
     """Export an executed notebook of ``project`` (the run's, whose ledger its claims come
-    from) to one self-contained HTML page."""
+    from) to one self-contained HTML page. ``judged``: the judge stage's sections (name ->
+    notebook outputs, :mod:`iece.pipeline.judge`), each shown as the outputs of the code cell
+    marked ``"iece": {"judged": name}``; the executed notebook itself holds only what the
+    kernel computed."""
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(nb_path), as_version=4)
+    for cell in nb.cells:
+        name = cell.get("metadata", {}).get("iece", {}).get("judged")
+        if cell.cell_type == "code" and judged and name in judged:
+            cell.outputs = [nbformat.from_dict(o) for o in judged[name]]
     provs = sorted({p for f in entry.figures for p in f.provenance.split("+") if p})
     header = f"<strong>{html.escape(fig.title)}</strong> ({html.escape(fig.id)}) "
     header += badges("+".join(provs))
