@@ -291,3 +291,67 @@ def test_the_referees_counterexample_needs_the_size_trend_to_fail():
     }
     assert ok["figS5-depletion-67"] and all(ok[k] for k in readings.INFRARED), ok
     assert not ok["figS5-size-enhances-separation"], nums["max_depletion_by_size"]
+
+
+# --- the judge stage: the kernel saves the scan, the pipeline holds it to the ledger ----------
+
+
+def _judged(table, claims):
+    from iece.paper.views import readings as view
+
+    return view.judge({"readings": table, "presets": readings.presets()}, claims)
+
+
+def test_the_judge_records_what_summarize_does_and_the_kernel_the_rest(table):
+    """The kernel's records (readings.scanned) and the judge's together are summarize's, with
+    the same values; the judge adds no record the kernel made, and fills every section."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    claims = ledger.load(ROOT / "data" / "claims.toml")
+    whole = readings.summarize(table, verdicts.reading_map(claims, table))
+    kernel = readings.scanned(table).numbers
+    out = _judged(table, claims)
+    assert not set(out.numbers) & set(kernel)
+    assert set(out.numbers) | set(kernel) == set(whole.numbers)
+    for name, n in (kernel | out.numbers).items():
+        assert n.value == whole.numbers[name].value, name
+    assert set(out.sections) == {"summary", "map", "wavefunctions", "named", "kane"}
+    assert out.sections["kane"] == []  # no Kane scan saved: no Kane section
+    assert [f.name for f in out.sections["map"]] == ["readings_map"]
+    assert whole.notes["summary"] in out.sections["summary"]
+
+
+def test_a_tolerance_edit_changes_the_judged_counts_and_the_summary(table):
+    """The judge reads the ledger it is given: tightening the 67 % depletion's tolerance to
+    zero leaves no reading that reproduces it, on record and in the page's summary."""
+    import dataclasses
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    claims = ledger.load(ROOT / "data" / "claims.toml")
+    before = _judged(table, claims)
+    assert before["readings_reproducing__figS5_depletion_67"] > 0
+    tight = [
+        dataclasses.replace(c, tolerance=0.0) if c.id == "figS5-depletion-67" else c for c in claims
+    ]
+    after = _judged(table, tight)
+    assert after["readings_reproducing__figS5_depletion_67"] == 0
+    assert after["n_text_readings_depletion"] == 0
+    assert after.sections["summary"] != before.sections["summary"]
+    assert "No reading the text allows reproduces the depletion" in after.sections["summary"][0]
+
+
+def test_the_readings_notebook_reads_no_ledger_and_marks_its_judged_cells():
+    """The kernel saves tables and calls nothing that reads the ledger; every section the judge
+    fills has its cell."""
+    from iece.pipeline import judge
+
+    path = ROOT / "notebooks" / "fig2eg_readings.ipynb"
+    nb = json.loads(path.read_text())
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    for word in ("claims.toml", "ledger", "verdicts", "reading_map", "summarize"):
+        assert word not in code, word
+    assert "iece.save_table(table" in code
+    assert set(judge.placeholders(path)) == {"summary", "map", "wavefunctions", "named", "kane"}

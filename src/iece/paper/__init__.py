@@ -4,13 +4,27 @@ takes as its input, named by ``[tool.iece] paper = "iece.paper"`` in ``pyproject
 
 :data:`QUOTED` (every number the paper states, :mod:`.quoted`), :data:`CHOICES` (the choices it
 leaves open, :mod:`.choices`), :data:`READINGS` (how its loose words are read) and
-:data:`LABELS`; the figure modules (``compute``), :mod:`.ema_numbers`, :mod:`.readings` and
-:mod:`.literature` are this paper's own. See :mod:`iece.pipeline.bundle` for the protocol.
+:data:`LABELS`, and :data:`JUDGES` (the hooks the pipeline calls after a run); the figure
+modules (``compute``), :mod:`.ema_numbers`, :mod:`.readings` and :mod:`.literature` are this
+paper's own. See :mod:`iece.pipeline.bundle` for the protocol.
 """
 
 from .choices import OPEN as CHOICES
 from .choices import READINGS, ROBUST_PROBABILITY
 from .quoted import ALL as QUOTED
+
+
+def _judge_readings(tables: dict, claims: list):
+    """The readings page's judge (:func:`iece.paper.views.readings.judge`), imported when
+    called: the bundle stays light, and no figure's key follows the view's code."""
+    from .views.readings import judge
+
+    return judge(tables, claims)
+
+
+#: Figure id -> its judge hook (:mod:`iece.pipeline.judge`): the verdicts per row of the
+#: tables its kernel saved, made by the pipeline after the run; the kernel reads no ledger.
+JUDGES = {"readings": _judge_readings}
 
 AUTHORS = "Lee & Smith"
 #: What the index says of the data behind the checks.
@@ -45,6 +59,7 @@ __all__ = [
     "AUTHORS",
     "DATA_NOTE",
     "CHOICES",
+    "JUDGES",
     "LABELS",
     "QUOTED",
     "READINGS",

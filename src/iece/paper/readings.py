@@ -240,6 +240,35 @@ class ReadingsResult(FigureResult):
     densities: dict
 
 
+def kane_table(model: str) -> str:
+    """The name under which the kernel saves the scan with the Kane model ``model``."""
+    return "kane_" + model.replace("-", "_")
+
+
+def scanned(table: dict, fast: bool = False) -> FigureResult:
+    """The numbers of the scan that need no ledger (the kernel records them): how many readings
+    there are and how many the text allows, the largest electron enrichment of the shell among
+    those, the literal reading in words, and how many readings the text allows leave a carrier
+    unbound somewhere in the size series. Every verdict per reading is :func:`summarize`'s,
+    made by the pipeline's judge stage after the run (:func:`iece.paper.views.readings.judge`)."""
+    res = FigureResult({"fast": fast})
+    text = masks(table)["text_allowed"]
+    res.add("n_readings", len(table["level_e_eV"]), "1")
+    res.add("n_readings_text_allowed", int(text.sum()), "1")
+    res.add(
+        "max_e_shell_enrichment_text_readings",
+        float(np.nanmax(table["e_shell_enrichment"][text])),
+        "1",
+        note="the electron's shell share over the shell's volume share, at most, where the text "
+        "allows the reading",
+    )
+    literal = int(np.flatnonzero(masks(table)["literal"])[0])
+    res.add("literal_reading", describe(table, literal), "")
+    unbound = ~np.isfinite(table["max_depletion"]) & text
+    res.add("n_text_readings_not_computable", int(unbound.sum()), "1")
+    return res
+
+
 def summarize(
     table: dict, passed: dict[str, np.ndarray], kane: dict | None = None
 ) -> ReadingsResult:
@@ -249,31 +278,21 @@ def summarize(
     also reaches the infrared energies the paper measured. Readings the text rules out are
     counted apart, as counterfactuals. ``kane``: model name -> (table, passed) of :func:`scan`
     with that Kane electron mass, the counterfactual of a non-parabolic HgSe conduction band."""
-    res = FigureResult({})
+    res = scanned(table)
     mk = masks(table) | {"sizing_ok": passed[SIZING]}
     text = mk["text_allowed"]
     n = len(table["level_e_eV"])
     claims = [k for k in passed if not k.startswith("diag")]
     count = np.sum([passed[k] for k in claims], axis=0)
     every = count == len(claims)
-    res.add("n_readings", n, "1")
     res.add("n_ema_claims", len(claims), "1")
-    res.add("n_readings_text_allowed", int(text.sum()), "1")
     for k, v in passed.items():
         res.add(f"readings_reproducing__{k.replace('-', '_')}", int((v & text).sum()), "1")
     res.add("n_text_readings_all_claims", int((every & text).sum()), "1")
-    res.add(
-        "max_e_shell_enrichment_text_readings",
-        float(np.nanmax(table["e_shell_enrichment"][text])),
-        "1",
-        note="the electron's shell share over the shell's volume share, at most, where the text "
-        "allows the reading",
-    )
     sizing_ok = every & text & mk["sizing_ok"]
     res.add("n_text_readings_all_claims_sizing_ok", int(sizing_ok.sum()), "1")
     literal = int(np.flatnonzero(mk["literal"])[0])
     res.add("literal_reading_claims", int(count[literal]), "1")
-    res.add("literal_reading", describe(table, literal), "")
     best = _best(count, mk, table, text)
     missed = [k for k in claims if not passed[k][best]]
     res.add("best_text_reading", describe(table, best), "")
@@ -288,8 +307,6 @@ def summarize(
     res.add("n_text_readings_depletion_and_infrared", int((dep & ir & text).sum()), "1")
     only67 = passed[DEPLETION[0]] & ir & text
     res.add("n_text_readings_67_and_infrared", int(only67.sum()), "1")
-    unbound = ~np.isfinite(table["max_depletion"]) & text
-    res.add("n_text_readings_not_computable", int(unbound.sum()), "1")
     for key, name in zip(("ce", "iece"), INFRARED):
         res.add(f"n_text_readings_depletion_and_{key}", int((dep & passed[name] & text).sum()), "1")
     res.add("min_energy_3p3nm_depletion_readings_eV", _lowest(table, dep & text), "eV")

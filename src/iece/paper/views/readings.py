@@ -2,7 +2,10 @@
 densities of the literal and the best reading, and the claim x reading and reading tables.
 
 Draws and formats a :class:`iece.paper.readings.ReadingsResult`; solves nothing (the densities
-are solved by :func:`iece.paper.readings.densities`).
+are solved by :func:`iece.paper.readings.densities`). The kernel shows the scan's own note
+(:func:`scan_note`); everything that needs a verdict per reading is :func:`judge`'s, the
+paper bundle's judge hook for the page (``JUDGES["readings"]``), which the pipeline calls after
+the run with the tables the kernel saved and the ledger.
 """
 
 from __future__ import annotations
@@ -11,9 +14,27 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ...physics import ema
+from ...pipeline import verdicts
+from ...pipeline.judged import Figure, Judged
 from ...report import style
-from ...report.markdown import md_table
+from ...report.markdown import fields, fill, md_table
 from .. import ema_numbers, readings
+
+#: The kernel's note on the scan: numbers that need no ledger (:func:`iece.paper.readings.scanned`).
+NOTES = """
+{% macro scan() %}
+The scan holds {{ n_readings }} readings of the Methods' open EMA choices; the paper's words allow
+{{ n_readings_text_allowed }} of them. Among those, the electron's share of the shell is at most
+{{ max_e_shell_enrichment_text_readings|f(".2f") }} times the shell's share of the volume, and
+{{ n_text_readings_not_computable }} leave a carrier unbound somewhere in the size series. The
+literal reading: {{ literal_reading }}.
+{% endmacro %}
+"""
+
+
+def scan_note(res) -> str:
+    """The kernel's note on the scan, filled from :func:`iece.paper.readings.scanned`."""
+    return fill(NOTES, fields(res))["scan"]
 
 
 def _mark_readings(ax, res: readings.ReadingsResult, levels):
@@ -162,3 +183,41 @@ def described_table(rows: dict) -> str:
         )
     header = ["reading", "what it assumes", "electron in the shell / outside", "hole in the shell"]
     return md_table([*header, "lowest 3.3 nm core/shell, alloy (eV)"], body)
+
+
+def judge(tables: dict, claims: list) -> Judged:
+    """The judge hook of the readings page: the ledger's own checks over every reading of the
+    kernel's tables (``readings``, the Kane scans ``kane_<model>`` and ``presets``), the
+    records of :func:`iece.paper.readings.summarize` that the kernel did not record, and the
+    page's sections: ``summary``, ``map``, ``wavefunctions``, ``named`` and ``kane``."""
+    style.use()  # the figures are saved with the project's style, as the kernel's are
+    table = tables["readings"]
+    kane = {
+        model: (t, verdicts.reading_map(claims, t))
+        for model in ema.KANE_MODELS
+        if (t := tables.get(readings.kane_table(model))) is not None
+    }
+    res = readings.summarize(table, verdicts.reading_map(claims, table), kane=kane or None)
+    kernel = readings.scanned(table).numbers
+    out = Judged(params={}, numbers={k: n for k, n in res.numbers.items() if k not in kernel})
+    named = readings.named(table, res, tables["presets"])
+    caption_map = "no panel of the paper: EMA claims of Fig. 2e-g, S5, S6, S8 per reading"
+    out.sections = {
+        "summary": [res.notes["summary"], res.notes["caveats"]],
+        "map": [Figure(claims_map(res), "readings_map", "computed", caption_map)],
+        "wavefunctions": [
+            Figure(
+                wavefunctions(res),
+                "readings_wavefunctions",
+                "computed",
+                "Fig. 2f under the literal and the best reading",
+            ),
+            res.notes["readings"],
+        ],
+        "named": [
+            claims_table(named, verdicts.reading_map(claims, named), claims),
+            described_table(named),
+        ],
+        "kane": [res.notes["kane"]] if "kane" in res.notes else [],
+    }
+    return out
