@@ -60,11 +60,12 @@ def _columns(table, name: str) -> dict[str, np.ndarray]:
 def table_bytes(table: dict, name: str = "table") -> bytes:
     """The ``.npz`` bytes of ``table``: byte-identical for the same columns in the same order."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with zipfile.ZipFile(buf, "w") as zf:
         for col, arr in _columns(table, name).items():
             member = io.BytesIO()
             np.lib.format.write_array(member, np.ascontiguousarray(arr), allow_pickle=False)
-            zf.writestr(zipfile.ZipInfo(f"{col}.npy", _EPOCH), member.getvalue())
+            info = zipfile.ZipInfo(f"{col}.npy", _EPOCH)
+            zf.writestr(info, member.getvalue(), zipfile.ZIP_DEFLATED, compresslevel=1)
     return buf.getvalue()
 
 
