@@ -72,7 +72,7 @@ def ema() -> dict:
 
     x = sensitivity.design(sensitivity.problem(), 16)
     out = rates(sensitivity.evaluate, x, 16, x[:4], repeat=1)
-    n_full = 4096 * (len(sensitivity.INPUTS) + 2)
+    n_full = 4096 * (len(sensitivity.TABLE_INPUTS) + 2)
     out["full_n4096_rows"] = n_full
     out["full_n4096_estimated_2_workers_s"] = n_full / out["evals_per_s_2_workers"]
     return out

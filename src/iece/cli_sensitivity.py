@@ -1,6 +1,7 @@
-"""``iece sensitivity``: the full Sobol' analysis of the EMA claim numbers on a Dask cluster,
-resumable (issue 23). The page (``notebooks/ema_sensitivity.ipynb``) runs a cheap N in one
-process within the figures' budget; this command runs any N, by default on a LocalCluster sized
+"""``iece sensitivity``: the full Sobol' analysis of the model claim numbers (the EMA's and the
+Fig. 1c chain's) on a Dask cluster, resumable (issue 23). The page
+(``notebooks/ema_sensitivity.ipynb``) runs a cheap N in one process within the figures' budget;
+this command runs any N, by default on a LocalCluster sized
 to the machine, keeping each finished chunk under ``<build>/sensitivity/`` so that a killed run
 started again resumes where it stopped and ends with the same numbers."""
 
@@ -20,9 +21,15 @@ def add_parser(sub, project) -> None:
     """The subcommand; ``project(args)`` gives its project (``--root``, ``--build-dir``)."""
     s = sub.add_parser(
         "sensitivity",
-        help="Sobol' indices of the EMA claim numbers, and how likely each verdict holds",
+        help="Sobol' indices of the model claim numbers, and how likely each verdict holds",
     )
     s.add_argument("--n", type=int, default=4096, help="Sobol' base sample count (power of 2)")
+    s.add_argument(
+        "--n-chain",
+        type=int,
+        default=None,
+        help="base sample count of the Fig. 1c joint reading (power of 2; default: --n)",
+    )
     s.add_argument(
         "--scheduler",
         default=distribute.LOCAL,
@@ -37,9 +44,12 @@ def add_parser(sub, project) -> None:
 def cmd_sensitivity(args, project) -> int:
     claims = ledger.load(project.claims_file)
     folder = project.build / "sensitivity"
-    store = None if args.no_store else folder / f"chunks-n{args.n}"
+    n_chain = args.n if args.n_chain is None else args.n_chain
+    tag = f"n{args.n}" if n_chain == args.n else f"n{args.n}-chain{n_chain}"
+    store = None if args.no_store else folder / f"chunks-{tag}"
     try:
         sensitivity.check_n_base(args.n)
+        sensitivity.check_n_base(n_chain, "n-chain")
         res = sensitivity.analyse(
             args.n,
             lambda table: verdicts.reading_map(claims, table),
@@ -47,6 +57,7 @@ def cmd_sensitivity(args, project) -> int:
             store=store,
             progress=not args.no_progress,
             n_workers=args.workers,
+            n_base_chain=n_chain,
         )
     except (ParameterError, distribute.DistributeError) as exc:
         print(f"iece sensitivity: {exc}", file=sys.stderr)
@@ -66,16 +77,19 @@ def cmd_sensitivity(args, project) -> int:
                 "hinges_on_ST": None if v.hinge == sensitivity.NO_HINGE else v.hinge_ST,
             }
         )
-    out = folder / f"n{args.n}.json"
+    out = folder / f"{tag}.json"
     body = {
         "n_base": args.n,
+        "n_base_chain": n_chain,
         "n_samples": res["n_samples"],
+        "n_samples_by_model": {m: res[f"n_samples_{m}"] for m in res.parts},
         "verdicts": rows,
         "records": {k: n.value for k, n in res.numbers.items()},
     }
     atomic_write_text(out, json.dumps(plain(body), indent=1, sort_keys=True) + "\n")
     width = max(len(r["id"]) for r in rows) if rows else 10
-    print(f"{res['n_samples']} EMA evaluations (N = {args.n}); per ledger entry:")
+    counts = ", ".join(f"{res[f'n_samples_{m}']} {m}" for m in res.parts)
+    print(f"{res['n_samples']} evaluations ({counts}; N = {args.n}, {n_chain}); per ledger entry:")
     print(f"{'entry':{width}s}  at paper  P(holds)        qualifier       hinges on")
     for r in rows:
         print(

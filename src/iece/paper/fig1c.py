@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
+from scipy.optimize.elementwise import find_root
 
 from .. import io
 from ..physics import diffusion, diffusion_fit, exchange
@@ -42,37 +42,72 @@ PARAMS = Params(
 )
 
 
-def joint_D(outside: str, radius_nm: float, D0_m2_per_s: float, n_grid: int = 11) -> dict:
-    """IE-CE read as the paper gives it: D "near ~10^-22" is any D within
-    :data:`~iece.paper.choices.NEAR_DECADES` of it. Returns the D in that range whose 1 h
-    graded-NC energy is the quoted 1 h energy (or the range end closest to it), x(4 h) at that D,
-    and the range of both over the whole D range."""
-    out = choices.outside(outside)
-    times = np.array([HOUR_S, quoted.IECE_COMPLETE_H.value * HOUR_S])
+def joint_D_batch(
+    outside, diameter_nm, D0_m2_per_s: float, *, table=None, n_grid: int = 11
+) -> dict:
+    """IE-CE read as the paper gives it, for S NCs at once (``diameter_nm`` (S,), ``table``: S
+    material tables or None for the paper's): D "near ~10^-22" is any D within
+    :data:`~iece.paper.choices.NEAR_DECADES` of it. Per NC, the D in that range whose 1 h
+    graded-NC energy is the quoted 1 h energy (the first crossing on an ``n_grid`` grid in
+    log10 D, refined by Chandrupatla's bracketing method of
+    :func:`scipy.optimize.elementwise.find_root` to 1e-6 in log10 D), or the grid's D closest
+    to it; x(4 h) at that D; and the range of both over the D range. Arrays (S,); the D only
+    enters through ``tau = D t / a^2`` (:func:`iece.physics.exchange.energy_at_tau`)."""
+    out = choices.outside(outside) if isinstance(outside, str) else outside
+    d = np.atleast_1d(np.asarray(diameter_nm, float))
+    n = d.size
+    a_nm = d / 2
+    t_1h, t_done = HOUR_S, quoted.IECE_COMPLETE_H.value * HOUR_S
     target = quoted.IECE_1S_1H_EV.value
     logD = np.log10(D0_m2_per_s) + choices.NEAR_DECADES * np.linspace(-1, 1, n_grid)
-    x, e = exchange.course_for_D(times, radius_nm, 10**logD, outside=out)
-    miss = e[:, 0] - target
-    cross = np.flatnonzero(np.sign(miss[:-1]) != np.sign(miss[1:]))
-    if cross.size:
-        k = int(cross[0])
 
-        def f(lg):
-            return (
-                exchange.course_for_D(times[:1], radius_nm, 10**lg, outside=out)[1][0, 0] - target
-            )
+    def energy(lg, rows):
+        """The 1 h energies at log10 D ``lg`` of the NCs ``rows`` (one value each)."""
+        rows = np.asarray(rows, int)
+        th = diffusion.tau(t_1h, 10.0**lg, a_nm[rows])
+        sub = None if table is None else table.take(rows).rows(1)
+        return exchange.energy_at_tau(th, d[rows], outside=out, table=sub)
 
-        best = brentq(f, logD[k], logD[k + 1], xtol=1e-4)
-    else:
-        best = logD[int(np.argmin(np.abs(miss)))]
-    xb, eb = exchange.course_for_D(times, radius_nm, 10**best, outside=out)
+    grid_rows = np.repeat(np.arange(n), n_grid)
+    th_grid = diffusion.tau(t_1h, 10.0 ** np.tile(logD, n), a_nm[grid_rows])
+    grid_table = None if table is None else table.rows(n_grid)
+    e = exchange.energy_at_tau(th_grid, d[grid_rows], outside=out, table=grid_table)
+    e = e.reshape(n, n_grid)
+    miss = e - target
+    change = np.sign(miss[:, :-1]) != np.sign(miss[:, 1:])
+    crossing = change.any(axis=1)
+    nearest = np.argmin(np.abs(miss), axis=1)
+    best = logD[nearest]
+    e_best = e[np.arange(n), nearest]
+    if crossing.any():
+        rows = np.flatnonzero(crossing)
+        k = np.argmax(change[rows], axis=1)
+        root = find_root(
+            lambda lg, r: energy(lg, r) - target,
+            (logD[k], logD[k + 1]),
+            args=(rows,),
+            tolerances={"xatol": 1e-6, "xrtol": 0.0, "fatol": 0.0, "frtol": 0.0},
+        )
+        best[rows] = root.x
+        e_best[rows] = root.f_x + target
+    x_grid = diffusion.fraction_of_tau(diffusion.tau(t_done, 10.0 ** logD[None, :], a_nm[:, None]))
     return {
-        "D": 10**best,
-        "E_1h_eV": float(eb[0, 0]),
-        "x_4h": float(xb[0, 1]),
-        "E_1h_range_eV": [float(e[:, 0].min()), float(e[:, 0].max())],
-        "x_4h_range": [float(x[:, 1].min()), float(x[:, 1].max())],
+        "D": 10.0**best,
+        "E_1h_eV": e_best,
+        "x_4h": diffusion.fraction_of_tau(diffusion.tau(t_done, 10.0**best, a_nm)),
+        "E_1h_range_eV": np.stack([e.min(axis=1), e.max(axis=1)], axis=1),
+        "x_4h_range": np.stack([x_grid.min(axis=1), x_grid.max(axis=1)], axis=1),
         "D_range": [float(10 ** logD[0]), float(10 ** logD[-1])],
+    }
+
+
+def joint_D(outside: str, radius_nm: float, D0_m2_per_s: float, n_grid: int = 11) -> dict:
+    """:func:`joint_D_batch` for one NC of radius ``radius_nm`` with the paper's table:
+    numbers and [low, high] lists."""
+    b = joint_D_batch(outside, 2 * radius_nm, D0_m2_per_s, n_grid=n_grid)
+    return {
+        k: v if k == "D_range" else (v[0].tolist() if np.ndim(v) == 2 else float(v[0]))
+        for k, v in b.items()
     }
 
 

@@ -1,22 +1,30 @@
-"""Which of the Methods' parameters does each EMA verdict hinge on? Global sensitivity of the EMA
-claim numbers of the literal reading to the Methods' material parameter table (issue 23, the EMA
-slice).
+"""Which of the paper's inputs does each model verdict hinge on? Global sensitivity of the model
+claim numbers of the literal reading to the inputs the paper gives loosely (issue 23).
+
+Three models (:func:`models`), each sampled over the inputs that enter it, each drawn uniformly
+from the range declared once in :mod:`iece.paper.uncertain` (with its reason and source):
+
+* ``ema``: the EMA claim numbers of :mod:`iece.paper.ema_numbers` (one definition), over the
+  Methods' material table, computed for a whole batch of tables at once (``table=`` of
+  :func:`iece.paper.ema_numbers.numbers`);
+* ``exchange``: Fig. 1c's x(4 h) at the paper's D, over the NC size and D;
+* ``chain``: Fig. 1c's joint reading (:func:`iece.paper.fig1c.joint_D_batch`: the D within
+  "near ~10^-22" that gives the quoted 1 h energy, and x(4 h) at that D), over the table and the
+  NC size; D is solved there, so it is no input.
 
 The literal reading is the ``reference`` outside medium with the Methods' other choices (x the
 shell's volume, the BenDaniel-Duke interface, the average Coulomb kernel, the oscillator-strength
-depletion). Its only inputs here are the table's entries, each drawn uniformly from the range
-declared once in :data:`INPUTS` (with its reason and source). The claim numbers are those of
-:mod:`iece.paper.ema_numbers` (one definition), computed for a whole batch of tables at once
-(``table=`` of :func:`iece.paper.ema_numbers.numbers`).
+depletion).
 
 Method: Sobol' indices (first order S1 and total order ST) with SALib: the Saltelli design of
 ``N (D + 2)`` points from a scrambled Sobol' sequence (``SALib.sample.sobol``, no second-order
 terms) and the Saltelli/Jansen estimators with bootstrap intervals (``SALib.analyze.sobol``).
-Sobol', not Morris: one sample costs about 35 ms of CPU (112 NCs, two carriers, both Coulomb
-kernels; measured on the development machine), so N = 128 with D = 10 inputs (1536 samples)
+Sobol', not Morris: one EMA sample costs about 35 ms of CPU (112 NCs, two carriers, both Coulomb
+kernels) and one chain sample about 22 ms (about 20 graded NCs), so N = 128 (64 for the chain)
 fits the page's 120 s on 2 cores, and unlike Morris' elementary effects Sobol' indices share the
-variance out, which is what "which input decides this verdict" asks. The intervals at N = 128 are
-wide (a few hundredths to a tenth); the ranking of the leading input is what the page reports.
+variance out, which is what "which input decides this verdict" asks. The intervals at these N are
+wide (a few hundredths to a few tenths; a total index above 1 is such noise); the ranking of the
+leading input is what the page reports, and ``iece sensitivity --n 4096`` sharpens it.
 
 Verdicts. The ledger's checks are not applied here: ``compute(passes=...)`` takes a function
 ``table -> {ledger id: pass per sample}`` (the notebook hands it
@@ -25,15 +33,16 @@ ledger entry: whether it holds at the paper's values, the fraction of samples wh
 differs from that (the *flip fraction*) and the input with the largest total-order index of the
 pass/fail indicator (the input the verdict hinges on most).
 
-The offsets share one frame (:class:`iece.physics.materials.MaterialTable`): ``gap - dEc + dEv``
-is the distance between the common levels, 3.70 eV, where the literal reading puts the outside
-levels. So per material two of gap, dEc and dEv are free; the inputs are the gap and the
-conduction-band offset, and ``dEv = 3.70 eV - gap + dEc`` follows. Moving ``dEc`` at a fixed gap
-moves both band edges of that material against the outside levels; moving the gap moves the
-valence band only.
+The material table's offsets share one frame (:class:`iece.physics.materials.MaterialTable`):
+``gap - dEc + dEv`` is the distance between the common levels, 3.70 eV, where the literal
+reading puts the outside levels. So per material two of gap, dEc and dEv are free; the inputs
+are the gap and the conduction-band offset, and ``dEv = 3.70 eV - gap + dEc`` follows. Moving
+``dEc`` at a fixed gap moves both band edges of that material against the outside levels;
+moving the gap moves the valence band only.
 
-Physics: :mod:`iece.physics.materials`, :mod:`iece.physics.ema`; numbers:
-:mod:`iece.paper.ema_numbers`. Tests: ``tests/test_sensitivity.py``.
+Physics: :mod:`iece.physics.materials`, :mod:`iece.physics.ema`, :mod:`iece.physics.exchange`;
+numbers: :mod:`iece.paper.ema_numbers`, :mod:`iece.paper.fig1c`. Tests:
+``tests/test_sensitivity.py``.
 """
 
 from __future__ import annotations
@@ -41,32 +50,31 @@ from __future__ import annotations
 import functools
 import sys
 import warnings
-from dataclasses import dataclass, field, fields, replace
-from importlib import resources
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 from .. import physics
-from ..physics import ema
+from ..physics import diffusion, ema
 from ..physics import materials as mat
 from ..pipeline import distribute
 from ..pipeline.figure import FAST, FigureResult, ParameterError, Params, integer
-from . import ema_numbers, fig2eg
+from . import ema_numbers, fig1c, fig2eg, quoted, uncertain
 
 _SELF = sys.modules[__name__]
 #: The Sobol' base sample count N of a full run (a power of 2): N (D + 2) EMA evaluations.
 N_BASE = 128
 #: The base sample count of a ``fast`` run (tests).
 FAST_N_BASE = 8
+#: The page's base sample count of the Fig. 1c joint reading (about 20 graded-NC solves a
+#: sample, 0.7 s per chunk of 32 on the development machine).
+N_BASE_CHAIN = 64
 PARAMS = Params(
     integer("n_base", N_BASE, "Sobol base sample count N (a power of 2)", 4, 128),
+    integer("n_base_chain", N_BASE_CHAIN, "N of the Fig. 1c joint reading (a power of 2)", 4, 128),
     FAST,
 )
 #: Seed of the scrambled Sobol' sequence and of the bootstrap: the same inputs give the same page.
@@ -76,94 +84,13 @@ RESAMPLES = 200
 #: Tables solved per batch (bounds the memory: 112 NCs per table).
 CHUNK = 32
 #: The literal reading: the ``reference`` outside medium, the Methods' other choices.
-LITERAL = ema_numbers.Reading.of(ema.outside_medium("reference"))
+LITERAL_MEDIUM = "reference"
+LITERAL = ema_numbers.Reading.of(ema.outside_medium(LITERAL_MEDIUM))
 
-#: The numeric entries of a material.
-_FIELDS = tuple(f.name for f in fields(mat.Material) if f.name != "name")
-NO_SOURCE = (
-    "none: data/literature/materials_sources.csv has no source with a DOI for this parameter"
-)
-
-
-@dataclass(frozen=True)
-class Input:
-    """One uncertain entry of the Methods' table: ``name`` as in :mod:`iece.physics.materials`
-    and ``data/literature/materials_sources.csv`` (``HGSE.dEc_eV``), drawn uniformly from
-    [``low``, ``high``]."""
-
-    name: str
-    label: str
-    low: float
-    high: float
-    unit: str
-    reason: str
-    source: str = NO_SOURCE
-
-    @property
-    def key(self) -> str:
-        """The name as an identifier part: ``hgse_dEc_eV``."""
-        owner, field = self.name.split(".")
-        return f"{owner.lower()}_{field}"
-
-    @property
-    def paper(self) -> float:
-        """The paper's value (from :data:`iece.physics.materials.PAPER`)."""
-        owner, field = self.name.split(".")
-        return float(getattr(getattr(mat.PAPER, owner.lower()), field))
-
-
-def _relative(name, frac, label, reason, source=NO_SOURCE) -> Input:
-    """An input within ``frac`` of the paper's value (a fraction: 0.2 is +-20 %)."""
-    v = Input(name, label, 0, 0, "", reason, source).paper
-    lo, hi = sorted((v * (1 - frac), v * (1 + frac)))
-    return Input(name, label, lo, hi, "m0" if ".m" in name else "1", reason, source)
-
-
-def _absolute(name, delta_eV, label, reason, source=NO_SOURCE) -> Input:
-    """An input within ``delta_eV`` of the paper's value (eV)."""
-    v = Input(name, label, 0, 0, "", reason, source).paper
-    return Input(name, label, v - delta_eV, v + delta_eV, "eV", reason, source)
-
-
-#: Where every uncertain input, its range and why are declared, once: data beside the package's
-#: parameter table (:mod:`iece.physics.materials`), not code.
-UNCERTAINTIES = "uncertainties.toml"
-
-
-def read_inputs(text: str, where: str = UNCERTAINTIES) -> tuple[Input, ...]:
-    """The inputs declared in ``text`` (``[[inputs]]`` with ``name``, ``relative`` or
-    ``absolute``, ``label``, ``reason`` and optionally ``source``); a ValueError naming the
-    file, the entry and the field otherwise."""
-    try:
-        entries = tomllib.loads(text).get("inputs", [])
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{where} is not valid TOML: {exc}") from None
-    out = []
-    for n, e in enumerate(entries, 1):
-        at = f"{where}, input {n} ({e.get('name', 'no name')})"
-        keys = set(e) - {"source"}
-        spread = keys & {"relative", "absolute"}
-        if keys - spread != {"name", "label", "reason"} or len(spread) != 1:
-            raise ValueError(
-                f"{at}: needs name, label, reason and one of relative or absolute (got "
-                f"{', '.join(sorted(e))})"
-            )
-        (kind,) = spread
-        size = e[kind]
-        if isinstance(size, bool) or not isinstance(size, (int, float)) or not size > 0:
-            raise ValueError(f"{at}: {kind} must be a positive number, got {size!r}")
-        owner, _, field_ = e["name"].partition(".")
-        if owner not in ("CDSE", "HGSE") or field_ not in _FIELDS:
-            raise ValueError(
-                f"{at}: name must be CDSE.<field> or HGSE.<field>, a field of {_FIELDS}"
-            )
-        make = _relative if kind == "relative" else _absolute
-        out.append(make(e["name"], size, e["label"], e["reason"], e.get("source", NO_SOURCE)))
-    return tuple(out)
-
-
-#: Every uncertain input, its range and why (:data:`UNCERTAINTIES`).
-INPUTS = read_inputs(resources.files(__package__).joinpath(UNCERTAINTIES).read_text("utf-8"))
+#: Every uncertain input (:mod:`iece.paper.uncertain`); the EMA varies the table's entries.
+INPUTS = uncertain.INPUTS
+TABLE_INPUTS = uncertain.TABLE_INPUTS
+_FIELDS = uncertain.TABLE_FIELDS
 
 #: The EMA claim numbers whose verdicts the ledger decides (results and their conditions).
 NUMBERS = (
@@ -178,13 +105,26 @@ NUMBERS = (
     "min_alloy_energy_3p3nm_eV",
     "cdse_sizing_rms_eV",
 )
-#: What each number is, in words (the fig2eg page's labels).
-LABELS = {k: fig2eg.LABELS[k] for k in NUMBERS}
+#: The Fig. 1c chain's claim numbers (fig1c's records): x(4 h) at the paper's D, and the 1 h
+#: energy and x(4 h) at the D solved to give the quoted 1 h energy.
+EXCHANGE_NUMBERS = ("x_iece_4h",)
+CHAIN_NUMBERS = ("E_iece_1h_joint_eV", "x_iece_4h_joint")
+#: What each number is, in words (the fig2eg and fig1c pages' labels).
+LABELS = {k: fig2eg.LABELS[k] for k in NUMBERS} | {
+    "x_iece_4h": "Fig. 1c: x after 4 h at the paper's D",
+    "E_iece_1h_joint_eV": "Fig. 1c: 1 h energy at the D solved for the quoted 1 h energy",
+    "x_iece_4h_joint": "Fig. 1c: x after 4 h at that D",
+}
+#: Below what spread a claim number does not vary: the solved 1 h energy is the quoted one to
+#: the root finder's precision (1e-6 in log10 D, about 1e-6 eV) wherever a D in the range
+#: reaches it, and moves only where none does; Sobol' indices of the finder's residue would
+#: be noise.
+RESOLUTION = {"E_iece_1h_joint_eV": 1e-4}
 #: How many leading inputs are recorded per number.
 TOP = 3
 
 
-def problem(inputs=INPUTS) -> dict:
+def problem(inputs=TABLE_INPUTS) -> dict:
     """The SALib problem of ``inputs``: names and uniform bounds."""
     return {
         "num_vars": len(inputs),
@@ -193,11 +133,11 @@ def problem(inputs=INPUTS) -> dict:
     }
 
 
-def check_n_base(n_base: int) -> int:
+def check_n_base(n_base: int, name: str = "n_base") -> int:
     """``n_base`` if it is a power of 2 (the Sobol' sequence's balance needs it), else
-    ParameterError naming it."""
+    ParameterError naming the parameter ``name``."""
     if not isinstance(n_base, (int, np.integer)) or n_base < 2 or n_base & (n_base - 1):
-        raise ParameterError(f"parameter 'n_base' must be a power of 2, got {n_base!r}")
+        raise ParameterError(f"parameter '{name}' must be a power of 2, got {n_base!r}")
     return int(n_base)
 
 
@@ -215,14 +155,15 @@ def base_rows(n_rows: int, n_inputs: int) -> np.ndarray:
     return (rows % step == 0) | (rows % step == step - 1)
 
 
-def indices(problem_: dict, y, seed: int = SEED) -> dict | None:
+def indices(problem_: dict, y, seed: int = SEED, resolution: float = 0.0) -> dict | None:
     """First- and total-order Sobol' indices of the output ``y`` (one value per design row) and
     their 95 % bootstrap half-widths: arrays (D,) keyed S1, S1_conf, ST, ST_conf. None when
-    ``y`` does not vary (no variance to share out); ValueError if it is not finite."""
+    ``y`` varies by no more than ``resolution`` (no variance to share out but the solver's);
+    ValueError if it is not finite."""
     y = np.asarray(y, float)
     if not np.all(np.isfinite(y)):
         raise ValueError(f"{np.sum(~np.isfinite(y))} samples are not finite")
-    if np.ptp(y) == 0:
+    if np.ptp(y) <= resolution:
         return None
     with warnings.catch_warnings():
         # a rarely flipping verdict leaves some bootstrap resamples constant; SALib warns on
@@ -234,7 +175,7 @@ def indices(problem_: dict, y, seed: int = SEED) -> dict | None:
     return {k: np.asarray(si[k], float) for k in ("S1", "S1_conf", "ST", "ST_conf")}
 
 
-def tables(x: np.ndarray, inputs=INPUTS) -> mat.MaterialTable:
+def tables(x: np.ndarray, inputs=TABLE_INPUTS) -> mat.MaterialTable:
     """The material tables of the design rows ``x`` (S, D): each input's entry replaced by its
     column, the rest the paper's, and each material's ``dEv = 3.70 eV - gap + dEc`` (the frame
     of the literal reading's outside levels)."""
@@ -250,7 +191,7 @@ def tables(x: np.ndarray, inputs=INPUTS) -> mat.MaterialTable:
     return mat.MaterialTable(material(mat.CDSE, "CDSE"), material(mat.HGSE, "HGSE"))
 
 
-def evaluate(x: np.ndarray, inputs=INPUTS, reading=LITERAL, chunk: int = CHUNK) -> dict:
+def evaluate(x: np.ndarray, inputs=TABLE_INPUTS, reading=LITERAL, chunk: int = CHUNK) -> dict:
     """Every scalar EMA claim number of ``reading`` (:func:`iece.paper.ema_numbers.pick`) for
     the material tables of the design rows ``x``: arrays (S,), batched ``chunk`` tables at a
     time."""
@@ -278,6 +219,112 @@ def nominal(reading=LITERAL) -> dict:
     records for the ``reference`` medium (:func:`iece.paper.ema_numbers.one`)."""
     out = ema_numbers.one(reading, ema_numbers.x_grid())
     return {k: v for k, v in out.items() if isinstance(v, float)}
+
+
+def _chain_inputs(x: np.ndarray, inputs) -> dict:
+    """The Fig. 1c parameters of the design rows ``x`` (their values, not log10), the paper's
+    where ``inputs`` do not vary them."""
+    x = np.atleast_2d(np.asarray(x, float))
+    out = {
+        f: np.full(len(x), uncertain.paper_value(f"{uncertain.CHAIN}.{f}"))
+        for f in uncertain.CHAIN_FIELDS
+    }
+    for k, i in enumerate(inputs):
+        if i.owner == uncertain.CHAIN:
+            out[i.field] = i.value(x[:, k])
+    return out
+
+
+def evaluate_exchange(x: np.ndarray, inputs) -> dict:
+    """x(4 h) of Fig. 1c's constant-surface exchange (:func:`iece.physics.diffusion.
+    fraction_of_tau` at ``tau = D t / a^2``, as fig1c records it) for the design rows ``x``."""
+    p = _chain_inputs(x, inputs)
+    t_s = quoted.IECE_COMPLETE_H.value * fig1c.HOUR_S
+    th = diffusion.tau(t_s, p["D_m2_per_s"], p["diameter_nm"] / 2)
+    return {"x_iece_4h": diffusion.fraction_of_tau(th)}
+
+
+def evaluate_chain(x: np.ndarray, inputs, chunk: int = CHUNK) -> dict:
+    """Fig. 1c's joint reading (:func:`iece.paper.fig1c.joint_D_batch`, the literal outside
+    medium, D solved within "near ~10^-22" of the paper's D) for the material tables and NC
+    diameters of the design rows ``x``."""
+    x = np.atleast_2d(np.asarray(x, float))
+    cols: dict[str, list] = {k: [] for k in CHAIN_NUMBERS}
+    D0 = uncertain.paper_value(f"{uncertain.CHAIN}.D_m2_per_s")
+    for start in range(0, len(x), chunk):
+        rows = x[start : start + chunk]
+        p = _chain_inputs(rows, inputs)
+        j = fig1c.joint_D_batch(LITERAL_MEDIUM, p["diameter_nm"], D0, table=tables(rows, inputs))
+        cols["E_iece_1h_joint_eV"].append(j["E_1h_eV"])
+        cols["x_iece_4h_joint"].append(j["x_4h"])
+    return {k: np.concatenate(v) for k, v in cols.items()}
+
+
+def nominal_exchange() -> dict:
+    """x(4 h) with the paper's values: the x_iece_4h fig1c records."""
+    return {"x_iece_4h": float(evaluate_exchange(np.zeros((1, 0)), ())["x_iece_4h"][0])}
+
+
+def nominal_chain() -> dict:
+    """The joint reading with the paper's values: the numbers fig1c records for the literal
+    medium (:func:`iece.paper.fig1c.joint_D`)."""
+    radius_nm = uncertain.paper_value(f"{uncertain.CHAIN}.diameter_nm") / 2
+    D0 = uncertain.paper_value(f"{uncertain.CHAIN}.D_m2_per_s")
+    j = fig1c.joint_D(LITERAL_MEDIUM, radius_nm, D0)
+    return {"E_iece_1h_joint_eV": j["E_1h_eV"], "x_iece_4h_joint": j["x_4h"]}
+
+
+@dataclass(frozen=True)
+class Model:
+    """One model the analysis samples: its ``inputs`` (each enters it), the claim ``numbers``
+    it computes, ``evaluate(x, inputs) -> {number: array}`` over design rows,
+    ``nominal() -> {number: value}`` with the paper's values, and the ``code`` its stored
+    chunks are keyed on."""
+
+    name: str
+    title: str
+    inputs: tuple
+    numbers: tuple
+    evaluate: Callable
+    nominal: Callable
+    code: tuple
+
+
+def models() -> tuple[Model, ...]:
+    """The models, in the page's order: the EMA claim numbers (the table's entries), Fig. 1c's
+    exchange after 4 h (size and D) and its joint reading (the table's entries and size; D is
+    solved, so it is no input there)."""
+    size = uncertain.named(f"{uncertain.CHAIN}.diameter_nm")
+    D = uncertain.named(f"{uncertain.CHAIN}.D_m2_per_s")
+    return (
+        Model(
+            "ema",
+            "EMA claim numbers of Fig. 2e-g, S5, S6 and S8 (the literal reading)",
+            TABLE_INPUTS,
+            NUMBERS,
+            functools.partial(evaluate, reading=LITERAL),
+            nominal,
+            (physics, ema_numbers, _SELF),
+        ),
+        Model(
+            "exchange",
+            "Fig. 1c: x after 4 h at the paper's D (constant surface)",
+            size + D,
+            EXCHANGE_NUMBERS,
+            evaluate_exchange,
+            nominal_exchange,
+            (physics, _SELF),
+        ),
+        Model(
+            "chain",
+            "Fig. 1c: the 1 h energy and x(4 h) at the D solved for the quoted 1 h energy",
+            TABLE_INPUTS + size,
+            CHAIN_NUMBERS,
+            evaluate_chain,
+            nominal_chain,
+            (physics, fig1c, _SELF),
+        ),
+    )
 
 
 def _ranked(si: dict, inputs, top: int):
@@ -312,33 +359,59 @@ class Verdict:
     hinge_ST: float
 
 
+@dataclass(frozen=True)
+class Part:
+    """One model's samples: its ``inputs``, the design ``x``, the numbers per sample
+    (``table``, with the inputs as ``input__<key>``) and with the paper's values
+    (``nominal``)."""
+
+    model: str
+    title: str
+    inputs: tuple
+    numbers: tuple
+    x: np.ndarray
+    table: dict
+    nominal: dict
+
+
 @dataclass(kw_only=True)
 class SensitivityResult(FigureResult):
-    """The sensitivity page's numbers and what its heatmap and tables show: the Sobol'
-    ``indices`` (``S1``, ``ST``, ``S1_conf``, ``ST_conf``: number -> one value per input of
-    :data:`INPUTS`), the design ``x`` and the numbers per sample (``table``, with the inputs as
-    ``input__<key>``), their values with the paper's table (``nominal``) and, with ``passes``,
-    the ``verdicts`` and per ledger id the total-order indices of its pass/fail indicator
-    (``verdict_indices``; None when no sample flips it)."""
+    """The sensitivity page's numbers and what its heatmap and tables show: per model its
+    :class:`Part` (``parts``), the Sobol' ``indices`` (``S1``, ``ST``, ``S1_conf``,
+    ``ST_conf``: number -> one value per input of its model) and, with ``passes``, the
+    ``verdicts`` and per ledger id the total-order indices of its pass/fail indicator
+    (``verdict_indices``; None when no sample flips it) over the inputs of its model
+    (``verdict_model``)."""
 
+    parts: dict
     indices: dict
-    table: dict
-    x: np.ndarray
-    nominal: dict
     verdicts: list = field(default_factory=list)
     verdict_indices: dict = field(default_factory=dict)
+    verdict_model: dict = field(default_factory=dict)
+
+    def inputs_of(self, number_or_id: str) -> tuple:
+        """The inputs of the model that computes a number, or that decides a ledger id."""
+        name = self.verdict_model.get(number_or_id)
+        for part in self.parts.values():
+            if part.model == name or number_or_id in part.numbers:
+                return part.inputs
+        raise KeyError(number_or_id)
 
 
 def compute(passes=None, **params) -> SensitivityResult:
-    """The sensitivity page's numbers: for each of :data:`NUMBERS` its value with the paper's
-    table, its range over the samples and the first- and total-order indices of its
-    :data:`TOP` leading inputs; with ``passes`` (``table -> {ledger id: pass per row}``; a
-    row holds every scalar claim number and each input as ``input__<key>``), per
-    ledger entry its verdict at the paper's values, the fraction of samples that flip it and the
-    input it hinges on most. The page runs in one process (:func:`analyse` for a cluster)."""
+    """The sensitivity page's numbers: for each claim number of every model (:func:`models`)
+    its value with the paper's values, its range over the samples and the first- and
+    total-order indices of its :data:`TOP` leading inputs; with ``passes`` (``table ->
+    {ledger id: pass per row}``; a row holds a model's claim numbers and each input as
+    ``input__<key>``), per ledger entry its verdict at the paper's values, the fraction of
+    samples that flip it and the input it hinges on most. The page runs in one process
+    (:func:`analyse` for a cluster)."""
     p = PARAMS.resolve(params, "sensitivity")
-    n_base = FAST_N_BASE if p["fast"] else check_n_base(p["n_base"])
-    return analyse(n_base, passes, params=p)
+    if p["fast"]:
+        n_base = n_chain = FAST_N_BASE
+    else:
+        n_base, n_chain = check_n_base(p["n_base"]), check_n_base(p["n_base_chain"], "n_base_chain")
+    return analyse(n_base, passes, params=p, n_base_chain=n_chain)
 
 
 def analyse(
@@ -350,69 +423,88 @@ def analyse(
     progress: bool = False,
     n_workers: int | None = None,
     params: dict | None = None,
+    n_base_chain: int | None = None,
 ) -> SensitivityResult:
-    """:func:`compute` for any power-of-2 ``n_base``, the evaluations run chunk by chunk by
-    :func:`iece.pipeline.distribute.evaluate` (``scheduler``: ``"synchronous"``, ``"local"``
-    for a LocalCluster of ``n_workers``, or a scheduler's address; ``store``: a folder that
-    keeps each finished chunk, so a killed run resumes). Each chunk is one batch of
-    :data:`CHUNK` tables, so the numbers do not depend on where they ran."""
+    """:func:`compute` for any power-of-2 ``n_base`` (``n_base_chain`` for the Fig. 1c joint
+    reading, whose samples cost about 20 graded-NC solves each; default ``n_base``), the
+    evaluations run chunk by chunk by :func:`iece.pipeline.distribute.evaluate`
+    (``scheduler``: ``"synchronous"``, ``"local"`` for a LocalCluster of ``n_workers``, or a
+    scheduler's address; ``store``: a folder that keeps each finished chunk, one subfolder per
+    model, so a killed run resumes). Each chunk is one batch of :data:`CHUNK` rows, so the
+    numbers do not depend on where they ran."""
     n_base = check_n_base(n_base)
-    prob = problem(INPUTS)
-    x = design(prob, n_base)
-    model = functools.partial(evaluate, inputs=INPUTS, reading=LITERAL)
-    numbers = distribute.evaluate(
-        model,
-        x,
-        chunk=CHUNK,
-        store=store,
-        scheduler=scheduler,
-        n_workers=n_workers,
-        progress=progress,
-        # a stored chunk is stale once the model's code changes
-        token=None if store is None else distribute.code_token(physics, ema_numbers, _SELF),
-    )
-    # the numbers per sample, and the inputs themselves (``input__<key>``), for the checks
-    table = numbers | {f"input__{i.key}": x[:, k] for k, i in enumerate(INPUTS)}
-    p = params if params is not None else {"n_base": n_base, "fast": False}
-    ref = nominal() | {f"input__{i.key}": i.paper for i in INPUTS}
+    n_chain = n_base if n_base_chain is None else check_n_base(n_base_chain, "n_base_chain")
+    p = params if params is not None else {"n_base": n_base, "n_base_chain": n_chain, "fast": False}
     res = FigureResult(p)
     res.add("n_inputs", len(INPUTS), "1")
     res.add("n_base_used", n_base, "1", note="Sobol' base sample count N")
-    res.add("n_samples", len(x), "1", note="EMA evaluations: N (D + 2)")
-    finite = np.all([np.isfinite(table[k]) for k in NUMBERS], axis=0)
-    res.add("n_samples_not_computable", int((~finite).sum()), "1", note="a carrier unbound")
-    matrix = {"S1": {}, "ST": {}, "S1_conf": {}, "ST_conf": {}}
-    for k in NUMBERS:
+    res.add("n_base_chain_used", n_chain, "1", note="N of the Fig. 1c joint reading")
+    parts, matrix = {}, {"S1": {}, "ST": {}, "S1_conf": {}, "ST_conf": {}}
+    for m in models():
+        prob = problem(m.inputs)
+        x = design(prob, n_chain if m.name == "chain" else n_base)
+        numbers = distribute.evaluate(
+            functools.partial(m.evaluate, inputs=m.inputs),
+            x,
+            chunk=CHUNK,
+            store=None if store is None else store / m.name,
+            scheduler=scheduler,
+            n_workers=n_workers,
+            progress=progress,
+            # a stored chunk is stale once the model's code changes
+            token=None if store is None else distribute.code_token(*m.code),
+        )
+        # the numbers per sample, and the inputs themselves (``input__<key>``), for the checks
+        table = numbers | {f"input__{i.key}": x[:, k] for k, i in enumerate(m.inputs)}
+        ref = m.nominal() | {f"input__{i.key}": i.paper for i in m.inputs}
+        parts[m.name] = Part(m.name, m.title, m.inputs, m.numbers, x, table, ref)
+        res.add(f"n_samples_{m.name}", len(x), "1", note=f"N (D + 2) evaluations: {m.title}")
+        _indices(res, matrix, prob, m, table, ref)
+    res.add("n_samples", sum(len(q.x) for q in parts.values()), "1", note="all models")
+    bad = sum(
+        int((~np.all([np.isfinite(q.table[k]) for k in q.numbers], axis=0)).sum())
+        for q in parts.values()
+    )
+    res.add("n_samples_not_computable", bad, "1", note="a carrier unbound")
+    out = SensitivityResult(params=p, numbers=res.numbers, parts=parts, indices=matrix)
+    if passes is not None:
+        for q in parts.values():
+            _verdicts(out, q, passes)
+    return out
+
+
+def _indices(res, matrix: dict, prob: dict, m: Model, table: dict, ref: dict) -> None:
+    """Per claim number of ``m``: its value with the paper's values, its range over the
+    samples, and its indices (``matrix``) with the :data:`TOP` leading inputs as records."""
+    for k in m.numbers:
         y = table[k]
         unit = "eV" if k.endswith("_eV") else "1"
-        res.add(f"{k}_paper", ref[k], unit, note="with the paper's table")
+        res.add(f"{k}_paper", ref[k], unit, note="with the paper's values")
         res.add(f"{k}_low", float(np.min(y)), unit, note="lowest over the samples")
         res.add(f"{k}_high", float(np.max(y)), unit, note="highest over the samples")
-        si = indices(prob, y)
+        si = indices(prob, y, resolution=RESOLUTION.get(k, 0.0))
         if si is None:
             continue
         for name in matrix:
             matrix[name][k] = si[name].tolist()
-        for rank, (inp, s1, s1c, st, stc) in enumerate(_ranked(si, INPUTS, TOP), 1):
+        for rank, (inp, s1, s1c, st, stc) in enumerate(_ranked(si, m.inputs, TOP), 1):
             res.add(f"{k}_top{rank}_input", inp.name, "")
             res.add(f"{k}_top{rank}_S1", s1, "1", stderr=_conf_stderr(s1c))
             res.add(f"{k}_top{rank}_ST", st, "1", stderr=_conf_stderr(stc))
-    out = SensitivityResult(
-        params=p, numbers=res.numbers, indices=matrix, table=table, x=x, nominal=ref
-    )
-    if passes is not None:
-        _verdicts(out, prob, table, ref, passes)
-    return out
 
 
-def _verdicts(res: SensitivityResult, prob: dict, table: dict, ref: dict, passes) -> None:
-    """Per ledger entry the table can address: its verdict at the paper's values, the fraction
-    of the base points whose verdict differs (binomial standard error) and the input whose
-    total-order index of the pass/fail indicator is largest."""
-    at_paper = passes({k: np.array([v]) for k, v in ref.items()})
-    per_row = passes(table)
-    base = base_rows(len(next(iter(table.values()))), len(INPUTS))
+def _verdicts(res: SensitivityResult, part: Part, passes) -> None:
+    """Per ledger entry the part's table can address: its verdict at the paper's values, the
+    fraction of the base points whose verdict differs (binomial standard error) and the input
+    whose total-order index of the pass/fail indicator is largest."""
+    prob = problem(part.inputs)
+    at_paper = passes({k: np.array([v]) for k, v in part.nominal.items()})
+    per_row = passes(part.table)
+    base = base_rows(len(part.x), len(part.inputs))
     for cid in sorted(per_row):
+        if cid in res.verdict_model:
+            raise ValueError(f"ledger entry {cid} is decided by two models' numbers")
+        res.verdict_model[cid] = part.model
         key = cid.replace("-", "_")
         held = bool(at_paper[cid][0])
         ok = np.asarray(per_row[cid], bool)
@@ -429,7 +521,7 @@ def _verdicts(res: SensitivityResult, prob: dict, table: dict, ref: dict, passes
         if si is None:
             hinge, st, stc = NO_HINGE, float("nan"), 0.0
         else:
-            (inp, _, _, st, stc) = _ranked(si, INPUTS, 1)[0]
+            (inp, _, _, st, stc) = _ranked(si, part.inputs, 1)[0]
             hinge = inp.name
         res.add(f"hinges_on_{key}", hinge, "")
         if si is not None:

@@ -97,6 +97,20 @@ def time_to_fraction_constant_surface(
     return tau_f * a**2 / D_m2_per_s
 
 
+#: A series term is dropped once ``n^2 pi^2 tau`` exceeds this at the smallest positive tau:
+#: it is then below exp(-60) ~ 1e-26 of the leading one, far under double precision.
+_TAIL_EXPONENT = 60.0
+
+
+def _terms(th) -> int:
+    """How many of the :data:`N_TERMS` series terms matter at the dimensionless times ``th``."""
+    pos = np.asarray(th)[np.asarray(th) > 0]
+    if pos.size == 0:
+        return 1
+    need = int(np.ceil(np.sqrt(_TAIL_EXPONENT / (np.pi**2 * pos.min()))))
+    return min(N_TERMS, max(need, 1))
+
+
 def profile_of_tau(rho, tau_) -> np.ndarray:
     """C(rho, tau) for a constant surface concentration (Crank 6.18) at reduced radii
     ``rho = r / a`` (clipped to (0, 1]) and dimensionless times ``tau_`` (any array):
@@ -105,7 +119,7 @@ def profile_of_tau(rho, tau_) -> np.ndarray:
     the truncated series, which rings there (Gibbs)."""
     rr = np.clip(np.asarray(rho, float), 1e-9, 1.0)[:, None]
     th = np.asarray(tau_, float)[..., None, None]
-    n = np.arange(1, N_TERMS + 1)
+    n = np.arange(1, _terms(th) + 1)
     terms = ((-1.0) ** n / n) * np.sin(n * np.pi * rr) * np.exp(-(n**2) * np.pi**2 * th)
     C = np.clip(1 + (2 / (np.pi * rr[:, 0])) * terms.sum(-1), 0.0, 1.0)
     return np.where(th[..., 0] == 0, np.where(rr[:, 0] >= 1.0, 1.0, 0.0), C)

@@ -1,5 +1,5 @@
 """The sensitivity page: the heatmap of total-order indices, and the tables of verdicts, of
-indices per claim number and of the Methods' parameters' declared ranges.
+indices per claim number and of the declared inputs' ranges.
 
 Draws and formats a :class:`iece.paper.sensitivity.SensitivityResult`; solves nothing.
 """
@@ -11,20 +11,31 @@ import numpy as np
 
 from ...report.markdown import md_table
 from .. import sensitivity
-from ..sensitivity import INPUTS, LABELS, NUMBERS, TOP
+from ..sensitivity import INPUTS, LABELS, TOP
+
+
+def _numbers(res: sensitivity.SensitivityResult) -> list[str]:
+    """Every model's claim numbers, in the page's order."""
+    return [k for part in res.parts.values() for k in part.numbers]
 
 
 def indices_plot(res: sensitivity.SensitivityResult):
-    """Total-order Sobol' indices of the EMA claim numbers (rows) on the Methods' parameters
+    """Total-order Sobol' indices of the claim numbers (rows) on the declared inputs
     (columns): a seaborn heatmap, the colour saturating at 0 and 1 (estimates outside are
-    sampling noise; the page's table gives the intervals)."""
+    sampling noise; the page's table gives the intervals); blank where an input does not
+    enter the number's model."""
     import seaborn as sns  # here, not at the top: only this figure pays its import
 
     st = res.indices["ST"]
-    rows = [k for k in NUMBERS if k in st]
-    fig, ax = plt.subplots(figsize=(11, 6))
+    rows = [k for k in _numbers(res) if k in st]
+    grid = np.full((len(rows), len(INPUTS)), np.nan)
+    for r, k in enumerate(rows):
+        by = dict(zip((i.name for i in res.inputs_of(k)), st[k]))
+        grid[r] = [by.get(i.name, np.nan) for i in INPUTS]
+    fig, ax = plt.subplots(figsize=(12, 7))
     sns.heatmap(
-        np.array([st[k] for k in rows]),
+        grid,
+        mask=np.isnan(grid),
         vmin=0,
         vmax=1,
         annot=True,
@@ -35,14 +46,16 @@ def indices_plot(res: sensitivity.SensitivityResult):
         cbar_kws={"label": "total-order index ST"},
         ax=ax,
     )
-    ax.set_xlabel("Methods' parameter")
-    ax.set_ylabel("EMA claim number (literal reading)")
+    ax.set_xlabel("declared input")
+    ax.set_ylabel("claim number (literal reading)")
     fig.tight_layout()
     return fig
 
 
 def _fmt(v: float, unit: str) -> str:
-    return f"{v:.3g} {unit}" if unit in ("eV", "m0") else f"{v:.3g}"
+    if unit.startswith("log10("):
+        return f"10^{v:.3g} {unit[6:-1]}"
+    return f"{v:.3g} {unit}" if unit in ("eV", "m0", "nm") else f"{v:.3g}"
 
 
 def inputs_table(inputs=INPUTS) -> str:
@@ -67,7 +80,7 @@ def indices_table(res: sensitivity.SensitivityResult) -> str:
     inputs with first- and total-order indices (95 % half-widths)."""
     labels = {i.name: i.label for i in INPUTS}
     rows = []
-    for k in NUMBERS:
+    for k in _numbers(res):
         lead = []
         for rank in range(1, TOP + 1):
             name = f"{k}_top{rank}_input"
@@ -86,7 +99,7 @@ def indices_table(res: sensitivity.SensitivityResult) -> str:
                 "; ".join(lead) or "does not vary",
             )
         )
-    header = ["number", "paper's table", "over the samples", "leading inputs: ST (S1)"]
+    header = ["number", "paper's values", "over the samples", "leading inputs: ST (S1)"]
     return md_table(header, rows)
 
 
@@ -102,5 +115,5 @@ def verdicts_table(res: sensitivity.SensitivityResult) -> str:
         )
         for v in res.verdicts
     ]
-    header = ["ledger entry", "holds with the paper's table", "samples that flip it"]
+    header = ["ledger entry", "holds with the paper's values", "samples that flip it"]
     return md_table([*header, "hinges on (ST)"], rows)
