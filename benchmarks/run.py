@@ -5,6 +5,7 @@ Each benchmark prints the best of several repeats (seconds). Not part of the tes
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -256,6 +257,47 @@ def kinetics():
         exchange.energy_course(grid, 1.65, d_ce, model="two_regime")
 
     return {"fit_50_points_s": fit_s, "fig1c_core_computation_s": best(figure, repeat=2)}
+
+
+@bench
+def sensitivity():
+    """Issue 23: rows per second of each sensitivity model (iece.paper.sensitivity.models) in
+    one process and on a LocalCluster of 1 and 2 workers (benchmarks/distribute.py's rates,
+    each result checked bitwise against one process's), the full N = 4096 run's time
+    estimated from the 2-worker rate, and, in the same run, the chain's joint D solved for 32
+    samples in one batch against the previous grain: one NC at a time (one solve per grid
+    point and per root step)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from distribute import rates
+
+    from iece.paper import fig1c, quoted
+    from iece.paper import sensitivity as S
+
+    out = {}
+    for m in S.models():
+        n = 8 if m.name != "exchange" else 4096
+        x = S.design(S.problem(m.inputs), n)[: 64 if m.name != "exchange" else None]
+        f = functools.partial(m.evaluate, inputs=m.inputs)
+        r = rates(f, x, S.CHUNK if m.name != "exchange" else 2**14, x[:2], repeat=1)
+        rows = 4096 * (len(m.inputs) + 2)
+        out |= {f"{m.name}_{k}": v for k, v in r.items()}
+        out[f"{m.name}_full_n4096_rows"] = rows
+        out[f"{m.name}_full_n4096_estimated_2_workers_s"] = rows / r["evals_per_s_2_workers"]
+    chain = next(m for m in S.models() if m.name == "chain")
+    x = S.design(S.problem(chain.inputs), 8)[:32]
+    tables = S.tables(x, chain.inputs)
+    d = x[:, -1]
+    D0 = quoted.D_IECE_M2_PER_S.value
+    out["chain_32_batched_s"] = best(
+        lambda: fig1c.joint_D_batch("reference", d, D0, table=tables), repeat=2
+    )
+    out["chain_32_one_at_a_time_s"] = best(
+        lambda: [
+            fig1c.joint_D_batch("reference", d[k], D0, table=tables.take([k])) for k in range(32)
+        ],
+        repeat=1,
+    )
+    return out
 
 
 @bench
