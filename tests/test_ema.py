@@ -369,3 +369,30 @@ def test_depletion_measures():
 def test_bad_outside_media(kwargs, match):
     with pytest.raises(ValueError, match=match):
         ema.Outside(**kwargs)
+
+
+def test_compositions_for_energy_batched_match_brentq_per_table():
+    """The batched matched-composition search (Chandrupatla on [0, 1] for S tables at once)
+    against scipy's brentq on each table's energy alone (an independent root finder); NaN,
+    and for the scalar form a ValueError naming the range, where no x reaches the energy."""
+    from dataclasses import replace
+
+    me = np.array([0.034, 0.042, 0.05])
+    table = mat.MaterialTable(mat.CDSE, replace(mat.HGSE, me=me))
+    for build in (ema.alloy, ema.core_shell):
+        got = ema.compositions_for_energy(build, 3.3, 1.5, table=table)["x"]
+        for k in range(3):
+            one = mat.MaterialTable(mat.CDSE, replace(mat.HGSE, me=float(me[k])))
+
+            def f(x, one=one):
+                return float(ema.solve(build(3.3, x), table=one).energy_eV) - 1.5
+
+            assert got[k] == pytest.approx(brentq(f, 0.0, 1.0, xtol=1e-12), abs=1e-9)
+    far = ema.compositions_for_energy(ema.alloy, 3.3, 0.1, table=table)["x"]
+    assert np.isnan(far).all()
+    with pytest.raises(ValueError, match="outside the range .* eV of alloy NCs of 3.3 nm"):
+        ema.composition_for_energy(ema.alloy, 3.3, 0.1)
+    m = ema.matched_overlap_ratios(3.3, 1.5, table=table)
+    assert m["overlap2_ratio"][1] == pytest.approx(
+        ema.matched_overlap_ratio(3.3, 1.5)["overlap2_ratio"], abs=1e-12
+    )

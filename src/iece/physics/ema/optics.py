@@ -7,14 +7,14 @@
 * :func:`depletion`: oscillator-strength depletion ``1 - (phi / phi_0)^2``;
 * :func:`nonlinearity`: largest distance of a curve from its chord / total change;
 * :func:`chord_deviation`: that largest distance in the curve's own units;
-* :func:`composition_for_energy` and :func:`matched_overlap_ratio`: NCs of equal 1S-1S energy.
+* :func:`composition_for_energy` and :func:`matched_overlap_ratio` (batched over material tables:
+  :func:`compositions_for_energy`, :func:`matched_overlap_ratios`): NCs of equal 1S-1S energy.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from scipy.integrate import cumulative_trapezoid, trapezoid
-from scipy.optimize import brentq
 
 from .. import materials as mat
 from .media import Outside, outside_medium
@@ -143,33 +143,91 @@ def chord_deviation(y: np.ndarray) -> np.ndarray:
     return np.abs(y - (y[..., :1] + (y[..., -1:] - y[..., :1]) * t)).max(-1)
 
 
+def _rows(table, rows):
+    """The tables ``rows`` of S tables, one per structure of a batch (None: the paper's)."""
+    return None if table is None else table.take(rows).rows(1)
+
+
+def compositions_for_energy(
+    build, diameter_nm: float, energy_eV: float, outside="reference", table=None
+) -> dict:
+    """Total Hg fraction x at which ``build(diameter_nm, x)`` (``alloy`` or ``core_shell``) has
+    the given 1S-1S energy, for each of S material tables at once (``table``: S tables, or
+    None for the paper's, S = 1): x (S,) by Chandrupatla's bracketing method on [0, 1]
+    (:func:`scipy.optimize.elementwise.find_root`, to 1e-10 in x), NaN where no x in [0, 1]
+    reaches the energy; and the energies at x = 0 and x = 1 (``at_0_eV``, ``at_1_eV``)."""
+    from scipy.optimize.elementwise import find_root  # only the matched-energy pages pay it
+
+    n = 1 if table is None else (table.n_tables or 1)
+    ends = {
+        x: solve(
+            build(diameter_nm, np.full(n, x)), outside, table=_rows(table, np.arange(n))
+        ).energy_eV.reshape(n)
+        for x in (0.0, 1.0)
+    }
+    lo, hi = ends[0.0] - energy_eV, ends[1.0] - energy_eV
+    x = np.full(n, np.nan)
+    ok = np.flatnonzero(lo * hi <= 0)
+    x[ok[lo[ok] == 0]] = 0.0
+    x[ok[hi[ok] == 0]] = 1.0
+    inner = ok[(lo[ok] != 0) & (hi[ok] != 0)]
+    if inner.size:
+
+        def f(xs, rows):
+            rows = np.asarray(rows, int)
+            s = build(diameter_nm, xs)
+            return solve(s, outside, table=_rows(table, rows)).energy_eV - energy_eV
+
+        root = find_root(
+            f,
+            (np.zeros(inner.size), np.ones(inner.size)),
+            args=(inner,),
+            tolerances={"xatol": 1e-10, "xrtol": 0.0, "fatol": 0.0, "frtol": 0.0},
+        )
+        x[inner] = root.x
+    return {"x": x, "at_0_eV": ends[0.0], "at_1_eV": ends[1.0]}
+
+
 def composition_for_energy(build, diameter_nm: float, energy_eV: float, outside="reference"):
     """Total Hg fraction x at which ``build(diameter_nm, x)`` (``alloy`` or
-    ``core_shell``) has the given 1S-1S energy; ValueError if no x in [0, 1] reaches it."""
-
-    def f(x):
-        return float(solve(build(diameter_nm, x), outside).energy_eV) - energy_eV
-
-    lo, hi = f(0.0), f(1.0)
-    if lo * hi > 0:
+    ``core_shell``) has the given 1S-1S energy (:func:`compositions_for_energy` with the
+    paper's table); ValueError if no x in [0, 1] reaches it."""
+    c = compositions_for_energy(build, diameter_nm, energy_eV, outside)
+    if np.isnan(c["x"][0]):
+        lo, hi = float(c["at_0_eV"][0]), float(c["at_1_eV"][0])
         raise ValueError(
-            f"energy_eV {energy_eV} is outside the range {hi + energy_eV:.3f}-{lo + energy_eV:.3f}"
+            f"energy_eV {energy_eV} is outside the range {hi:.3f}-{lo:.3f}"
             f" eV of {build.__name__} NCs of {diameter_nm} nm"
         )
-    return brentq(f, 0.0, 1.0, xtol=1e-10)
+    return float(c["x"][0])
+
+
+def matched_overlap_ratios(
+    diameter_nm: float, energy_eV: float, outside="reference", table=None
+) -> dict:
+    """Alloy and core/shell NCs of one size with the same 1S-1S energy (as in Fig. 2h-j), for
+    each of S material tables (``table``; None: the paper's): their compositions, overlaps and
+    the oscillator-strength ratio (phi_alloy / phi_cs)^2, arrays (S,), NaN where a structure
+    cannot reach the energy (:func:`compositions_for_energy`)."""
+    out = {}
+    for key, build in (("alloy", alloy), ("core_shell", core_shell)):
+        x = compositions_for_energy(build, diameter_nm, energy_eV, outside, table)["x"]
+        ov = np.full(x.shape, np.nan)
+        ok = np.flatnonzero(np.isfinite(x))
+        if ok.size:
+            s = build(diameter_nm, x[ok])
+            ov[ok] = solve(s, outside, table=_rows(table, ok)).overlap
+        out[f"x_{key}"], out[f"overlap_{key}"] = x, ov
+    out["overlap2_ratio"] = (out["overlap_alloy"] / out["overlap_core_shell"]) ** 2
+    return out
 
 
 def matched_overlap_ratio(diameter_nm: float, energy_eV: float, outside="reference") -> dict:
-    """Alloy and core/shell NCs of one size with the same 1S-1S energy (as in Fig. 2h-j): their
-    compositions, overlaps and the oscillator-strength ratio (phi_alloy / phi_cs)^2."""
-    x_al = composition_for_energy(alloy, diameter_nm, energy_eV, outside)
-    x_cs = composition_for_energy(core_shell, diameter_nm, energy_eV, outside)
-    ov_al = float(solve(alloy(diameter_nm, x_al), outside).overlap)
-    ov_cs = float(solve(core_shell(diameter_nm, x_cs), outside).overlap)
-    return {
-        "x_alloy": x_al,
-        "x_core_shell": x_cs,
-        "overlap_alloy": ov_al,
-        "overlap_core_shell": ov_cs,
-        "overlap2_ratio": (ov_al / ov_cs) ** 2,
-    }
+    """:func:`matched_overlap_ratios` with the paper's table: numbers; ValueError (naming the
+    structure and its energy range) if an alloy or a core/shell of this size cannot reach the
+    energy."""
+    m = matched_overlap_ratios(diameter_nm, energy_eV, outside)
+    for key, build in (("alloy", alloy), ("core_shell", core_shell)):
+        if np.isnan(m[f"x_{key}"][0]):
+            composition_for_energy(build, diameter_nm, energy_eV, outside)  # raises, naming it
+    return {k: float(v[0]) for k, v in m.items()}
