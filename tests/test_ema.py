@@ -384,7 +384,7 @@ def test_compositions_for_energy_batched_match_brentq_per_table():
         for k in range(3):
             one = mat.MaterialTable(mat.CDSE, replace(mat.HGSE, me=float(me[k])))
 
-            def f(x, one=one):
+            def f(x, one=one, build=build):
                 return float(ema.solve(build(3.3, x), table=one).energy_eV) - 1.5
 
             assert got[k] == pytest.approx(brentq(f, 0.0, 1.0, xtol=1e-12), abs=1e-9)
