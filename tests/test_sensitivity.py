@@ -386,3 +386,20 @@ def test_a_ledger_entry_decided_by_two_models_is_refused():
 
     with pytest.raises(ValueError, match="twice is decided by two models"):
         sensitivity.compute(fast=True, passes=passes)
+
+
+def test_the_lifetime_numbers_at_the_paper_values_are_fig2js():
+    """Finding 5's diagnostic sampled: at the paper's table the lifetimes model gives the EMA
+    overlap^2 ratio fig2j records (3.3 nm at 1.5 eV, literal medium) over the least k_r ratio
+    of the quoted decays at a 15 % alloy QY; the sampled path at the paper's values agrees."""
+    from iece.paper import choices, fig2j
+
+    m = _model("lifetimes")
+    ratio = ema.matched_overlap_ratio(3.3, 1.5, choices.outside("reference"))["overlap2_ratio"]
+    kr_low = fig2j.kr_ratio_lower_bound(0.15, quoted.QY_CORE_SHELL_MAX_PERCENT.value / 100)
+    assert m.nominal() == {
+        "ema_overlap2_ratio": ratio,
+        "overlap2_ratio_over_kr_ratio_qy_low": ratio / kr_low,
+    }
+    out = m.evaluate(np.array([[i.paper for i in m.inputs]]), m.inputs)
+    assert out["ema_overlap2_ratio"][0] == pytest.approx(ratio, abs=1e-9)

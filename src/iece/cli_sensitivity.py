@@ -25,10 +25,10 @@ def add_parser(sub, project) -> None:
     )
     s.add_argument("--n", type=int, default=4096, help="Sobol' base sample count (power of 2)")
     s.add_argument(
-        "--n-chain",
+        "--n-solved",
         type=int,
         default=None,
-        help="base sample count of the Fig. 1c joint reading (power of 2; default: --n)",
+        help="base sample count of the models that solve a root per sample (default: --n)",
     )
     s.add_argument(
         "--scheduler",
@@ -44,12 +44,12 @@ def add_parser(sub, project) -> None:
 def cmd_sensitivity(args, project) -> int:
     claims = ledger.load(project.claims_file)
     folder = project.build / "sensitivity"
-    n_chain = args.n if args.n_chain is None else args.n_chain
-    tag = f"n{args.n}" if n_chain == args.n else f"n{args.n}-chain{n_chain}"
+    n_solved = args.n if args.n_solved is None else args.n_solved
+    tag = f"n{args.n}" if n_solved == args.n else f"n{args.n}-solved{n_solved}"
     store = None if args.no_store else folder / f"chunks-{tag}"
     try:
         sensitivity.check_n_base(args.n)
-        sensitivity.check_n_base(n_chain, "n-chain")
+        sensitivity.check_n_base(n_solved, "n-solved")
         res = sensitivity.analyse(
             args.n,
             lambda table: verdicts.reading_map(claims, table),
@@ -57,7 +57,7 @@ def cmd_sensitivity(args, project) -> int:
             store=store,
             progress=not args.no_progress,
             n_workers=args.workers,
-            n_base_chain=n_chain,
+            n_base_solved=n_solved,
         )
     except (ParameterError, distribute.DistributeError) as exc:
         print(f"iece sensitivity: {exc}", file=sys.stderr)
@@ -80,7 +80,7 @@ def cmd_sensitivity(args, project) -> int:
     out = folder / f"{tag}.json"
     body = {
         "n_base": args.n,
-        "n_base_chain": n_chain,
+        "n_base_solved": n_solved,
         "n_samples": res["n_samples"],
         "n_samples_by_model": {m: res[f"n_samples_{m}"] for m in res.parts},
         "verdicts": rows,
@@ -89,7 +89,7 @@ def cmd_sensitivity(args, project) -> int:
     atomic_write_text(out, json.dumps(plain(body), indent=1, sort_keys=True) + "\n")
     width = max(len(r["id"]) for r in rows) if rows else 10
     counts = ", ".join(f"{res[f'n_samples_{m}']} {m}" for m in res.parts)
-    print(f"{res['n_samples']} evaluations ({counts}; N = {args.n}, {n_chain}); per ledger entry:")
+    print(f"{res['n_samples']} evaluations ({counts}; N = {args.n}, {n_solved}); per ledger entry:")
     print(f"{'entry':{width}s}  at paper  P(holds)        qualifier       hinges on")
     for r in rows:
         print(

@@ -62,19 +62,26 @@ from ..physics import diffusion, ema
 from ..physics import materials as mat
 from ..pipeline import distribute
 from ..pipeline.figure import FAST, FigureResult, ParameterError, Params, integer
-from . import ema_numbers, fig1c, fig2eg, quoted, uncertain
+from . import choices, ema_numbers, fig1c, fig2eg, fig2j, quoted, uncertain
 
 _SELF = sys.modules[__name__]
 #: The Sobol' base sample count N of a full run (a power of 2): N (D + 2) EMA evaluations.
 N_BASE = 128
 #: The base sample count of a ``fast`` run (tests).
 FAST_N_BASE = 8
-#: The page's base sample count of the Fig. 1c joint reading (about 20 graded-NC solves a
-#: sample, 0.7 s per chunk of 32 on the development machine).
-N_BASE_CHAIN = 64
+#: The page's base sample count of the models that solve a root per sample (Fig. 1c's joint D:
+#: about 20 graded-NC solves a sample, 0.7 s per chunk of 32 on the development machine;
+#: Fig. 2j's matched compositions: about 0.6 s per chunk).
+N_BASE_SOLVED = 64
 PARAMS = Params(
     integer("n_base", N_BASE, "Sobol base sample count N (a power of 2)", 4, 128),
-    integer("n_base_chain", N_BASE_CHAIN, "N of the Fig. 1c joint reading (a power of 2)", 4, 128),
+    integer(
+        "n_base_solved",
+        N_BASE_SOLVED,
+        "N of the models that solve a root per sample (power of 2)",
+        4,
+        128,
+    ),
     FAST,
 )
 #: Seed of the scrambled Sobol' sequence and of the bootstrap: the same inputs give the same page.
@@ -109,11 +116,16 @@ NUMBERS = (
 #: energy and x(4 h) at the D solved to give the quoted 1 h energy.
 EXCHANGE_NUMBERS = ("x_iece_4h",)
 CHAIN_NUMBERS = ("E_iece_1h_joint_eV", "x_iece_4h_joint")
+#: Fig. 2j's EMA numbers (fig2j's records): the overlap^2 ratio of alloy and core/shell at equal
+#: 1S-1S energy, and that over the least radiative-rate ratio the quoted decays and QYs allow.
+LIFETIME_NUMBERS = ("ema_overlap2_ratio", "overlap2_ratio_over_kr_ratio_qy_low")
 #: What each number is, in words (the fig2eg and fig1c pages' labels).
 LABELS = {k: fig2eg.LABELS[k] for k in NUMBERS} | {
     "x_iece_4h": "Fig. 1c: x after 4 h at the paper's D",
     "E_iece_1h_joint_eV": "Fig. 1c: 1 h energy at the D solved for the quoted 1 h energy",
     "x_iece_4h_joint": "Fig. 1c: x after 4 h at that D",
+    "ema_overlap2_ratio": "Fig. 2j: overlap² ratio, alloy over core/shell, at equal energy",
+    "overlap2_ratio_over_kr_ratio_qy_low": "Fig. 2j: that over the least k_r ratio needed",
 }
 #: Below what spread a claim number does not vary: the solved 1 h energy is the quoted one to
 #: the root finder's precision (1e-6 in log10 D, about 1e-6 eV) wherever a D in the range
@@ -274,12 +286,48 @@ def nominal_chain() -> dict:
     return {"E_iece_1h_joint_eV": j["E_1h_eV"], "x_iece_4h_joint": j["x_4h"]}
 
 
+def _fig2j_setting() -> tuple[float, float, float]:
+    """Fig. 2j's comparison with the paper's values: the NC diameter (nm), the matched 1S-1S
+    energy (eV) and the least k_r ratio the quoted decays allow at the low end of the alloy
+    QY (:func:`iece.paper.fig2j.kr_ratio_lower_bound`), as fig2j records them."""
+    p = fig2j.PARAMS.defaults()
+    kr_low = fig2j.kr_ratio_lower_bound(quoted.QY_ALLOY_PERCENT.low / 100, p["qy_core_shell"])
+    return quoted.DIAMETER_FIG2HJ_NM.value, p["matched_energy_eV"], kr_low
+
+
+def evaluate_lifetimes(x: np.ndarray, inputs, chunk: int = CHUNK) -> dict:
+    """Fig. 2j's EMA overlap^2 ratio at equal energy (:func:`iece.physics.ema.
+    matched_overlap_ratios`, the literal outside medium) and its ratio to the least k_r ratio
+    the quoted decays allow, for the material tables of the design rows ``x``."""
+    x = np.atleast_2d(np.asarray(x, float))
+    d, energy, kr_low = _fig2j_setting()
+    out = choices.outside(LITERAL_MEDIUM)
+    ratio = np.concatenate(
+        [
+            ema.matched_overlap_ratios(d, energy, out, table=tables(x[i : i + chunk], inputs))[
+                "overlap2_ratio"
+            ]
+            for i in range(0, len(x), chunk)
+        ]
+    )
+    return {"ema_overlap2_ratio": ratio, "overlap2_ratio_over_kr_ratio_qy_low": ratio / kr_low}
+
+
+def nominal_lifetimes() -> dict:
+    """The two Fig. 2j numbers with the paper's values, as fig2j records them for the literal
+    medium."""
+    d, energy, kr_low = _fig2j_setting()
+    ratio = ema.matched_overlap_ratio(d, energy, choices.outside(LITERAL_MEDIUM))["overlap2_ratio"]
+    return {"ema_overlap2_ratio": ratio, "overlap2_ratio_over_kr_ratio_qy_low": ratio / kr_low}
+
+
 @dataclass(frozen=True)
 class Model:
     """One model the analysis samples: its ``inputs`` (each enters it), the claim ``numbers``
     it computes, ``evaluate(x, inputs) -> {number: array}`` over design rows,
     ``nominal() -> {number: value}`` with the paper's values, and the ``code`` its stored
-    chunks are keyed on."""
+    chunks are keyed on; ``solves``: each sample solves a root (a D or a composition), so the
+    page samples it with ``n_base_solved``."""
 
     name: str
     title: str
@@ -288,12 +336,13 @@ class Model:
     evaluate: Callable
     nominal: Callable
     code: tuple
+    solves: bool = False
 
 
 def models() -> tuple[Model, ...]:
-    """The models, in the page's order: the EMA claim numbers (the table's entries), Fig. 1c's
-    exchange after 4 h (size and D) and its joint reading (the table's entries and size; D is
-    solved, so it is no input there)."""
+    """The models, in the page's order: the EMA claim numbers and Fig. 2j's EMA overlap ratio
+    (the table's entries), Fig. 1c's exchange after 4 h (size and D) and its joint reading (the
+    table's entries and size; D is solved, so it is no input there)."""
     size = uncertain.named(f"{uncertain.CHAIN}.diameter_nm")
     D = uncertain.named(f"{uncertain.CHAIN}.D_m2_per_s")
     return (
@@ -305,6 +354,16 @@ def models() -> tuple[Model, ...]:
             functools.partial(evaluate, reading=LITERAL),
             nominal,
             (physics, ema_numbers, _SELF),
+        ),
+        Model(
+            "lifetimes",
+            "Fig. 2j: the EMA overlap at equal energy against the k_r ratio the decays need",
+            TABLE_INPUTS,
+            LIFETIME_NUMBERS,
+            evaluate_lifetimes,
+            nominal_lifetimes,
+            (physics, fig2j, _SELF),
+            solves=True,
         ),
         Model(
             "exchange",
@@ -323,6 +382,7 @@ def models() -> tuple[Model, ...]:
             evaluate_chain,
             nominal_chain,
             (physics, fig1c, _SELF),
+            solves=True,
         ),
     )
 
@@ -408,10 +468,13 @@ def compute(passes=None, **params) -> SensitivityResult:
     (:func:`analyse` for a cluster)."""
     p = PARAMS.resolve(params, "sensitivity")
     if p["fast"]:
-        n_base = n_chain = FAST_N_BASE
+        n_base = n_solved = FAST_N_BASE
     else:
-        n_base, n_chain = check_n_base(p["n_base"]), check_n_base(p["n_base_chain"], "n_base_chain")
-    return analyse(n_base, passes, params=p, n_base_chain=n_chain)
+        n_base, n_solved = (
+            check_n_base(p["n_base"]),
+            check_n_base(p["n_base_solved"], "n_base_solved"),
+        )
+    return analyse(n_base, passes, params=p, n_base_solved=n_solved)
 
 
 def analyse(
@@ -423,26 +486,32 @@ def analyse(
     progress: bool = False,
     n_workers: int | None = None,
     params: dict | None = None,
-    n_base_chain: int | None = None,
+    n_base_solved: int | None = None,
 ) -> SensitivityResult:
-    """:func:`compute` for any power-of-2 ``n_base`` (``n_base_chain`` for the Fig. 1c joint
-    reading, whose samples cost about 20 graded-NC solves each; default ``n_base``), the
+    """:func:`compute` for any power-of-2 ``n_base`` (``n_base_solved`` for the models that
+    solve a root per sample, :attr:`Model.solves`; default ``n_base``), the
     evaluations run chunk by chunk by :func:`iece.pipeline.distribute.evaluate`
     (``scheduler``: ``"synchronous"``, ``"local"`` for a LocalCluster of ``n_workers``, or a
     scheduler's address; ``store``: a folder that keeps each finished chunk, one subfolder per
     model, so a killed run resumes). Each chunk is one batch of :data:`CHUNK` rows, so the
     numbers do not depend on where they ran."""
     n_base = check_n_base(n_base)
-    n_chain = n_base if n_base_chain is None else check_n_base(n_base_chain, "n_base_chain")
-    p = params if params is not None else {"n_base": n_base, "n_base_chain": n_chain, "fast": False}
+    n_solved = n_base if n_base_solved is None else check_n_base(n_base_solved, "n_base_solved")
+    p = (
+        params
+        if params is not None
+        else {"n_base": n_base, "n_base_solved": n_solved, "fast": False}
+    )
     res = FigureResult(p)
     res.add("n_inputs", len(INPUTS), "1")
     res.add("n_base_used", n_base, "1", note="Sobol' base sample count N")
-    res.add("n_base_chain_used", n_chain, "1", note="N of the Fig. 1c joint reading")
+    res.add(
+        "n_base_solved_used", n_solved, "1", note="N of the models that solve a root per sample"
+    )
     parts, matrix = {}, {"S1": {}, "ST": {}, "S1_conf": {}, "ST_conf": {}}
     for m in models():
         prob = problem(m.inputs)
-        x = design(prob, n_chain if m.name == "chain" else n_base)
+        x = design(prob, n_solved if m.solves else n_base)
         numbers = distribute.evaluate(
             functools.partial(m.evaluate, inputs=m.inputs),
             x,
