@@ -225,15 +225,15 @@ def test_the_closure_resolves_relative_imports_and_skips_unused_package_function
 
 
 @pytest.mark.notebooks
-def test_only_the_notebooks_that_read_the_ledger_are_keyed_on_it(figure_run):
-    """Only the sensitivity notebook still reads ``data/claims.toml`` in its kernel (it moves
-    onto the judge stage next, as the readings notebook did: issue 21 item 2); the readings
-    kernel saves its tables and the pipeline judges them (:mod:`iece.pipeline.judge`)."""
+def test_no_notebook_reads_the_ledger(figure_run):
+    """No kernel reads ``data/claims.toml`` (issue 21 item 2): the readings and sensitivity
+    kernels save their tables and the pipeline judges them (:mod:`iece.pipeline.judge`)."""
     project, outcomes, _ = figure_run
     reads = {fid: o.reads for fid, o in outcomes.items()}
     assert all(not Path(r).is_absolute() for rs in reads.values() for r in rs), reads
     assert "readings" in reads and "data/claims.toml" not in reads["readings"], reads
-    assert {fid for fid, rs in reads.items() if "data/claims.toml" in rs} <= {"sensitivity"}, reads
+    assert "sensitivity" in reads, reads
+    assert {fid for fid, rs in reads.items() if "data/claims.toml" in rs} == set(), reads
 
 
 def test_the_environments_own_files_are_never_a_figures_data(tmp_path):

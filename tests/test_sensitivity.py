@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from SALib.test_functions import Ishigami, Sobol_G
 
-from iece.paper import ema_numbers, fig1c, quoted, sensitivity, uncertain
+from iece.paper import ema_numbers, fig1c, quoted, sensitivity, sensitivity_verdicts, uncertain
 from iece.physics import diffusion, ema, exchange
 from iece.physics import materials as mat
 from iece.pipeline import ledger, verdicts
@@ -185,18 +185,48 @@ def test_design_tables_keep_the_frame_and_the_paper_at_its_values():
 
 
 # ------------------------------------------------------------------ a fast run
+def _planted(table):
+    out = verdicts.reading_map(CLAIMS, table)
+    # a verdict that depends on the HgSe electron mass alone (fails at the paper's 0.042): it
+    # must hinge on HGSE.me, and nothing else may carry any of its variance (planted in the
+    # EMA's table only: one ledger entry is decided by one model)
+    if "e_in_shell" in table:
+        out["planted"] = table["input__hgse_me"] > 1.1 * mat.HGSE.me
+    return out
+
+
 @pytest.fixture(scope="module")
 def fast():
-    def passes(table):
-        out = verdicts.reading_map(CLAIMS, table)
-        # a verdict that depends on the HgSe electron mass alone (fails at the paper's 0.042):
-        # it must hinge on HGSE.me, and nothing else may carry any of its variance (planted in
-        # the EMA's table only: one ledger entry is decided by one model)
-        if "e_in_shell" in table:
-            out["planted"] = table["input__hgse_me"] > 1.1 * mat.HGSE.me
-        return out
+    return sensitivity.compute(fast=True)
 
-    return sensitivity.compute(fast=True, passes=passes)
+
+@pytest.fixture(scope="module")
+def judged(fast):
+    """The verdicts as the judge stage makes them: from the tables the kernel saves."""
+    return sensitivity_verdicts.judge(
+        sensitivity.parts_of(sensitivity.saved_tables(fast)), _planted
+    )
+
+
+def test_the_saved_tables_give_back_the_kernels_samples(fast, judged):
+    """The judge sees exactly what the kernel sampled: the design and numbers read back from
+    the saved tables, and the same verdicts as judging the kernel's own parts."""
+    back = sensitivity.parts_of(sensitivity.saved_tables(fast))
+    assert back.keys() == fast.parts.keys()
+    for name, part in fast.parts.items():
+        np.testing.assert_array_equal(back[name].x, part.x)
+        assert back[name].nominal == part.nominal
+    direct = sensitivity_verdicts.judge(fast.parts, _planted)
+    assert direct.numbers == judged.numbers
+
+
+def test_the_pages_judge_hook_records_each_entrys_probability(fast):
+    from iece.paper.views import sensitivity as view
+
+    out = view.judge(sensitivity.saved_tables(fast), CLAIMS)
+    assert out["p_holds_figS5_depletion_67"] == 0.0
+    assert "p_holds_fig1c_iece_complete_4h" in out.numbers
+    assert "fig1c-iece-1h-energy" in out.sections["verdicts"][0]
 
 
 def test_fast_run_numbers_at_the_paper_values_are_fig2egs(fast):
@@ -221,18 +251,19 @@ def test_fast_run_ranks_inputs(fast):
     assert all(abs(v) < 1e-12 for n, v in st.items() if n.startswith("HGSE"))
 
 
-def test_planted_verdict_hinges_on_its_input(fast):
-    assert fast["hinges_on_planted"] == "HGSE.me"
-    st = dict(zip([i.name for i in fast.inputs_of("planted")], fast.verdict_indices["planted"]))
+def test_planted_verdict_hinges_on_its_input(judged):
+    assert judged["hinges_on_planted"] == "HGSE.me"
+    inputs = judged.inputs_of("planted")
+    st = dict(zip([i.name for i in inputs], judged.verdict_indices["planted"]))
     assert st.pop("HGSE.me") > 0.5 and all(v == 0 for v in st.values())
-    assert not fast["holds_at_paper_values_planted"]
-    assert 0 < fast["flip_fraction_planted"] < 1
+    assert not judged["holds_at_paper_values_planted"]
+    assert 0 < judged["flip_fraction_planted"] < 1
 
 
-def test_fast_run_verdicts_are_the_ledgers(fast):
+def test_fast_run_verdicts_are_the_ledgers(judged):
     """At the paper's values each verdict is the ledger's for the reference medium."""
     by_id = {c.id: c for c in CLAIMS}
-    for v in fast.verdicts:
+    for v in judged.verdicts:
         cid, held, frac = v.id, v.held, v.flip_fraction
         if cid == "planted":
             continue
@@ -380,12 +411,12 @@ def test_the_joint_reading_batched_is_each_sample_solved_alone():
             assert np.log10(alone["D"][0]) == pytest.approx(root, abs=1e-5)
 
 
-def test_a_ledger_entry_decided_by_two_models_is_refused():
+def test_a_ledger_entry_decided_by_two_models_is_refused(fast):
     def passes(table):
         return {"twice": np.ones(len(next(iter(table.values()))), bool)}
 
     with pytest.raises(ValueError, match="twice is decided by two models"):
-        sensitivity.compute(fast=True, passes=passes)
+        sensitivity_verdicts.judge(fast.parts, passes)
 
 
 def test_the_lifetime_numbers_at_the_paper_values_are_fig2js():

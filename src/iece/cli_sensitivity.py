@@ -11,7 +11,7 @@ import json
 import sys
 
 from .io import atomic_write_text
-from .paper import choices, sensitivity
+from .paper import choices, sensitivity, sensitivity_verdicts
 from .pipeline import distribute, ledger, verdicts
 from .pipeline.figure import ParameterError
 from .pipeline.results import plain
@@ -52,7 +52,6 @@ def cmd_sensitivity(args, project) -> int:
         sensitivity.check_n_base(n_solved, "n-solved")
         res = sensitivity.analyse(
             args.n,
-            lambda table: verdicts.reading_map(claims, table),
             scheduler=args.scheduler,
             store=store,
             progress=not args.no_progress,
@@ -62,10 +61,11 @@ def cmd_sensitivity(args, project) -> int:
     except (ParameterError, distribute.DistributeError) as exc:
         print(f"iece sensitivity: {exc}", file=sys.stderr)
         return 2
+    j = sensitivity_verdicts.judge(res.parts, lambda table: verdicts.reading_map(claims, table))
     rows = []
-    for v in res.verdicts:
+    for v in j.verdicts:
         key = v.id.replace("-", "_")
-        p = res.numbers[f"p_holds_{key}"]
+        p = j.numbers[f"p_holds_{key}"]
         rows.append(
             {
                 "id": v.id,
@@ -74,7 +74,7 @@ def cmd_sensitivity(args, project) -> int:
                 "p_holds_stderr": p.stderr,
                 "qualifier": verdicts.qualifier(p.value, choices.ROBUST_PROBABILITY),
                 "hinges_on": v.hinge,
-                "hinges_on_ST": None if v.hinge == sensitivity.NO_HINGE else v.hinge_ST,
+                "hinges_on_ST": None if v.hinge == sensitivity_verdicts.NO_HINGE else v.hinge_ST,
             }
         )
     out = folder / f"{tag}.json"
@@ -84,7 +84,7 @@ def cmd_sensitivity(args, project) -> int:
         "n_samples": res["n_samples"],
         "n_samples_by_model": {m: res[f"n_samples_{m}"] for m in res.parts},
         "verdicts": rows,
-        "records": {k: n.value for k, n in res.numbers.items()},
+        "records": {k: n.value for k, n in (res.numbers | j.numbers).items()},
     }
     atomic_write_text(out, json.dumps(plain(body), indent=1, sort_keys=True) + "\n")
     width = max(len(r["id"]) for r in rows) if rows else 10

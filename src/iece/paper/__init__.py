@@ -24,7 +24,15 @@ def _judge_readings(tables: dict, claims: list):
 
 #: Figure id -> its judge hook (:mod:`iece.pipeline.judge`): the verdicts per row of the
 #: tables its kernel saved, made by the pipeline after the run; the kernel reads no ledger.
-JUDGES = {"readings": _judge_readings}
+def _judge_sensitivity(tables: dict, claims: list):
+    """The sensitivity page's judge (:func:`iece.paper.views.sensitivity.judge`), imported when
+    called, as the readings page's."""
+    from .views.sensitivity import judge
+
+    return judge(tables, claims)
+
+
+JUDGES = {"readings": _judge_readings, "sensitivity": _judge_sensitivity}
 
 AUTHORS = "Lee & Smith"
 #: What the index says of the data behind the checks.

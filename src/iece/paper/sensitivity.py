@@ -26,12 +26,12 @@ variance out, which is what "which input decides this verdict" asks. The interva
 wide (a few hundredths to a few tenths; a total index above 1 is such noise); the ranking of the
 leading input is what the page reports, and ``iece sensitivity --n 4096`` sharpens it.
 
-Verdicts. The ledger's checks are not applied here: ``compute(passes=...)`` takes a function
-``table -> {ledger id: pass per sample}`` (the notebook hands it
-``iece.pipeline.verdicts.reading_map`` with the ledger), as :mod:`iece.paper.readings` does. Per
-ledger entry: whether it holds at the paper's values, the fraction of samples whose verdict
-differs from that (the *flip fraction*) and the input with the largest total-order index of the
-pass/fail indicator (the input the verdict hinges on most).
+Verdicts. The ledger is not read here: the kernel saves each model's samples as tables
+(:func:`saved_tables`), and after the run the pipeline's judge stage applies the ledger's checks
+to them (:mod:`iece.paper.sensitivity_verdicts`). Per ledger entry: whether it holds at the
+paper's values, the share of samples in which it holds, the fraction whose verdict differs (the
+*flip fraction*) and the input with the largest total-order index of the pass/fail indicator
+(the input the verdict hinges on most).
 
 The material table's offsets share one frame (:class:`iece.physics.materials.MaterialTable`):
 ``gap - dEc + dEv`` is the distance between the common levels, 3.70 eV, where the literal
@@ -51,7 +51,7 @@ import functools
 import sys
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from SALib.analyze import sobol as sobol_analyze
@@ -400,25 +400,6 @@ def _conf_stderr(half_width: float) -> float:
     return half_width / 1.96
 
 
-#: What ``hinges_on_<id>`` records for a verdict that no sample flips.
-NO_HINGE = "none: the same verdict in every sample"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """One ledger entry over the samples: whether it ``held`` at the paper's values, the
-    fraction of base points that flip it (``flip_fraction`` with its binomial ``stderr``), the
-    input it hinges on most (``hinge``, an input's name or :data:`NO_HINGE`) and that input's
-    total-order index ``hinge_ST`` (nan with no hinge)."""
-
-    id: str
-    held: bool
-    flip_fraction: float
-    stderr: float
-    hinge: str
-    hinge_ST: float
-
-
 @dataclass(frozen=True)
 class Part:
     """One model's samples: its ``inputs``, the design ``x``, the numbers per sample
@@ -438,34 +419,26 @@ class Part:
 class SensitivityResult(FigureResult):
     """The sensitivity page's numbers and what its heatmap and tables show: per model its
     :class:`Part` (``parts``), the Sobol' ``indices`` (``S1``, ``ST``, ``S1_conf``,
-    ``ST_conf``: number -> one value per input of its model) and, with ``passes``, the
-    ``verdicts`` and per ledger id the total-order indices of its pass/fail indicator
-    (``verdict_indices``; None when no sample flips it) over the inputs of its model
-    (``verdict_model``)."""
+    ``ST_conf``: number -> one value per input of its model). The ledger's verdicts over the
+    samples are :mod:`iece.paper.sensitivity_verdicts`' (after the run)."""
 
     parts: dict
     indices: dict
-    verdicts: list = field(default_factory=list)
-    verdict_indices: dict = field(default_factory=dict)
-    verdict_model: dict = field(default_factory=dict)
 
-    def inputs_of(self, number_or_id: str) -> tuple:
-        """The inputs of the model that computes a number, or that decides a ledger id."""
-        name = self.verdict_model.get(number_or_id)
+    def inputs_of(self, number: str) -> tuple:
+        """The inputs of the model that computes a claim number."""
         for part in self.parts.values():
-            if part.model == name or number_or_id in part.numbers:
+            if number in part.numbers:
                 return part.inputs
-        raise KeyError(number_or_id)
+        raise KeyError(number)
 
 
-def compute(passes=None, **params) -> SensitivityResult:
+def compute(**params) -> SensitivityResult:
     """The sensitivity page's numbers: for each claim number of every model (:func:`models`)
     its value with the paper's values, its range over the samples and the first- and
-    total-order indices of its :data:`TOP` leading inputs; with ``passes`` (``table ->
-    {ledger id: pass per row}``; a row holds a model's claim numbers and each input as
-    ``input__<key>``), per ledger entry its verdict at the paper's values, the fraction of
-    samples that flip it and the input it hinges on most. The page runs in one process
-    (:func:`analyse` for a cluster)."""
+    total-order indices of its :data:`TOP` leading inputs. The page runs in one process
+    (:func:`analyse` for a cluster); the ledger's verdicts over its samples come after the run
+    (:func:`iece.paper.sensitivity_verdicts.judge`)."""
     p = PARAMS.resolve(params, "sensitivity")
     if p["fast"]:
         n_base = n_solved = FAST_N_BASE
@@ -474,12 +447,11 @@ def compute(passes=None, **params) -> SensitivityResult:
             check_n_base(p["n_base"]),
             check_n_base(p["n_base_solved"], "n_base_solved"),
         )
-    return analyse(n_base, passes, params=p, n_base_solved=n_solved)
+    return analyse(n_base, params=p, n_base_solved=n_solved)
 
 
 def analyse(
     n_base: int,
-    passes=None,
     *,
     scheduler=distribute.SYNCHRONOUS,
     store=None,
@@ -535,11 +507,7 @@ def analyse(
         for q in parts.values()
     )
     res.add("n_samples_not_computable", bad, "1", note="a carrier unbound")
-    out = SensitivityResult(params=p, numbers=res.numbers, parts=parts, indices=matrix)
-    if passes is not None:
-        for q in parts.values():
-            _verdicts(out, q, passes)
-    return out
+    return SensitivityResult(params=p, numbers=res.numbers, parts=parts, indices=matrix)
 
 
 def _indices(res, matrix: dict, prob: dict, m: Model, table: dict, ref: dict) -> None:
@@ -562,37 +530,26 @@ def _indices(res, matrix: dict, prob: dict, m: Model, table: dict, ref: dict) ->
             res.add(f"{k}_top{rank}_ST", st, "1", stderr=_conf_stderr(stc))
 
 
-def _verdicts(res: SensitivityResult, part: Part, passes) -> None:
-    """Per ledger entry the part's table can address: its verdict at the paper's values, the
-    fraction of the base points whose verdict differs (binomial standard error) and the input
-    whose total-order index of the pass/fail indicator is largest."""
-    prob = problem(part.inputs)
-    at_paper = passes({k: np.array([v]) for k, v in part.nominal.items()})
-    per_row = passes(part.table)
-    base = base_rows(len(part.x), len(part.inputs))
-    for cid in sorted(per_row):
-        if cid in res.verdict_model:
-            raise ValueError(f"ledger entry {cid} is decided by two models' numbers")
-        res.verdict_model[cid] = part.model
-        key = cid.replace("-", "_")
-        held = bool(at_paper[cid][0])
-        ok = np.asarray(per_row[cid], bool)
-        flips = ok[base] != held
-        frac = float(flips.mean())
-        stderr = float(np.sqrt(frac * (1 - frac) / flips.size))
-        res.add(f"holds_at_paper_values_{key}", held, "")
-        res.add(f"flip_fraction_{key}", frac, "1", stderr=stderr)
-        p_holds = float(ok[base].mean())
-        p_stderr = float(np.sqrt(p_holds * (1 - p_holds) / flips.size))
-        res.add(f"p_holds_{key}", p_holds, "1", stderr=p_stderr)
-        si = indices(prob, ok.astype(float))
-        res.verdict_indices[cid] = None if si is None else si["ST"].tolist()
-        if si is None:
-            hinge, st, stc = NO_HINGE, float("nan"), 0.0
-        else:
-            (inp, _, _, st, stc) = _ranked(si, part.inputs, 1)[0]
-            hinge = inp.name
-        res.add(f"hinges_on_{key}", hinge, "")
-        if si is not None:
-            res.add(f"hinges_on_ST_{key}", st, "1", stderr=_conf_stderr(stc))
-        res.verdicts.append(Verdict(cid, held, frac, stderr, hinge, st))
+def saved_tables(res: SensitivityResult) -> dict[str, dict]:
+    """The tables the kernel saves for the judge stage: per model its samples (``samples_<model>``:
+    the claim numbers and each input as ``input__<key>``) and its paper's values (``paper_<model>``,
+    one row)."""
+    out = {}
+    for name, q in res.parts.items():
+        out[f"samples_{name}"] = q.table
+        out[f"paper_{name}"] = {k: np.array([v]) for k, v in q.nominal.items()}
+    return out
+
+
+def parts_of(tables: dict) -> dict[str, Part]:
+    """The models' :class:`Part` s back from :func:`saved_tables`' tables (the models the tables
+    hold), the design read from the ``input__`` columns."""
+    parts = {}
+    for m in models():
+        t = tables.get(f"samples_{m.name}")
+        if t is None:
+            continue
+        x = np.column_stack([np.asarray(t[f"input__{i.key}"], float) for i in m.inputs])
+        ref = {k: float(np.asarray(v)[0]) for k, v in tables[f"paper_{m.name}"].items()}
+        parts[m.name] = Part(m.name, m.title, m.inputs, m.numbers, x, dict(t), ref)
+    return parts

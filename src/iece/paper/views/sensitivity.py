@@ -6,11 +6,15 @@ Draws and formats a :class:`iece.paper.sensitivity.SensitivityResult`; solves no
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ...pipeline import verdicts
+from ...pipeline.judged import Judged
 from ...report.markdown import md_table
-from .. import sensitivity
+from .. import sensitivity, sensitivity_verdicts
 from ..sensitivity import INPUTS, LABELS, TOP
 
 
@@ -103,7 +107,7 @@ def indices_table(res: sensitivity.SensitivityResult) -> str:
     return md_table(header, rows)
 
 
-def verdicts_table(res: sensitivity.SensitivityResult) -> str:
+def verdicts_table(res: sensitivity_verdicts.Judgement) -> str:
     """Per ledger entry: verdict at the paper's values, flip fraction, the input it hinges on."""
     labels = {i.name: i.label for i in INPUTS}
     rows = [
@@ -117,3 +121,14 @@ def verdicts_table(res: sensitivity.SensitivityResult) -> str:
     ]
     header = ["ledger entry", "holds with the paper's values", "samples that flip it"]
     return md_table([*header, "hinges on (ST)"], rows)
+
+
+def judge(tables: dict, claims: list) -> Judged:
+    """The judge hook of the sensitivity page: the ledger's own checks over every model's
+    samples (:func:`iece.paper.sensitivity.saved_tables`), the per-entry records
+    (``p_holds_<id>`` and the rest, :mod:`iece.paper.sensitivity_verdicts`) and the page's
+    ``verdicts`` section."""
+    j = sensitivity_verdicts.judge(
+        sensitivity.parts_of(tables), functools.partial(verdicts.reading_map, claims)
+    )
+    return Judged(params={}, numbers=j.numbers, sections={"verdicts": [verdicts_table(j)]})
