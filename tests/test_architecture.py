@@ -146,3 +146,34 @@ def test_every_imported_package_is_declared():
         aliases.get(f, f).lower() for f in found if f not in stdlib and f not in ("iece", "tests")
     }
     assert third <= declared, f"imported but not declared: {sorted(third - declared)}"
+
+
+def _literals(path: Path) -> set[str]:
+    """The string constants of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return {
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODULES if _layer(_module_name(p)) in ("pipeline", "report")],
+    ids=lambda p: str(p.relative_to(SRC)),
+)
+def test_the_engine_names_none_of_this_papers_series(path):
+    """The engine's code holds no name of this paper's materials or products (a figure's series
+    colours are the bundle's, iece.paper.views.common): a second paper would inherit them."""
+    words = ("CdSe", "HgSe", "core/shell", "Lee & Smith")
+    found = {s for s in _literals(path) if any(w in s for w in words)}
+    assert not found, found

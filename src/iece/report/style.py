@@ -11,19 +11,15 @@ from __future__ import annotations
 import matplotlib as mpl
 import numpy as np
 
-#: Colour-blind safe palette with distinct luminance (readable in grayscale).
-PALETTE = {
-    "CdSe": "#E69F00",  # orange-yellow
-    "core/shell": "#D55E00",  # CE products (orange in the paper)
-    "alloy": "#5B2A86",  # IE-CE products (purple in the paper)
-    "HgSe": "#4D3319",
+#: Colours of the provenances a figure marks (a paper's own series are its bundle's: this
+#: project's are in ``iece.paper.views.common``), colour-blind safe with distinct luminance.
+PROVENANCE_COLORS = {
     "reference": "#000000",
     "quoted": "#000000",
     "simulated": "#0072B2",
     "literature": "#7F7F7F",
 }
-LINESTYLES = {"core/shell": "--", "alloy": "-", "CdSe": ":", "HgSe": "-."}
-MARKERS = {"core/shell": "s", "alloy": "o", "CdSe": "^", "HgSe": "D", "quoted": "*"}
+PROVENANCE_MARKERS = {"quoted": "*"}
 
 #: Ten colour-blind safe colours for categories (seaborn's "colorblind" palette).
 COLORBLIND = (

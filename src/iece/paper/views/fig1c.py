@@ -11,6 +11,7 @@ import numpy as np
 from ...report import style
 from ...report.markdown import fields, fill, md_table
 from .. import choices, fig1c, quoted
+from .common import PALETTE
 
 HOUR_S = fig1c.HOUR_S
 _LS = ["-", "--", "-.", ":"]
@@ -78,7 +79,7 @@ def kinetics(res: fig1c.Fig1cResult):
     fig, axes = plt.subplots(2, 2, figsize=(8, 6))
     ax = axes[0, 0]
     th = np.maximum(t / HOUR_S, 1e-3)
-    c_al, c_cs = style.PALETTE["alloy"], style.PALETTE["core/shell"]
+    c_al, c_cs = PALETTE["alloy"], PALETTE["core/shell"]
     ax.plot(th, ie.energy_graded_eV, color=c_al, label="IE-CE model (graded NC)")
     ax.plot(th, ie.energy_alloy_eV, color=c_al, ls=":", label="IE-CE, as homogeneous alloy")
     if ce is not None:

@@ -12,10 +12,9 @@ import matplotlib.pyplot as plt
 from matplotlib.legend_handler import HandlerTuple
 
 from ...physics import spectra
-from ...report import style
 from ...report.markdown import fields, fill, md_table
 from .. import fig2bd, quoted
-from .common import bound_note
+from .common import PALETTE, SERIES_STYLES, bound_note
 
 #: The page's notes: one macro per note; fields are the result's record names, ``params``,
 #: its typed fields, the quoted numbers and :data:`CONSTANTS` by name.
@@ -84,9 +83,7 @@ def deconvolution(res: fig2bd.Fig2bdResult):
     names = labels(res)
     fig, axes = plt.subplots(1, 4, figsize=(11, 3.3), sharey=True)
     for k, v in m.nc.items():
-        axes[0].plot(
-            E, v.absorbance, color=style.PALETTE[k], ls=style.LINESTYLES[k], label=names[k]
-        )
+        axes[0].plot(E, v.absorbance, color=PALETTE[k], ls=SERIES_STYLES[k], label=names[k])
     axes[0].set(
         title="(a) per NC, simulated from the EMA",
         xlabel="energy (eV)",
@@ -102,7 +99,7 @@ def deconvolution(res: fig2bd.Fig2bdResult):
             v.absorbance,
             v.fit,
             f"({letter}) {names[k]}",
-            style.PALETTE[k],
+            PALETTE[k],
             v.transitions[0]["energy_eV"],
         )
     # one legend for (b)-(d), beneath (c): each entry once, the spectrum in its three colours

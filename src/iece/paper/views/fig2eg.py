@@ -13,7 +13,7 @@ import numpy as np
 from ...report import style
 from ...report.markdown import fields, fill, md_table
 from .. import choices, ema_numbers, fig2eg, quoted
-from .common import LINESTYLES
+from .common import LINESTYLES, MARKERS, PALETTE, SERIES_STYLES
 
 #: The page's notes: one macro per note; fields are the result's record names, ``params``,
 #: its typed fields, the quoted numbers and :data:`CONSTANTS` by name.
@@ -123,9 +123,9 @@ def _cs_alloy(ax, x, m, curve, ms=None):
         ax.plot(
             x,
             m["curves"][f"{prefix}_{curve}"],
-            color=style.PALETTE[key],
-            ls=style.LINESTYLES[key],
-            marker=style.MARKERS[key],
+            color=PALETTE[key],
+            ls=SERIES_STYLES[key],
+            marker=MARKERS[key],
             markevery=10,
             ms=ms,
             label=lab[key],
@@ -209,7 +209,7 @@ def size_curve(res: fig2eg.Fig2egResult):
     ax.plot(
         c.diameter_nm,
         c.jasieniak_eV,
-        color=style.PALETTE["literature"],
+        color=PALETTE["literature"],
         lw=3,
         alpha=0.6,
         label="Jasieniak 2009 (literature)",
@@ -250,7 +250,7 @@ def media(res: fig2eg.Fig2egResult):
                 x,
                 rows["curves"]["alloy_overlap"],
                 ls=ls,
-                color=style.PALETTE["alloy"],
+                color=PALETTE["alloy"],
                 alpha=0.7,
                 label=f"alloy, {name}",
             )

@@ -11,11 +11,10 @@ import numpy as np
 from matplotlib.legend_handler import HandlerTuple
 
 from ...physics import lifetimes
-from ...report import style
 from ...report.markdown import fields, fill, md_table
 from .. import fig2j, quoted
 from ..fig2j import PAPER_DECAYS
-from .common import bound_note
+from .common import MARKERS, PALETTE, SERIES_STYLES, bound_note
 
 #: Each sample of :data:`iece.paper.fig2j.PAPER_DECAYS` as the page names it.
 LABELS = {"cs": "CdSe/HgSe (CE)", "alloy": "Hg$_x$Cd$_{1-x}$Se (IE-CE)"}
@@ -74,11 +73,9 @@ def decays(res: fig2j.Fig2jResult):
     handles = []
     for ax_r, key in zip(axes[1:], PAPER_DECAYS):
         style_key = "core/shell" if key == "cs" else "alloy"
-        color, fit = style.PALETTE[style_key], res.fits[key]
+        color, fit = PALETTE[style_key], res.fits[key]
         (dots,) = axes[0].semilogy(inst.t_ns, res.counts[key], ".", ms=1.5, color=color, alpha=0.35)
-        (line,) = axes[0].semilogy(
-            inst.t_ns, fit.model, color=color, ls=style.LINESTYLES[style_key]
-        )
+        (line,) = axes[0].semilogy(inst.t_ns, fit.model, color=color, ls=SERIES_STYLES[style_key])
         handles.append(((dots, line), f"{LABELS[key]}: simulated (dots), fit (line)"))
         # one residual panel per sample: two noise bands on one axis cannot be told apart
         ax_r.plot(inst.t_ns, fit.residuals, lw=0.4, color=color)
@@ -128,8 +125,8 @@ def rates(res: fig2j.Fig2jResult):
         y="per_us",
         hue="sample",
         hue_order=list(keys),
-        palette={k: style.PALETTE[s] for k, s in keys.items()},
-        markers=[style.MARKERS[s] for s in keys.values()],
+        palette={k: PALETTE[s] for k, s in keys.items()},
+        markers=[MARKERS[s] for s in keys.values()],
         linestyle="none",
         dodge=0.3,
         errorbar=None,
@@ -147,14 +144,14 @@ def rates(res: fig2j.Fig2jResult):
             "",
             xy=(x_pos, tip),
             xytext=(x_pos, y),
-            arrowprops={"arrowstyle": "-|>", "color": style.PALETTE["core/shell"], "lw": 1.2},
+            arrowprops={"arrowstyle": "-|>", "color": PALETTE["core/shell"], "lw": 1.2},
         )
     lo, hi = min(table["per_us"]) / 8, max(table["per_us"]) * 8
     ax.set(ylim=(lo, hi), xlabel="", ylabel="rate (1/µs)", xlim=(-0.5, 1.5))
     ax.set_title("rates from the quoted fit parameters and QY")
     handles, labels = ax.get_legend_handles_labels()
     handles.append(
-        plt.Line2D([], [], color=style.PALETTE["core/shell"], marker=r"$\downarrow$", ls="none")
+        plt.Line2D([], [], color=PALETTE["core/shell"], marker=r"$\downarrow$", ls="none")
     )
     labels.append(f"arrow: a bound (core/shell QY < {res.params['qy_core_shell']:.0%})")
     ax.legend(

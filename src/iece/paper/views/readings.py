@@ -19,6 +19,7 @@ from ...pipeline.judged import Figure, Judged
 from ...report import style
 from ...report.markdown import fields, fill, md_table
 from .. import ema_numbers, readings
+from .common import PALETTE
 
 #: The kernel's note on the scan: numbers that need no ledger (:func:`iece.paper.readings.scanned`).
 NOTES = """
@@ -52,7 +53,7 @@ def _mark_readings(ax, res: readings.ReadingsResult, levels):
             ie[-1] - ie[0] + 1,
             ih[-1] - ih[0] + 1,
             fill=False,
-            ec=style.PALETTE["literature"],
+            ec=PALETTE["literature"],
             lw=1.5,
             ls="--",
             label=f"plausible: up to the vacuum level ({vac.Ve_eV:.2f}, {vac.Vh_eV:.2f} eV)",
