@@ -8,15 +8,31 @@ right number, "undetermined", or a refusal that names the line and says what to 
 
 from __future__ import annotations
 
+import functools
 import json
 
 import numpy as np
 import pytest
 
 from iece import io
-from iece.paper import fig1c
+from iece.paper import fig1c, fig2bd
 from iece.paper.views import fig1c as fig1c_view
-from iece.physics import diffusion, diffusion_fit
+from iece.physics import diffusion, diffusion_fit, exchange
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _paper_side_once():
+    """The paper's side of fig1c (the joint D, the two CE calibrations) and of fig2bd (the
+    model spectra) does not depend on a user's file: each is computed once for the module and
+    reused by every ``compute()`` that asks again with the same arguments (each call had
+    repeated it, 4-5 s a fig1c and 4 s a fig2bd). The user's file still goes through
+    ``compute()`` and the page's notes every time."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(fig1c, "joint_D", functools.cache(fig1c.joint_D))
+        for name in ("calibrate_two_regime", "calibrate_dc_variant"):
+            mp.setattr(exchange, name, functools.cache(getattr(exchange, name)))
+        mp.setattr(fig2bd, "model_spectra", functools.cache(fig2bd.model_spectra))
+        yield
 
 
 def _file(tmp_path, text, name="data.csv"):
@@ -118,8 +134,6 @@ def test_an_axis_that_does_not_fit_the_values_is_refused_with_the_line(
     tmp_path, axis, wavelength, needle
 ):
     """axis wavelength_nm on an energy file had reported E1 = 440 eV with no warning."""
-    from iece.paper import fig2bd
-
     E, A = _spectrum()
     x = 1239.84 / E if wavelength else E
     path = _spectrum_file(tmp_path, x, A)
@@ -131,8 +145,6 @@ def test_an_axis_that_does_not_fit_the_values_is_refused_with_the_line(
 def test_absorbance_scale_does_not_move_the_bands(tmp_path):
     """Absorbance x 1e-9 had given E1 = 2.80 eV instead of 2.24 (flagged only 'on a bound');
     x 1e300 had overflowed."""
-    from iece.paper import fig2bd
-
     E, A = _spectrum()
     ref = fig2bd.compute(fast=True, spectrum_path=_spectrum_file(tmp_path, E, A, "a.csv"))
     assert ref["E1_eV"] == pytest.approx(2.24, abs=0.01)
