@@ -3,7 +3,8 @@
 A build folder carries a marker (``.iece-build``) and a manifest of the temporary files its
 runs make; the litter sweep deletes only what the manifest lists. A ``--build-dir`` full of
 someone else's files is refused before anything is written, and ``iece clean`` removes user
-runs and nothing else. The runs use the fixture project (``tests/fixtures/project``).
+runs and nothing else. The runs use the fixture project (``tests/fixtures/project``); tests that
+start from a built project take a copy of one built once for the module (``built``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from pathlib import Path
 import pytest
 
 from iece import cli, io
-from iece.pipeline import runner
+from iece.pipeline import cache, runner
 from iece.report import build
 
 from .test_break import _descendants  # every process below a pid (Linux /proc)
+from .test_cache_grain import built_fixture, frozen_package
 from .test_spine import FIXTURE
 
 #: Where the old sweep looked, relative to a build folder: ``tmp/**``, ``records/*.jsonl``,
@@ -45,6 +47,25 @@ def project(tmp_path):
     shutil.copytree(FIXTURE, root)
     (root / "notebooks" / "bad.ipynb").unlink()
     return root
+
+
+@pytest.fixture(scope="module")
+def _built(tmp_path_factory):
+    """The fixture project with the paper's run made once for the module (each kernel start
+    had been paid again by every test that needed a built project)."""
+    return built_fixture(tmp_path_factory.mktemp("protect-files"))
+
+
+@pytest.fixture
+def built(tmp_path, _built, monkeypatch):
+    """A copy of the module's built project, current: the cache hashes a frozen copy of the
+    package, so edits made meanwhile in the checkout do not make it stale."""
+    root = tmp_path / "project"
+    shutil.copytree(_built, root, symlinks=True)
+    monkeypatch.setattr(cache, "PACKAGE_DIR", frozen_package(tmp_path))
+    proj = runner.Project(root)
+    assert runner.run(proj, progress=False)["ok"].status == "cached"  # the paper's run is there
+    return proj
 
 
 def _plant(folder: Path, names, text="a user's file, not iece's") -> dict[Path, str]:
@@ -107,9 +128,8 @@ def test_the_projects_own_build_folder_is_adopted(project):
     assert (project / "build" / runner.MARKER).is_file() and _survivors(planted) == list(planted)
 
 
-def test_only_listed_litter_is_swept(project, tmp_path):
-    proj = runner.Project(project)
-    assert runner.run(proj, progress=False)["ok"].status == "ok"
+def test_only_listed_litter_is_swept(built, tmp_path):
+    proj = built
     listed = [
         proj.figures / ".fixture_ok.svg.4242.tmp",
         proj.build / "executed" / ".ok.ab12cd34.ipynb",
@@ -141,13 +161,12 @@ def test_temporary_files_are_listed_under_the_name_io_writes(tmp_path, monkeypat
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_killed_runs_litter_is_swept_and_nothing_else(project):
+def test_a_killed_runs_litter_is_swept_and_nothing_else(built):
     """Kill a run while its kernel works: what it left is listed, and the next run removes
     exactly that, while user files in the same places stay."""
-    proj = runner.Project(project)
-    assert runner.run(proj, progress=False)["ok"].status == "ok"
+    proj = built
     planted = _plant(proj.build, IN_BUILD)
-    cmd = [sys.executable, "-m", "iece.cli", "--root", str(project), "run", "--quiet"]
+    cmd = [sys.executable, "-m", "iece.cli", "--root", str(proj.root), "run", "--quiet"]
     proc = subprocess.Popen([*cmd, "-p", "mode", "hang"])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(
@@ -175,9 +194,8 @@ def _paper(proj) -> dict:
     return out | {"page": (proj.report / "ok.html").read_bytes()}
 
 
-def test_clean_removes_user_runs_and_nothing_else(project, capsys):
-    proj = runner.Project(project)
-    assert build(proj, progress=False)["ok"].status == "ok"
+def test_clean_removes_user_runs_and_nothing_else(built, capsys):
+    proj, project = built, built.root
     assert build(proj, ["ok"], {"scale": "3"}, progress=False)["ok"].status == "ok"
     assert build(proj, ["ok"], {"scale": "4"}, progress=False)["ok"].status == "ok"
     old, new = sorted((proj.build / "runs").iterdir(), key=lambda p: p.stat().st_mtime)
