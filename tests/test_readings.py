@@ -4,6 +4,7 @@ readings, and the CLI that redoes any cell of the map."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -307,6 +308,8 @@ def test_the_judge_records_what_summarize_does_and_the_kernel_the_rest(table):
     the same values; the judge adds no record the kernel made, and fills every section."""
     import matplotlib
 
+    from iece.paper.views import readings as view
+
     matplotlib.use("Agg")
     claims = ledger.load(ROOT / "data" / "claims.toml")
     whole = readings.summarize(table, verdicts.reading_map(claims, table))
@@ -319,7 +322,14 @@ def test_the_judge_records_what_summarize_does_and_the_kernel_the_rest(table):
     assert set(out.sections) == {"summary", "map", "wavefunctions", "named", "kane"}
     assert out.sections["kane"] == []  # no Kane scan saved: no Kane section
     assert [f.name for f in out.sections["map"]] == ["readings_map"]
-    assert whole.notes["summary"] in out.sections["summary"]
+    assert view.notes(whole)["summary"] in out.sections["summary"]
+    # every field the notes name is a record (the Kane ones only with the Kane scans), a quoted
+    # number or the records by name (``value``)
+    from iece.paper import quoted
+    from iece.report import markdown
+
+    unknown = markdown.template_fields(view.NOTES) - set(whole.numbers) - set(quoted.ALL)
+    assert {f for f in unknown if not f.startswith("kane_")} == {"value"}, unknown
 
 
 def test_a_tolerance_edit_changes_the_judged_counts_and_the_summary(table):
@@ -355,3 +365,17 @@ def test_the_readings_notebook_reads_no_ledger_and_marks_its_judged_cells():
         assert word not in code, word
     assert "iece.save_table(table" in code
     assert set(judge.placeholders(path)) == {"summary", "map", "wavefunctions", "named", "kane"}
+
+
+def test_summarize_and_scanned_hold_no_prose():
+    """The page's words are the view's Jinja notes (iece.paper.views.readings.NOTES);
+    readings.summarize and readings.scanned return numbers only."""
+    import ast
+
+    from .test_paper import MAX_WORDS, _strings
+
+    tree = ast.parse(Path(readings.__file__).read_text(encoding="utf-8"))
+    for name in ("summarize", "scanned"):
+        fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+        wordy = [s for s in _strings(fn) if len(s.split()) > MAX_WORDS]
+        assert not wordy, (name, wordy)

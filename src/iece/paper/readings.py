@@ -245,6 +245,13 @@ def kane_table(model: str) -> str:
     return "kane_" + model.replace("-", "_")
 
 
+#: Record notes: what a number is, in words (the page labels a record with its note).
+NOTES = {
+    "max_e_shell_enrichment_text_readings": "the electron's shell share over the shell's volume "
+    "share, at most, where the text allows the reading",
+}
+
+
 def scanned(table: dict, fast: bool = False) -> FigureResult:
     """The numbers of the scan that need no ledger (the kernel records them): how many readings
     there are and how many the text allows, the largest electron enrichment of the shell among
@@ -259,8 +266,7 @@ def scanned(table: dict, fast: bool = False) -> FigureResult:
         "max_e_shell_enrichment_text_readings",
         float(np.nanmax(table["e_shell_enrichment"][text])),
         "1",
-        note="the electron's shell share over the shell's volume share, at most, where the text "
-        "allows the reading",
+        note=NOTES["max_e_shell_enrichment_text_readings"],
     )
     literal = int(np.flatnonzero(masks(table)["literal"])[0])
     res.add("literal_reading", describe(table, literal), "")
@@ -330,11 +336,9 @@ def summarize(
     )
     if kane:
         _kane(res, kane)
-    res.notes.update(_notes(res, table, best, overall))
     return ReadingsResult(
         params=res.params,
         numbers=res.numbers,
-        notes=res.notes,
         table=table,
         passed=passed,
         count=count,
@@ -367,108 +371,6 @@ def _kane(res: FigureResult, kane: dict) -> None:
         both.append(int((dep & ir).sum()))
     res.add("kane_n_text_readings_depletion_and_infrared", max(both), "1")
     res.add("kane_models", ", ".join(kane), "")
-
-
-def _notes(res, table, best, overall) -> dict[str, str]:
-    """The page's sentences, every number from the records above."""
-
-    def pct(k):
-        return f"{res[k]} of {res['n_readings_text_allowed']}"
-
-    low = res["min_energy_3p3nm_depletion_readings_eV"]
-    if isinstance(low, str):
-        finding = (
-            f"No reading the text allows reproduces the depletion of Fig. S5 (up to "
-            f"{quoted.DEPLETION_MAX.value:.0%}), so the question whether it could also give the "
-            f"measured infrared gaps does not arise."
-        )
-    elif res["n_text_readings_depletion_and_infrared"] == 0:
-        finding = (
-            f"**The depletion of Fig. S5 and the infrared gaps the paper measures cannot both "
-            f"come out of the Methods as written.** {pct('n_text_readings_depletion')} readings "
-            f"the text allows reproduce the depletion (up to {quoted.DEPLETION_MAX.value:.0%}, "
-            f"growing with size, as one sentence of the paper says). In them no "
-            f"{quoted.DIAMETER_PROTOTYPE_NM.value:g} nm core/shell of any composition, up to "
-            f"pure HgSe, comes below {res['min_cs_energy_3p3nm_depletion_readings_eV']:.2f} eV, "
-            f"where the paper measures {quoted.CE_1S_1H_EV.value:.2f} eV after 1 h of CE; the "
-            f"alloys get down to {res['min_alloy_energy_3p3nm_depletion_readings_eV']:.2f} eV, "
-            f"where it measures {quoted.IECE_1S_1H_EV.value:.2f} eV after 1 h of IE-CE (PL at "
-            f"{quoted.IECE_PL_1H_EV.value:.2f} eV). Within the ledger's tolerance, "
-            f"{res['n_text_readings_depletion_and_ce']} of them reach the CE gap and "
-            f"{res['n_text_readings_depletion_and_iece']} the IE-CE gap; none reaches both: the "
-            f"closest stays {res['infrared_miss_depletion_readings_eV']:.2f} eV above one of the "
-            f"two, so the finding holds for any tolerance below that. "
-            f"{pct('n_text_readings_infrared')} readings reach both gaps, and none of those "
-            f"depletes. Taken without its size trend, the {quoted.DEPLETION_MAX.value:.0%} comes "
-            f"with both gaps in {res['n_text_readings_67_and_infrared']} readings, in none of "
-            f"which does the depletion grow with size."
-        )
-    else:
-        finding = (
-            f"{res['n_text_readings_depletion_and_infrared']} readings the text allows reproduce "
-            f"the depletion of Fig. S5 and also reach the infrared gaps the paper measures "
-            f"({quoted.CE_1S_1H_EV.value:.2f} eV CE and {quoted.IECE_1S_1H_EV.value:.2f} eV "
-            f"IE-CE at {quoted.DIAMETER_PROTOTYPE_NM.value:g} nm after 1 h)."
-        )
-    summary = (
-        f"Of {res['n_readings']} readings of the Methods' open EMA choices, the paper's words "
-        f"allow **{res['n_readings_text_allowed']}**: x is the shell's volume (\"total mercury "
-        f'composition"), the depletion is of oscillator strength (phi squared), and the '
-        f"barriers are finite. {pct('n_text_readings_all_claims')} reproduce all "
-        f"{res['n_ema_claims']} EMA claims at once; the best reproduces "
-        f"{res['best_text_reading_claims']} and misses {res['best_text_reading_misses']}. "
-        + finding
-    )
-    caveats = (
-        "A reviewer's caveats: a one-band EMA with parabolic masses, as the Methods state, is "
-        "crude for HgSe (its conduction band is strongly non-parabolic; see the Kane section); "
-        "the scan covers outside levels and masses on a grid, not a continuum; "
-        f"{res['n_text_readings_not_computable']} readings the text allows leave a carrier "
-        "unbound somewhere in the size series and count as not depleting; the 3.3 nm "
-        "energies are bounds over every composition, so no kinetic model enters them; a reading "
-        f"counts as reaching a measured gap within the ledger's tolerance. Readings the text "
-        f"rules out are counterfactuals: the best of all ({res['best_reading_claims']} claims) "
-        f"is {res['best_reading']}; it needs {res['best_reading_counterfactual']}. Over all "
-        f"readings, "
-        f"{res['n_readings_all_claims']} reproduce every claim and "
-        f"{res['n_readings_depletion_and_infrared']} have both the depletion and the infrared gaps."
-    )
-    readings = (
-        f"Literal reading ({res['literal_reading_claims']} claims): {res['literal_reading']}. "
-        f"Best reading the text allows ({res['best_text_reading_claims']} claims): "
-        f"{res['best_text_reading']}; CdSe sizing RMS "
-        f"{res['best_text_reading_cdse_sizing_rms_eV']:.2f} eV."
-    )
-    out = {"summary": summary, "caveats": caveats, "readings": readings}
-    if "kane_models" in res.numbers:
-        parts = []
-        for model in res["kane_models"].split(", "):
-            k = "kane_" + model.replace("-", "_")
-            parts.append(
-                f"**{model}**: {res[k + '_n_text_readings_depletion']} readings deplete and "
-                f"{res[k + '_n_text_readings_infrared']} reach the measured gaps, "
-                f"{res[k + '_n_text_readings_depletion_and_infrared']} do both"
-                + (
-                    f"; where the depletion comes out, no 3.3 nm core/shell gets below "
-                    f"{res[k + '_min_cs_energy_3p3nm_depletion_readings_eV']:.2f} eV"
-                    if not isinstance(res[k + "_min_cs_energy_3p3nm_depletion_readings_eV"], str)
-                    else ""
-                )
-            )
-        verdict = (
-            "does not let any reading the text allows have both"
-            if res["kane_n_text_readings_depletion_and_infrared"] == 0
-            else "lets some readings the text allows have both"
-        )
-        out["kane"] = (
-            f"A counterfactual, not the Methods: HgSe's conduction band is strongly "
-            f"non-parabolic, so the electron's mass is made energy-dependent (two-band Kane, "
-            f"m(E) = m_edge (1 + (E - E_c)/E_g) in every layer; holes stay parabolic). Over the "
-            f"{res['n_readings_text_allowed']} readings the text allows: "
-            + "; ".join(parts)
-            + f". The Kane mass {verdict}: the depletion and the infrared gaps."
-        )
-    return out
 
 
 def _mass_label(m) -> str:

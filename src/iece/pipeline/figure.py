@@ -50,13 +50,11 @@ class Number:
 @dataclass
 class FigureResult:
     """What a figure's ``compute`` returns: its ``params`` and the ``numbers`` to record. A
-    figure subclasses it with the typed fields its page draws. ``notes`` (Markdown by section)
-    is for a result whose notes are still written where it is computed (the readings search's
-    summary); a figure's page notes are its view's templates."""
+    figure subclasses it with the typed fields its page draws; its page's notes are its view's
+    templates, filled from these."""
 
     params: dict
     numbers: dict[str, Number] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, value, unit: str, *, provenance="computed", stderr=None, note=""):
         if name in self.numbers:

@@ -18,10 +18,13 @@ from ...pipeline import verdicts
 from ...pipeline.judged import Figure, Judged
 from ...report import style
 from ...report.markdown import fields, fill, md_table
-from .. import ema_numbers, readings
+from .. import ema_numbers, quoted, readings
 from .common import PALETTE
 
-#: The kernel's note on the scan: numbers that need no ledger (:func:`iece.paper.readings.scanned`).
+#: The page's notes: ``scan``, the kernel's (numbers that need no ledger,
+#: :func:`iece.paper.readings.scanned`); ``summary``, ``caveats``, ``readings`` and ``kane``,
+#: the judge's (:func:`iece.paper.readings.summarize`). Fields: the records by name, the quoted
+#: numbers by name and ``value`` (the records, for names built in the template).
 NOTES = """
 {% macro scan() %}
 The scan holds {{ n_readings }} readings of the Methods' open EMA choices; the paper's words allow
@@ -30,7 +33,99 @@ The scan holds {{ n_readings }} readings of the Methods' open EMA choices; the p
 {{ n_text_readings_not_computable }} leave a carrier unbound somewhere in the size series. The
 literal reading: {{ literal_reading }}.
 {% endmacro %}
+
+{% macro finding() %}
+{% if min_energy_3p3nm_depletion_readings_eV is string %}
+No reading the text allows reproduces the depletion of Fig. S5 (up to
+{{ DEPLETION_MAX.value|f(".0%") }}), so the question whether it could also give the measured
+infrared gaps does not arise.
+{% elif n_text_readings_depletion_and_infrared == 0 %}
+**The depletion of Fig. S5 and the infrared gaps the paper measures cannot both come out of the
+Methods as written.** {{ n_text_readings_depletion }} of {{ n_readings_text_allowed }} readings
+the text allows reproduce the depletion (up to {{ DEPLETION_MAX.value|f(".0%") }}, growing with
+size, as one sentence of the paper says). In them no
+{{ DIAMETER_PROTOTYPE_NM.value|f("g") }} nm core/shell of any composition, up to pure HgSe,
+comes below {{ min_cs_energy_3p3nm_depletion_readings_eV|f(".2f") }} eV, where the paper
+measures {{ CE_1S_1H_EV.value|f(".2f") }} eV after 1 h of CE; the alloys get down to
+{{ min_alloy_energy_3p3nm_depletion_readings_eV|f(".2f") }} eV, where it measures
+{{ IECE_1S_1H_EV.value|f(".2f") }} eV after 1 h of IE-CE (PL at
+{{ IECE_PL_1H_EV.value|f(".2f") }} eV). Within the ledger's tolerance,
+{{ n_text_readings_depletion_and_ce }} of them reach the CE gap and
+{{ n_text_readings_depletion_and_iece }} the IE-CE gap; none reaches both: the closest stays
+{{ infrared_miss_depletion_readings_eV|f(".2f") }} eV above one of the two, so the finding
+holds for any tolerance below that. {{ n_text_readings_infrared }} of
+{{ n_readings_text_allowed }} readings reach both gaps, and none of those depletes. Taken
+without its size trend, the {{ DEPLETION_MAX.value|f(".0%") }} comes with both gaps in
+{{ n_text_readings_67_and_infrared }} readings, in none of which does the depletion grow with
+size.
+{% else %}
+{{ n_text_readings_depletion_and_infrared }} readings the text allows reproduce the depletion of
+Fig. S5 and also reach the infrared gaps the paper measures
+({{ CE_1S_1H_EV.value|f(".2f") }} eV CE and {{ IECE_1S_1H_EV.value|f(".2f") }} eV IE-CE at
+{{ DIAMETER_PROTOTYPE_NM.value|f("g") }} nm after 1 h).
+{% endif %}
+{% endmacro %}
+
+{% macro summary() %}
+Of {{ n_readings }} readings of the Methods' open EMA choices, the paper's words allow
+**{{ n_readings_text_allowed }}**: x is the shell's volume ("total mercury composition"), the
+depletion is of oscillator strength (phi squared), and the barriers are finite.
+{{ n_text_readings_all_claims }} of {{ n_readings_text_allowed }} reproduce all
+{{ n_ema_claims }} EMA claims at once; the best reproduces {{ best_text_reading_claims }} and
+misses {{ best_text_reading_misses }}. {{ finding() }}
+{% endmacro %}
+
+{% macro caveats() %}
+A reviewer's caveats: a one-band EMA with parabolic masses, as the Methods state, is crude for
+HgSe (its conduction band is strongly non-parabolic; see the Kane section); the scan covers
+outside levels and masses on a grid, not a continuum; {{ n_text_readings_not_computable }}
+readings the text allows leave a carrier unbound somewhere in the size series and count as not
+depleting; the 3.3 nm energies are bounds over every composition, so no kinetic model enters
+them; a reading counts as reaching a measured gap within the ledger's tolerance. Readings the
+text rules out are counterfactuals: the best of all ({{ best_reading_claims }} claims) is
+{{ best_reading }}; it needs {{ best_reading_counterfactual }}. Over all readings,
+{{ n_readings_all_claims }} reproduce every claim and {{ n_readings_depletion_and_infrared }}
+have both the depletion and the infrared gaps.
+{% endmacro %}
+
+{% macro readings() %}
+Literal reading ({{ literal_reading_claims }} claims): {{ literal_reading }}. Best reading the
+text allows ({{ best_text_reading_claims }} claims): {{ best_text_reading }}; CdSe sizing RMS
+{{ best_text_reading_cdse_sizing_rms_eV|f(".2f") }} eV.
+{% endmacro %}
+
+{% macro kane() %}
+{% if kane_models is defined %}
+A counterfactual, not the Methods: HgSe's conduction band is strongly non-parabolic, so the
+electron's mass is made energy-dependent (two-band Kane, m(E) = m_edge (1 + (E - E_c)/E_g) in
+every layer; holes stay parabolic). Over the {{ n_readings_text_allowed }} readings the text
+allows:
+{% for model in kane_models.split(", ") %}{% set k = "kane_" ~ model.replace("-", "_") %}
+**{{ model }}**: {{ value[k ~ "_n_text_readings_depletion"] }} readings deplete and
+{{ value[k ~ "_n_text_readings_infrared"] }} reach the measured gaps,
+{{ value[k ~ "_n_text_readings_depletion_and_infrared"] }} do both
+{%- if value[k ~ "_min_cs_energy_3p3nm_depletion_readings_eV"] is not string -%}
+; where the depletion comes out, no 3.3 nm core/shell gets below
+{{ value[k ~ "_min_cs_energy_3p3nm_depletion_readings_eV"]|f(".2f") }} eV
+{%- endif -%}
+{{ "; " if not loop.last else "" }}
+{%- endfor -%}
+. The Kane mass
+{{ "does not let any reading the text allows have both"
+   if kane_n_text_readings_depletion_and_infrared == 0
+   else "lets some readings the text allows have both" }}: the depletion and the infrared gaps.
+{% endif %}
+{% endmacro %}
 """
+#: The judge's notes, in the page's order.
+JUDGED_NOTES = ("summary", "caveats", "readings", "kane")
+
+
+def notes(res) -> dict[str, str]:
+    """The judge's notes (:data:`JUDGED_NOTES`), filled from a
+    :class:`iece.paper.readings.ReadingsResult` (``kane`` only with the Kane scans)."""
+    values = {name: n.value for name, n in res.numbers.items()}
+    return fill(NOTES, fields(res, **quoted.ALL, value=values), only=JUDGED_NOTES)
 
 
 def scan_note(res) -> str:
@@ -202,9 +297,10 @@ def judge(tables: dict, claims: list) -> Judged:
     kernel = readings.scanned(table).numbers
     out = Judged(params={}, numbers={k: n for k, n in res.numbers.items() if k not in kernel})
     named = readings.named(table, res, tables["presets"])
+    text = notes(res)
     caption_map = "no panel of the paper: EMA claims of Fig. 2e-g, S5, S6, S8 per reading"
     out.sections = {
-        "summary": [res.notes["summary"], res.notes["caveats"]],
+        "summary": [text["summary"], text["caveats"]],
         "map": [Figure(claims_map(res), "readings_map", "computed", caption_map)],
         "wavefunctions": [
             Figure(
@@ -213,12 +309,12 @@ def judge(tables: dict, claims: list) -> Judged:
                 "computed",
                 "Fig. 2f under the literal and the best reading",
             ),
-            res.notes["readings"],
+            text["readings"],
         ],
         "named": [
             claims_table(named, verdicts.reading_map(claims, named), claims),
             described_table(named),
         ],
-        "kane": [res.notes["kane"]] if "kane" in res.notes else [],
+        "kane": [text["kane"]] if "kane" in text else [],
     }
     return out
