@@ -1,12 +1,13 @@
 """The report in a real browser: Playwright driving the system's Chromium (issue 24, item 2).
 
 One module-scoped build through the real pipeline (``iece.report.build``, as ``iece run``):
-fig5fg with the paper's table (the index and a normal figure page) and fig5fg with a hostile
-literature table (``javascript:`` links, images, ``\\href``, raw ``<script>``, event attributes,
-in the cells and in the file's name). Then, in Chromium: on the hostile page every link is
-clicked and nothing runs (no dialog, no navigation to ``javascript:``, no request that leaves
-``file://``, no remote ``src``); the normal pages load with no console error at desktop width,
-at 390 px (without sideways scrolling) and in print media; and every link on them lands.
+fig5fg with the paper's table (the index and a normal figure page: a copy of the session's
+fast build of every figure, ``figure_run``) and fig5fg with a hostile literature table
+(``javascript:`` links, images, ``\\href``, raw ``<script>``, event attributes, in the cells and
+in the file's name). Then, in Chromium: on the hostile page every link is clicked and nothing
+runs (no dialog, no navigation to ``javascript:``, no request that leaves ``file://``, no remote
+``src``); the normal pages load with no console error at desktop width, at 390 px (without
+sideways scrolling) and in print media; and every link on them lands.
 
 Needs Playwright (the ``test`` extra) and Chromium from the OS packages (Debian: ``apt-get
 install chromium``); Playwright's own browser download is not used. ``IECE_CHROMIUM`` names the
@@ -104,21 +105,25 @@ def write_hostile_table(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def report(browser, tmp_path_factory):
-    """fig5fg run twice (fast) into a temporary build: the paper's table, then the hostile one.
-    Returns the report folder and the hostile run's page."""
+def report(browser, figure_run, tmp_path_factory):
+    """A copy of the session's fast build (fig5fg run with the paper's table, among every
+    figure; fig5fg had been run again here for it), then fig5fg run (fast) with the hostile
+    table into the copy. Returns the report folder and the hostile run's page."""
     from iece.pipeline.runner import Project
     from iece.report import build
 
+    session, outcomes, _ = figure_run
+    assert outcomes["fig5fg"].status == "ok", outcomes["fig5fg"].error
     out = tmp_path_factory.mktemp("browser")
+    for folder in ("build", "figures", "report"):  # the session's build is read by other tests
+        shutil.copytree(getattr(session, folder), out / folder, symlinks=True)
     table = out / HOSTILE_NAME
     write_hostile_table(table)
     proj = Project(ROOT, build=out / "build", figures=out / "figures", report=out / "report")
-    paper = build(proj, ["fig5fg"], fast=True, jobs=1, progress=False)
     hostile = build(
         proj, ["fig5fg"], {"literature_path": str(table)}, fast=True, jobs=1, progress=False
     )
-    assert paper["fig5fg"].status == hostile["fig5fg"].status == "ok", hostile["fig5fg"].error
+    assert hostile["fig5fg"].status == "ok", hostile["fig5fg"].error
     (page,) = (proj.report / "runs").glob("fig5fg-*.html")
     return proj.report, page
 
