@@ -96,10 +96,39 @@ def figure_run(tmp_path_factory):
     return proj, pickle.loads(done.read_bytes()), load_results(proj)
 
 
-#: Test files that run notebooks, longest first. xdist hands files out in this order (``--dist
-#: loadfile --no-loadscope-reorder``; by default it would start with the files that have the
-#: most tests), so the two longest run side by side and the quick files fill in after.
-SLOW_FIRST = ("test_spine.py", "test_claims.py", "test_break.py", "test_outputs.py")
+#: Test files that run notebooks or long computations, longest first (from the test run's
+#: ``--durations``; refresh them when a file's cost changes much). xdist hands files out in this
+#: order (``--dist loadfile --no-loadscope-reorder``; by default it would start with the files
+#: that have the most tests), each to the next worker that is almost out of work: test_claims
+#: first, as it starts the session's figure run (``figure_run``) that the pages, workflow and
+#: browser tests read; the engine's kernel-heavy files beside it; and the quick files last, so
+#: that neither worker is left alone with a long file at the end.
+SLOW_FIRST = (
+    "test_claims.py",
+    "test_protect_results.py",
+    "test_spine.py",
+    "test_protect_files.py",
+    "test_break.py",
+    "test_fixture_paper.py",
+    "test_cache_grain.py",
+    "test_protect_messages.py",
+    "test_protect_numbers.py",
+    "test_workflow.py",
+    "test_browser.py",
+    "test_judge.py",
+    "test_readings.py",
+    "test_paper.py",
+    "test_outputs.py",
+    "test_pages_conclude.py",
+    "test_pages_clean.py",
+    "test_index_findings.py",
+    "test_lifetimes.py",
+    "test_sensitivity.py",
+    "test_kinetics.py",
+    "test_paper_page.py",
+    "test_distribute.py",  # a LocalCluster and a scheduler in subprocesses
+    "test_ema.py",
+)
 
 
 def pytest_collection_modifyitems(items):
