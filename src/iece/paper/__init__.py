@@ -10,7 +10,7 @@ paper's own. See :mod:`iece.pipeline.bundle` for the protocol.
 """
 
 from .choices import OPEN as CHOICES
-from .choices import READINGS, ROBUST_PROBABILITY
+from .choices import READINGS, ROBUST_PROBABILITY, THRESHOLDS
 from .quoted import ALL as QUOTED
 
 
@@ -64,6 +64,7 @@ LABELS = {
 
 __all__ = [
     "ROBUST_PROBABILITY",
+    "THRESHOLDS",
     "AUTHORS",
     "DATA_NOTE",
     "CHOICES",

@@ -187,12 +187,24 @@ NEAR_RELATIVE = 0.2
 #: fewer make the comparison "not checkable (insufficient data)": one or two points are
 #: anecdotes, not a field's state.
 MIN_LITERATURE_POINTS = 3
-#: A verdict holds (or fails) robustly under the declared uncertainty of the Methods' parameter
-#: table when it does so in at least this share of the samples; in between it is fragile.
+#: "nearly complete" (the exchange after ~4 h of IE-CE, by elemental analysis) is at least this
+#: share of the cations exchanged; the kinetics page's t95 and joint D use it, and the ledger's
+#: entries name it (THRESHOLDS), so it is declared here once.
+NEARLY_COMPLETE = 0.95
+#: A verdict holds (or fails) robustly under the declared uncertainty of the inputs (the
+#: Methods' parameter table, the NC size, D) when it does so in at least this share of the
+#: samples; in between it is fragile.
 ROBUST_PROBABILITY = 0.95
+#: The numbers above that a ledger threshold may name.
+THRESHOLDS = {
+    "NEARLY_COMPLETE": NEARLY_COMPLETE,
+    # a verdict is robust when at most this share of the samples flips it
+    "ROBUST_FLIP_FRACTION": round(1 - ROBUST_PROBABILITY, 12),
+}
 READINGS = {
     "near ~10^n": f"within {NEAR_DECADES:g} decade either way (a factor of {10**NEAR_DECADES:.1f})",
     "near X, ~X": f"within {100 * NEAR_RELATIVE:.0f} % of X",
+    "nearly complete": f"at least {100 * NEARLY_COMPLETE:.0f} % of the cations exchanged",
     "better than the literature": f"than each of at least {MIN_LITERATURE_POINTS} literature "
     "points in the window; with fewer, not checkable (insufficient data)",
     "a robust verdict": f"the same in at least {100 * ROBUST_PROBABILITY:.0f} % of the samples "

@@ -77,28 +77,32 @@ def fraction_constant_surface(t_s, D_m2_per_s: float, radius_nm: float) -> np.nd
     return fraction_of_tau(tau(t, D_m2_per_s, radius_nm))
 
 
+def tau_at_fraction(fraction: float) -> float:
+    """The dimensionless time ``tau = D t / a^2`` at which :func:`fraction_of_tau` reaches
+    ``fraction`` (0 < f < 1), by brentq on tau in [1e-16, 10] (x rises from 0 to
+    1 - 6/pi^2 exp(-10 pi^2) there), to 1e-15 absolute."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be in (0, 1), got {fraction}")
+    return brentq(
+        lambda th: float(fraction_of_tau(th)) - fraction, 1e-16, 10.0, xtol=1e-15, rtol=1e-12
+    )
+
+
 def time_to_fraction_constant_surface(
     fraction: float, D_m2_per_s: float, radius_nm: float
 ) -> float:
     """Time (s) at which :func:`fraction_constant_surface` reaches ``fraction`` (0 < f < 1):
-    ``t = tau_f a^2 / D``, with ``tau_f`` solved once in dimensionless time, so any D works."""
+    ``t = tau_f a^2 / D`` (:func:`tau_at_fraction`), so any D works."""
     if not 0 < fraction < 1:
         raise ValueError(f"fraction must be in (0, 1), got {fraction}")
     _check(0.0, D_m2_per_s, radius_nm)
     a = radius_nm * 1e-9
-    # x(tau) rises from 0 to 1 - 6/pi^2 exp(-pi^2 10) over tau in [1e-16, 10]
-    tau_f = brentq(
-        lambda th: float(fraction_constant_surface(th * a**2, 1.0, radius_nm)) - fraction,
-        1e-16,
-        10.0,
-        xtol=1e-15,
-        rtol=1e-12,
-    )
-    return tau_f * a**2 / D_m2_per_s
+    return tau_at_fraction(fraction) * a**2 / D_m2_per_s
 
 
-#: A series term is dropped once ``n^2 pi^2 tau`` exceeds this at the smallest positive tau:
-#: it is then below exp(-60) ~ 1e-26 of the leading one, far under double precision.
+#: A series term is dropped once ``n^2 pi^2 tau`` exceeds this at the smallest positive tau: its
+#: size is then below 2 exp(-60) ~ 2e-26 in C (absolute; C lies in [0, 1]), far under double
+#: precision.
 _TAIL_EXPONENT = 60.0
 
 

@@ -70,6 +70,9 @@ class Paper:
     quoted: Mapping[str, Quoted] = field(default_factory=dict)
     choices: Mapping[str, OpenChoice] = field(default_factory=dict)
     readings: Mapping[str, str] = field(default_factory=dict)
+    #: numbers that read the paper's loose words (``THRESHOLDS``: name -> value), declared once
+    #: where the kernels use them; a ledger threshold may name one
+    thresholds: Mapping[str, float] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     #: figure id -> its judge hook (``JUDGES``); ``bundle_file``: the file that declares them
     judges: Mapping[str, Callable] = field(default_factory=dict)
@@ -142,7 +145,7 @@ def _mapping(module, attr: str, kind, where: str, required: bool) -> dict:
     if not isinstance(value, Mapping) or not all(
         isinstance(k, str) and (kind is None or isinstance(v, kind)) for k, v in value.items()
     ):
-        what = kind.__name__ if kind is not None else "str"
+        what = "str" if kind is None else getattr(kind, "__name__", "number")
         raise BundleError(f"{where}: {module.__name__}.{attr} must map names to {what}")
     return dict(value)
 
@@ -209,6 +212,7 @@ def _load(root: Path) -> Paper:
         quoted=_mapping(module, "QUOTED", Quoted, where, required=True),
         choices=choices,
         readings=_mapping(module, "READINGS", str, where, required=False),
+        thresholds=_mapping(module, "THRESHOLDS", (int, float), where, required=False),
         labels=_mapping(module, "LABELS", str, where, required=False),
         judges=hooks(module, _file_of(module, root)),
         bundle_file=Path(module.__file__) if getattr(module, "__file__", None) else None,

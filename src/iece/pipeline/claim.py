@@ -141,7 +141,7 @@ class Claim:
     unit: str = ""
     quoted: str = ""
     paper_value: object = None
-    threshold: float | None = None
+    threshold: float | None = None  # a number, or a name of the bundle's THRESHOLDS on loading
     result: str = ""
     tolerance: float = 0.0
     approx_tolerance: float | None = None

@@ -23,6 +23,8 @@ if given, else the paper's value):
 Further fields:
 
 * ``also``: conditions on other results (``{result, check, threshold}``), all must hold;
+* a ``threshold`` (of the check or of a condition) may name a number of the paper bundle's
+  ``THRESHOLDS`` (a reading of loose words declared once, where the kernels use it too);
 * ``choice``: a choice of the paper bundle's ``CHOICES`` (:mod:`iece.pipeline.bundle`), or a
   list of them. The check runs on ``<result>__<value>`` for every value of each (one choice at a
   time, the others at their defaults); ``expected_by_choice`` gives each verdict, by value, and

@@ -84,7 +84,24 @@ def _types(c: Claim) -> None:
             "approx_tolerance",
         )
     if c.threshold is not None:
+        c.threshold = _named(c, "threshold", c.threshold)
         _finite(c, "threshold", c.threshold)
+
+
+def _named(c: Claim, key: str, value):
+    """A threshold as given, or the number of the bundle's ``THRESHOLDS`` it names (a reading
+    of loose words declared once, where the kernels use it too)."""
+    if not isinstance(value, str):
+        return value
+    named = c.paper.thresholds if c.paper is not None else {}
+    if value not in named:
+        known = ", ".join(sorted(named)) or "none"
+        raise LedgerError(
+            f"claim {c.id}: {key} must be a finite number or name a threshold the paper "
+            f"declares (THRESHOLDS: {known}), got {value!r:.60}",
+            "also" if key.startswith("also") else key,
+        )
+    return float(named[value])
 
 
 def _validate(c: Claim, figures=None) -> None:
@@ -164,6 +181,7 @@ def _validate(c: Claim, figures=None) -> None:
                 f" and threshold, got {a!r:.200}",
                 "also",
             )
+        a["threshold"] = _named(c, "also threshold", a["threshold"])
         _finite(c, "also threshold", a["threshold"])
     if not isinstance(c.choice, (str, list)) or (
         isinstance(c.choice, list)
