@@ -66,6 +66,21 @@ def paper_text() -> str:
     return PAPER.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _warm_notebook_workers():
+    """Each notebook run forks its worker processes from this one (Linux), and a worker
+    inherits what this process has imported and compiled: papermill, and nbconvert's HTML
+    export with the Python lexer and the templates every page is rendered with. Done once here,
+    not once per run in every worker (the first page a process renders had cost 0.7-1.0 s of
+    CPU, the next 0.2 s)."""
+    import nbformat
+    import papermill  # noqa: F401 - imported for the workers
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(ROOT / "tests" / "fixtures" / "project" / "notebooks" / "ok.ipynb", 4)
+    HTMLExporter(template_name="lab").from_notebook_node(nb)
+
+
 @pytest.fixture(scope="session")
 def figure_run(tmp_path_factory):
     """Run every figure notebook once with --fast into a temporary build; return the project,
