@@ -286,7 +286,7 @@ def sensitivity():
     chain = next(m for m in S.models() if m.name == "chain")
     x = S.design(S.problem(chain.inputs), 8)[:32]
     tables = S.tables(x, chain.inputs)
-    d = x[:, -1]
+    d = x[:, [i.name for i in chain.inputs].index("FIG1C.diameter_nm")]
     D0 = quoted.D_IECE_M2_PER_S.value
     out["chain_32_batched_s"] = best(
         lambda: fig1c.joint_D_batch("reference", d, D0, table=tables), repeat=2

@@ -301,13 +301,21 @@ def test_the_command_runs_resumes_and_refuses_a_bad_n(tmp_path, capsys):
     assert "power of 2" in capsys.readouterr().err
 
 
+def _entry(name: str, spread: str) -> str:
+    return f'name = "{name}"\n{spread}label = "x"\nreason = "r"\n'
+
+
 @pytest.mark.parametrize(
     "entry,needle",
     [
-        ('name = "CDSE.me"\nlabel = "x"\nreason = "r"\n', "one of relative, absolute or decades"),
-        ('name = "CDSE.me"\nrelative = -0.1\nlabel = "x"\nreason = "r"\n', "positive"),
-        ('name = "PBS.me"\nrelative = 0.1\nlabel = "x"\nreason = "r"\n', "CDSE.<field>"),
-        ('name = "CDSE.me"\nrelative = 0.1\nabsolute = 0.1\nlabel = "x"\nreason = "r"\n', "one of"),
+        (_entry("CDSE.me", ""), "one of relative, absolute, decades or rounding"),
+        (_entry("CDSE.me", "relative = -0.1\n"), "positive"),
+        (_entry("PBS.me", "relative = 0.1\n"), "CDSE.<field>"),
+        (_entry("CDSE.me", "relative = 0.1\nabsolute = 0.1\n"), "one of"),
+        (_entry("CDSE.me", "relative = 1.5\n"), "below 1"),
+        (_entry("FIG1C.D_m2_per_s", "decades = 2\n"), 'decades must be "near"'),
+        (_entry("HGSE.gap_eV", 'decades = "near"\n'), "positive paper value"),
+        (_entry("FIG1C.diameter_nm", 'rounding = "CE_1S_1H_EV"\n'), "rounding must name"),
     ],
 )
 def test_a_declared_uncertainty_that_cannot_be_read_is_named(entry, needle):
@@ -405,10 +413,12 @@ def test_the_joint_reading_batched_is_each_sample_solved_alone():
             th = diffusion.tau(3600.0, 10.0**lg, d[k] / 2)
             return exchange.energy_at_tau(th, d[k], table=one)[0] - quoted.IECE_1S_1H_EV.value
 
-        lo, hi = np.log10(D0) - 0.5, np.log10(D0) + 0.5
-        if miss(lo) * miss(hi) < 0:
-            root = brentq(miss, lo, hi, xtol=1e-8)
-            assert np.log10(alone["D"][0]) == pytest.approx(root, abs=1e-5)
+        from iece.paper import choices
+
+        lo, hi = np.log10(D0) - choices.NEAR_DECADES, np.log10(D0) + choices.NEAR_DECADES
+        assert miss(lo) * miss(hi) < 0  # each of these rows reaches the quoted energy
+        root = brentq(miss, lo, hi, xtol=1e-8)
+        assert np.log10(alone["D_hit"][0]) == pytest.approx(root, abs=1e-5)
 
 
 def test_a_ledger_entry_decided_by_two_models_is_refused(fast):
@@ -434,3 +444,12 @@ def test_the_lifetime_numbers_at_the_paper_values_are_fig2js():
     }
     out = m.evaluate(np.array([[i.paper for i in m.inputs]]), m.inputs)
     assert out["ema_overlap2_ratio"][0] == pytest.approx(ratio, abs=1e-9)
+
+
+def test_the_size_range_is_the_rounding_of_the_printed_size():
+    """'3.3 nm' printed to one decimal: half a unit of it, 0.05 nm either way, from the quoted
+    number itself (not typed)."""
+    (size,) = uncertain.named("FIG1C.diameter_nm")
+    v = quoted.DIAMETER_PROTOTYPE_NM.value
+    assert size.paper == v
+    assert (size.low, size.high) == pytest.approx((v - 0.05, v + 0.05), abs=1e-12)

@@ -139,6 +139,8 @@ NOTES = {
     "x_iece_4h_joint": "x(4 h) at that D",
     "D_joint_m2_per_s": "that D",
     "D_hit_m2_per_s": "the D of the range that gives the quoted 1 h energy (or comes closest)",
+    "D_complete_m2_per_s": "the least D that makes the exchange nearly complete after 4 h",
+    "share_of_D_range_complete": "share of the D range (log-uniform) at or above that D",
     "D_ce_m2_per_s": "calibrated to the quoted 1 h energy",
     "D_iece_over_D_ce": "how much faster the quoted IE-CE D is than the calibrated CE D",
     "user_undetermined": "undetermined: x does not change over your times",
@@ -277,6 +279,14 @@ def compute(**params) -> Fig1cResult:
         choices.NEARLY_COMPLETE, p["D_m2_per_s"], radius_nm
     )
     res.add("t95_iece_h", t95_s / HOUR_S, "h", note=NOTES["t95_iece_h"])
+    # the least D that completes the exchange in the quoted time, and the share of the D range
+    # ("near ~10^-22", log-uniform) above it: what the sensitivity page's P(holds) measures
+    t_done = quoted.IECE_COMPLETE_H.value * HOUR_S
+    D_c = diffusion.tau_at_fraction(choices.NEARLY_COMPLETE) * (radius_nm * 1e-9) ** 2 / t_done
+    res.add("D_complete_m2_per_s", D_c, "m^2/s", note=NOTES["D_complete_m2_per_s"])
+    lg0, half = np.log10(p["D_m2_per_s"]), choices.NEAR_DECADES
+    share = float(np.clip((lg0 + half - np.log10(D_c)) / (2 * half), 0.0, 1.0))
+    res.add("share_of_D_range_complete", share, "1", note=NOTES["share_of_D_range_complete"])
 
     # IE-CE with D read as a range: do the quoted 1 h energy and the ~4 h completion hold together?
     joint = {name: joint_D(name, radius_nm, p["D_m2_per_s"]) for name in choices.OUTSIDE_MEDIA}

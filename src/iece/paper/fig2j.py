@@ -195,7 +195,7 @@ def compute(**params) -> Fig2jResult:
     res.add("alloy_k_r_per_ns", r_al["k_r_per_ns"], "1/ns", provenance="quoted")
     res.add("alloy_k_nr_per_ns", r_al["k_nr_per_ns"], "1/ns", provenance="quoted")
     res.add("cs_k_r_max_per_ns", r_cs["k_r_per_ns"], "1/ns", provenance="quoted")
-    kr_ratio = r_al["k_r_per_ns"] / r_cs["k_r_per_ns"]
+    kr_ratio = kr_ratio_lower_bound(p["qy"], p["qy_core_shell"])
     knr_ratio = r_cs["k_nr_per_ns"] / r_al["k_nr_per_ns"]
     res.add("kr_ratio_lower_bound", kr_ratio, "1", provenance="quoted")
     res.add("knr_ratio", knr_ratio, "1", provenance="quoted")

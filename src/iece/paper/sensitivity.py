@@ -121,7 +121,7 @@ CHAIN_NUMBERS = ("E_iece_1h_joint_eV", "x_iece_4h_joint")
 LIFETIME_NUMBERS = ("ema_overlap2_ratio", "overlap2_ratio_over_kr_ratio_qy_low")
 #: What each number is, in words (the fig2eg and fig1c pages' labels).
 LABELS = {k: fig2eg.LABELS[k] for k in NUMBERS} | {
-    "x_iece_4h": "Fig. 1c: x after 4 h at the paper's D",
+    "x_iece_4h": "Fig. 1c: x after 4 h, D read as 'near ~10^-22'",
     "E_iece_1h_joint_eV": "Fig. 1c: 1 h energy at the D solved for the quoted 1 h energy",
     "x_iece_4h_joint": "Fig. 1c: x after 4 h at that D",
     "ema_overlap2_ratio": "Fig. 2j: overlap² ratio, alloy over core/shell, at equal energy",
@@ -367,7 +367,7 @@ def models() -> tuple[Model, ...]:
         ),
         Model(
             "exchange",
-            "Fig. 1c: x after 4 h at the paper's D (constant surface)",
+            "Fig. 1c: x after 4 h, D read as 'near ~10^-22' (constant surface)",
             size + D,
             EXCHANGE_NUMBERS,
             evaluate_exchange,
@@ -506,7 +506,7 @@ def analyse(
         int((~np.all([np.isfinite(q.table[k]) for k in q.numbers], axis=0)).sum())
         for q in parts.values()
     )
-    res.add("n_samples_not_computable", bad, "1", note="a carrier unbound")
+    res.add("n_samples_not_computable", bad, "1", note="a carrier unbound or a root not found")
     return SensitivityResult(params=p, numbers=res.numbers, parts=parts, indices=matrix)
 
 
@@ -517,8 +517,12 @@ def _indices(res, matrix: dict, prob: dict, m: Model, table: dict, ref: dict) ->
         y = table[k]
         unit = "eV" if k.endswith("_eV") else "1"
         res.add(f"{k}_paper", ref[k], unit, note="with the paper's values")
-        res.add(f"{k}_low", float(np.min(y)), unit, note="lowest over the samples")
-        res.add(f"{k}_high", float(np.max(y)), unit, note="highest over the samples")
+        res.add(f"{k}_low", float(np.nanmin(y)), unit, note="lowest over the samples")
+        res.add(f"{k}_high", float(np.nanmax(y)), unit, note="highest over the samples")
+        bad = int((~np.isfinite(y)).sum())
+        if bad:  # a carrier unbound or a root not found: no variance to share out honestly
+            res.add(f"{k}_n_not_computable", bad, "1", note="samples without a value: no indices")
+            continue
         si = indices(prob, y, resolution=RESOLUTION.get(k, 0.0))
         if si is None:
             continue

@@ -26,8 +26,9 @@ NO_HINGE = "none: the same verdict in every sample"
 class Verdict:
     """One ledger entry over the samples: whether it ``held`` at the paper's values, the
     fraction of base points that flip it (``flip_fraction`` with its binomial ``stderr``), the
-    input it hinges on most (``hinge``, an input's name or :data:`NO_HINGE`) and that input's
-    total-order index ``hinge_ST`` (nan with no hinge)."""
+    input it hinges on most (``hinge``, an input's name or :data:`NO_HINGE`), that input's
+    total-order index ``hinge_ST`` (nan with no hinge) with its 95 % half-width ``hinge_ST_conf``,
+    and the number ``n`` of independent base samples."""
 
     id: str
     held: bool
@@ -35,6 +36,16 @@ class Verdict:
     stderr: float
     hinge: str
     hinge_ST: float
+    hinge_ST_conf: float = 0.0
+    n: int = 0
+
+    @property
+    def flips_at_most(self) -> float:
+        """With no flip in ``n`` samples, the 95 % upper bound of the flip fraction (the rule of
+        three, 3 / n); otherwise the estimate plus twice its standard error."""
+        if self.flip_fraction == 0:
+            return 3.0 / self.n
+        return self.flip_fraction + 2 * self.stderr
 
 
 @dataclass(kw_only=True)
@@ -96,4 +107,4 @@ def _verdicts(res: Judgement, part: Part, passes) -> None:
         res.add(f"hinges_on_{key}", hinge, "")
         if si is not None:
             res.add(f"hinges_on_ST_{key}", st, "1", stderr=_conf_stderr(stc))
-        res.verdicts.append(Verdict(cid, held, frac, stderr, hinge, st))
+        res.verdicts.append(Verdict(cid, held, frac, stderr, hinge, st, stc, int(flips.size)))

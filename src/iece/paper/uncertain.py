@@ -9,10 +9,12 @@ Two kinds of input:
 * a parameter of the Fig. 1c chain, ``FIG1C.<name>`` (a number of
   :data:`iece.paper.fig1c.PARAMS`, whose default is the paper's value).
 
-Each is drawn uniformly within ``relative`` (a fraction of the paper's value), ``absolute``
-(in the entry's unit) or ``decades`` (log-uniform: the input is then log10 of the value, and
-``decades = "near"`` is the ledger's declared reading of "near ~10^n",
-:data:`iece.paper.choices.NEAR_DECADES`, not a second copy of it).
+Each is drawn uniformly within ``relative`` (a fraction of the paper's value, below 1),
+``absolute`` (in the entry's unit), ``rounding`` (half a unit of the last digit the paper prints
+of a quoted number, named: the least uncertainty the printed value allows) or
+``decades = "near"`` (log-uniform: the input is then log10 of the value, within the ledger's
+declared reading of "near ~10^n", :data:`iece.paper.choices.NEAR_DECADES`, not a second copy
+of it).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from ..physics import materials as mat
-from . import choices, fig1c
+from . import choices, fig1c, quoted
 
 #: Where every uncertain input, its range and why are declared, once.
 UNCERTAINTIES = "uncertainties.toml"
@@ -94,13 +96,31 @@ def _unit(name: str) -> str:
     return {"diameter_nm": "nm", "D_m2_per_s": "m^2/s"}[field_]
 
 
-def _spread(kind: str, size, at: str) -> float:
-    """The spread's size (``decades = "near"``: the ledger's reading of "near ~10^n")."""
-    if kind == "decades" and size == "near":
-        return choices.NEAR_DECADES
+def _spread(kind: str, size, at: str, name: str) -> tuple[str, float]:
+    """The spread as (``relative``, ``absolute`` or ``decades``, its size): ``decades`` must be
+    ``"near"`` (the ledger's reading of "near ~10^n", the one D range the Fig. 1c chain also
+    searches), ``rounding`` names a quoted number whose printed digits give the spread (half a
+    unit of its last digit); a ValueError naming the file and the entry otherwise."""
+    if kind == "decades":
+        if size != "near":
+            raise ValueError(
+                f"{at}: decades must be \"near\" (the ledger's reading of 'near ~10^n', which "
+                f"Fig. 1c's joint reading searches too), got {size!r}"
+            )
+        if not paper_value(name) > 0:
+            raise ValueError(f"{at}: decades needs a positive paper value")
+        return kind, choices.NEAR_DECADES
+    if kind == "rounding":
+        q = quoted.ALL.get(size) if isinstance(size, str) else None
+        if q is None or not isinstance(q.value, (int, float)) or q.value != paper_value(name):
+            raise ValueError(f"{at}: rounding must name the quoted number of this input's value")
+        digits = repr(float(q.value)).split(".")[1].rstrip("0") if "." in repr(q.value) else ""
+        return "absolute", 0.5 * 10.0 ** -len(digits)
     if isinstance(size, bool) or not isinstance(size, (int, float)) or not size > 0:
         raise ValueError(f"{at}: {kind} must be a positive number, got {size!r}")
-    return float(size)
+    if kind == "relative" and size >= 1:
+        raise ValueError(f"{at}: relative must be below 1 (a range keeping the sign), got {size}")
+    return kind, float(size)
 
 
 def make(name, kind, size, label, reason, source=NO_SOURCE) -> Input:
@@ -127,11 +147,11 @@ def read_inputs(text: str, where: str = UNCERTAINTIES) -> tuple[Input, ...]:
     for n, e in enumerate(entries, 1):
         at = f"{where}, input {n} ({e.get('name', 'no name')})"
         keys = set(e) - {"source"}
-        spread = keys & {"relative", "absolute", "decades"}
+        spread = keys & {"relative", "absolute", "decades", "rounding"}
         if keys - spread != {"name", "label", "reason"} or len(spread) != 1:
             raise ValueError(
-                f"{at}: needs name, label, reason and one of relative, absolute or decades "
-                f"(got {', '.join(sorted(e))})"
+                f"{at}: needs name, label, reason and one of relative, absolute, decades or "
+                f"rounding (got {', '.join(sorted(e))})"
             )
         (kind,) = spread
         owner, _, field_ = str(e["name"]).partition(".")
@@ -143,7 +163,7 @@ def read_inputs(text: str, where: str = UNCERTAINTIES) -> tuple[Input, ...]:
                 f"{at}: name must be CDSE.<field> or HGSE.<field>, a field of {TABLE_FIELDS}, "
                 f"or {CHAIN}.<parameter>, one of {CHAIN_FIELDS}"
             )
-        size = _spread(kind, e[kind], at)
+        kind, size = _spread(kind, e[kind], at, e["name"])
         out.append(make(e["name"], kind, size, e["label"], e["reason"], e.get("source", NO_SOURCE)))
     return tuple(out)
 

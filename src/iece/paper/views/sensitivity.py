@@ -107,20 +107,31 @@ def indices_table(res: sensitivity.SensitivityResult) -> str:
     return md_table(header, rows)
 
 
+def _flips(v: sensitivity_verdicts.Verdict) -> str:
+    """The flip fraction with its uncertainty: none of n as an upper bound (rule of three)."""
+    if v.flip_fraction == 0:
+        return f"none of {v.n} (below {v.flips_at_most:.1%} at 95 %)"
+    return f"{v.flip_fraction:.1%} ± {v.stderr:.1%} of {v.n}"
+
+
 def verdicts_table(res: sensitivity_verdicts.Judgement) -> str:
-    """Per ledger entry: verdict at the paper's values, flip fraction, the input it hinges on."""
+    """Per ledger entry: verdict at the paper's values, flip fraction (none as an upper bound),
+    the input it hinges on with its total-order index and 95 % half-width (an estimate above 1
+    is sampling noise: the index is at most 1)."""
     labels = {i.name: i.label for i in INPUTS}
     rows = [
         (
             v.id,
             "yes" if v.held else "no",
-            f"{v.flip_fraction:.1%} ± {v.stderr:.1%}",
-            f"{labels[v.hinge]} ({v.hinge_ST:.2f})" if v.hinge in labels else v.hinge,
+            _flips(v),
+            f"{labels[v.hinge]} ({v.hinge_ST:.2f} ± {v.hinge_ST_conf:.2f})"
+            if v.hinge in labels
+            else v.hinge,
         )
         for v in res.verdicts
     ]
-    header = ["ledger entry", "holds with the paper's values", "samples that flip it"]
-    return md_table([*header, "hinges on (ST)"], rows)
+    header = ["ledger entry", "holds with the paper's values", "independent samples that flip it"]
+    return md_table([*header, "hinges on (ST ± 95 %)"], rows)
 
 
 def judge(tables: dict, claims: list) -> Judged:
