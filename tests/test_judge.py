@@ -199,3 +199,14 @@ def test_the_judged_file_is_an_output_the_cache_checks(tmp_path, capsys):
     assert cli.main(["--root", str(root), "run", "sizes"]) == 0
     assert "sizes ok" in " ".join(capsys.readouterr().out.split())
     assert Results.load(root / "build" / "results.json").figures["sizes"].status == "ok"
+
+
+def test_a_hook_that_raises_is_named_with_the_bundles_file_and_the_saved_tables(tmp_path):
+    """A hook that fails (here: it reads a table its kernel never saved) is named by the
+    bundle's file and the hook, with the tables the kernel did save and what to do."""
+    project = _project(tmp_path, 'JUDGES = {"f": lambda tables, claims: tables["other"]}\n')
+    with pytest.raises(judge.JudgeError) as info:
+        _judge(project, _entry())
+    message = str(info.value)
+    assert re.search(r"__init__\.py: JUDGES hook .* of f failed: KeyError: 'other'", message)
+    assert "tables saved by its kernel: scan" in message and "iece run f" in message

@@ -16,7 +16,8 @@ The package provides, as module attributes:
 * ``QUOTED``: name -> :class:`Quoted`, every number the paper states (the ledger's
   ``quoted = "NAME"``);
 * ``CHOICES``: name -> :class:`OpenChoice`, the choices the paper leaves open;
-* ``READINGS`` (optional): how loosely stated words ("~X") are read, in a reader's words;
+* ``READINGS`` (optional): how loosely stated words ("~X") are read, in a reader's words, and
+  ``THRESHOLDS`` (optional): name -> the number of such a reading, which a ledger names;
 * ``LABELS`` (optional): reader's words for record names the ledger reads besides its claims'
   results;
 * ``ROBUST_PROBABILITY`` (optional): the share of samples of the declared input uncertainty
@@ -70,8 +71,6 @@ class Paper:
     quoted: Mapping[str, Quoted] = field(default_factory=dict)
     choices: Mapping[str, OpenChoice] = field(default_factory=dict)
     readings: Mapping[str, str] = field(default_factory=dict)
-    #: numbers that read the paper's loose words (``THRESHOLDS``: name -> value), declared once
-    #: where the kernels use them; a ledger threshold may name one
     thresholds: Mapping[str, float] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     #: figure id -> its judge hook (``JUDGES``); ``bundle_file``: the file that declares them

@@ -58,6 +58,7 @@ class Outcome:
     runtime_s: float = 0.0
     error: str = ""
     reads: list[str] = field(default_factory=list)  # data files the kernel read (names)
+    judge_key: str = ""  # the ledger and hook code its judgement used (:func:`.judge.key`)
 
 
 def _read_records(path: Path) -> tuple[dict, list, list, list]:
@@ -183,9 +184,11 @@ def execute_job(job: Job) -> Outcome:
         figures=figures,
         tables=tables,
     )
-    judged = {}
+    judged, judge_key = {}, ""
     if status == "ok":  # the judge stage: the kernel's tables against the ledger
         try:
+            # keyed before judging: a ledger edited during the judgement is judged again
+            judge_key = judge.key(proj, fig.id)
             judged = judge.run(proj, fig.id, entry, tmp_nb, stage, stage)
         except Exception as exc:  # noqa: BLE001 - the figure fails with the hook's message
             status = entry.status = "failed"
@@ -221,7 +224,8 @@ def execute_job(job: Job) -> Outcome:
         shutil.rmtree(stage, ignore_errors=True)
     if status == "failed" and page_written:
         entry.error = error = f"{error}; the traceback is on {relative(page, proj.root)}"
-    return Outcome(fig.id, status, entry, runtime, error, [name_of(proj, Path(r)) for r in reads])
+    names = [name_of(proj, Path(r)) for r in reads]
+    return Outcome(fig.id, status, entry, runtime, error, names, judge_key)
 
 
 def render(

@@ -91,8 +91,15 @@ def _call(project: Project, fid: str, fn, tables: dict) -> Judged:
     claims = []
     if project.claims_file.is_file():
         claims = _ledger.load(project.claims_file, paper=_paper(project))
-    out = fn(tables, claims)
     where = _where(project, fn)
+    try:
+        out = fn(tables, claims)
+    except Exception as exc:  # noqa: BLE001 - named by the bundle's file and hook
+        saved = ", ".join(sorted(tables)) or "none"
+        raise JudgeError(
+            f"{where} of {fid} failed: {type(exc).__name__}: {exc} (tables saved by its "
+            f"kernel: {saved}; run `iece run {fid}` again if one is missing)"
+        ) from exc
     if not isinstance(out, Judged):
         raise JudgeError(f"{where} of {fid} returned {type(out).__name__}, not a Judged")
     for name, items in out.sections.items():

@@ -122,7 +122,7 @@ def _rejudge(project: Project, fig, place, entry, cache: dict) -> bool:
     """A cached figure whose ledger or judge hook changed since it was judged
     (:func:`iece.pipeline.judge.key`): its tables judged again, its notebook not run. Returns
     whether it was. A hook that fails leaves the last judgement, marked as from an older run."""
-    k = judge.key(project, fig.id)
+    k = judge.key(project, fig.id)  # before judging: a ledger edited meanwhile is judged again
     if not k or cache.get("judge_key") == k:
         return False
     try:
@@ -165,7 +165,7 @@ def _merge(project, planned, outcomes, places, parts, caches, keep, on_page, pag
                 cache = {"hash": entry.hash, "inputs": parts[fig.id], "date": _cache.now()}
                 cache["outputs"] = {name: _cache.digest(project, name) for name in names}
                 cache["reads"] = _cache.reads(project, o.reads)
-                cache["judge_key"] = judge.key(project, fig.id)
+                cache["judge_key"] = o.judge_key  # keyed in the worker, before it judged
             elif o.status == "failed" and fig.id in keep:  # the last good results stay
                 entry = results.figures[fig.id]
                 entry.older_run = entry.older_run or cache.get("date") or "an unknown date"
