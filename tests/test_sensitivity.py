@@ -453,3 +453,21 @@ def test_the_size_range_is_the_rounding_of_the_printed_size():
     v = quoted.DIAMETER_PROTOTYPE_NM.value
     assert size.paper == v
     assert (size.low, size.high) == pytest.approx((v - 0.05, v + 0.05), abs=1e-12)
+
+
+def test_the_command_runs_one_model_and_refuses_an_unknown_one(tmp_path, capsys):
+    """``--model`` runs the models named (their samples only) and writes its own file; an
+    unknown model is refused before any work, naming the models there are."""
+    from iece import cli
+
+    argv = ["--build-dir", str(tmp_path / "b"), "sensitivity", "--n", "4"]
+    argv += ["--scheduler", "synchronous", "--no-progress", "--no-store"]
+    assert cli.main([*argv, "--model", "exchange"]) == 0
+    body = json.loads((tmp_path / "b" / "sensitivity" / "n4-exchange.json").read_text())
+    assert body["n_samples_by_model"] == {"exchange": 4 * (2 + 2)}
+    assert [r["id"] for r in body["verdicts"]] == ["fig1c-iece-complete-4h"]
+    capsys.readouterr()
+    assert cli.main([*argv, "--model", "nope"]) == 2
+    assert "no sensitivity model nope (models: ema, lifetimes, exchange, chain)" in (
+        capsys.readouterr().err
+    )

@@ -36,6 +36,12 @@ def add_parser(sub, project) -> None:
         help="'local' (a cluster on this machine), 'synchronous' (one process) or an address",
     )
     s.add_argument("--workers", type=int, default=None, help="local workers (default: cores)")
+    s.add_argument(
+        "--model",
+        action="append",
+        default=None,
+        help="run only this model (repeatable): ema, lifetimes, exchange, chain",
+    )
     s.add_argument("--no-store", action="store_true", help="keep no chunks (no resume)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.set_defaults(func=lambda args: cmd_sensitivity(args, project(args)))
@@ -45,8 +51,10 @@ def cmd_sensitivity(args, project) -> int:
     claims = ledger.load(project.claims_file)
     folder = project.build / "sensitivity"
     n_solved = args.n if args.n_solved is None else args.n_solved
-    tag = f"n{args.n}" if n_solved == args.n else f"n{args.n}-solved{n_solved}"
-    store = None if args.no_store else folder / f"chunks-{tag}"
+    base = f"n{args.n}" if n_solved == args.n else f"n{args.n}-solved{n_solved}"
+    # one store per N for every model (a chunk is keyed by its model, code and samples)
+    store = None if args.no_store else folder / f"chunks-{base}"
+    tag = base + ("-" + "-".join(sorted(set(args.model))) if args.model else "")
     try:
         sensitivity.check_n_base(args.n)
         sensitivity.check_n_base(n_solved, "n-solved")
@@ -57,6 +65,7 @@ def cmd_sensitivity(args, project) -> int:
             progress=not args.no_progress,
             n_workers=args.workers,
             n_base_solved=n_solved,
+            only=tuple(args.model) if args.model else None,
         )
     except (ParameterError, distribute.DistributeError) as exc:
         print(f"iece sensitivity: {exc}", file=sys.stderr)

@@ -459,14 +459,16 @@ def analyse(
     n_workers: int | None = None,
     params: dict | None = None,
     n_base_solved: int | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> SensitivityResult:
     """:func:`compute` for any power-of-2 ``n_base`` (``n_base_solved`` for the models that
     solve a root per sample, :attr:`Model.solves`; default ``n_base``), the
     evaluations run chunk by chunk by :func:`iece.pipeline.distribute.evaluate`
     (``scheduler``: ``"synchronous"``, ``"local"`` for a LocalCluster of ``n_workers``, or a
     scheduler's address; ``store``: a folder that keeps each finished chunk, one subfolder per
-    model, so a killed run resumes). Each chunk is one batch of :data:`CHUNK` rows, so the
-    numbers do not depend on where they ran."""
+    model, so a killed run resumes; ``only``: the names of the models to run, default all).
+    Each chunk is one batch of :data:`CHUNK` rows, so the numbers do not depend on where they
+    ran."""
     n_base = check_n_base(n_base)
     n_solved = n_base if n_base_solved is None else check_n_base(n_base_solved, "n_base_solved")
     p = (
@@ -481,7 +483,12 @@ def analyse(
         "n_base_solved_used", n_solved, "1", note="N of the models that solve a root per sample"
     )
     parts, matrix = {}, {"S1": {}, "ST": {}, "S1_conf": {}, "ST_conf": {}}
-    for m in models():
+    chosen = [m for m in models() if only is None or m.name in only]
+    unknown = set(only or ()) - {m.name for m in models()}
+    if unknown:
+        names = ", ".join(m.name for m in models())
+        raise ParameterError(f"no sensitivity model {', '.join(sorted(unknown))} (models: {names})")
+    for m in chosen:
         prob = problem(m.inputs)
         x = design(prob, n_solved if m.solves else n_base)
         numbers = distribute.evaluate(
