@@ -320,7 +320,7 @@ def test_the_judge_records_what_summarize_does_and_the_kernel_the_rest(table):
     for name, n in (kernel | out.numbers).items():
         assert n.value == whole.numbers[name].value, name
     assert set(out.sections) == {"summary", "map", "wavefunctions", "named", "kane"}
-    assert out.sections["kane"] == []  # no Kane scan saved: no Kane section
+    assert out.sections["kane"] == [view.NO_KANE]  # no Kane scan saved: the page says so
     assert [f.name for f in out.sections["map"]] == ["readings_map"]
     assert view.notes(whole)["summary"] in out.sections["summary"]
     # every field the notes name is a record (the Kane ones only with the Kane scans), a quoted

@@ -346,6 +346,8 @@ def prepare(rows: list[dict], entries, results, notes: dict) -> dict:
         if c.get("uncertainty"):
             p, se = c["p_holds"], c["p_holds_stderr"]
             spread = f" ± {number(se, '', 2)}" if se else ""
+            if not se and p in (0.0, 1.0):  # no flip: a point estimate with no spread to give
+                spread = ", in every sample" if p == 1.0 else ", in no sample"
             c["uncertainty_shown"] = (
                 f"{c['uncertainty']} over the declared input ranges "
                 f"(P(holds) = {number(p, '', 2)}{spread})"

@@ -117,6 +117,8 @@ allows:
 {% endif %}
 {% endmacro %}
 """
+#: What the Kane section says when the run saved no Kane scan (a user's run may not).
+NO_KANE = "No Kane scan was saved in this run, so the counterfactual is not shown."
 #: The judge's notes, in the page's order.
 JUDGED_NOTES = ("summary", "caveats", "readings", "kane")
 
@@ -315,6 +317,6 @@ def judge(tables: dict, claims: list) -> Judged:
             claims_table(named, verdicts.reading_map(claims, named), claims),
             described_table(named),
         ],
-        "kane": [text["kane"]] if "kane" in text else [],
+        "kane": [text["kane"]] if "kane" in text else [NO_KANE],
     }
     return out
