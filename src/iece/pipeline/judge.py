@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +33,8 @@ from . import ledger as _ledger
 from .cache import _files_digest, packages
 from .judged import Figure, Judged
 from .layout import Project, relative
-from .results import PROVENANCES, FigureFile, FigureRun, Record, plain
+from .record import write_figure
+from .results import FigureFile, FigureRun, Record, plain
 from .shown import shows
 from .tables import read_table
 
@@ -111,17 +111,10 @@ def _call(project: Project, fid: str, fn, tables: dict) -> Judged:
 
 
 def _save(fig: Figure, folder: Path, cell) -> tuple[FigureFile, dict]:
-    bad = [p for p in fig.provenance.split("+") if p not in PROVENANCES]
-    if bad:
-        raise JudgeError(f"figure {fig.name}: provenance parts {bad} not in {PROVENANCES}")
-    folder.mkdir(parents=True, exist_ok=True)
-    files = []
-    for ext, meta in (("svg", {"Date": None}), ("png", {"Software": None})):
-        target = folder / f"{fig.name}.{ext}"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        fig.figure.savefig(tmp, format=ext, metadata=meta)
-        os.replace(tmp, target)
-        files.append(target.name)
+    try:
+        files = write_figure(fig.figure, folder, fig.name, fig.provenance)
+    except ValueError as exc:
+        raise JudgeError(f"figure {fig.name}: {exc}") from None
     close = getattr(getattr(fig.figure, "canvas", None), "manager", None)
     if close is not None:  # a pyplot figure: release it
         import matplotlib.pyplot as plt  # noqa: PLC0415

@@ -228,23 +228,38 @@ def figures_dir() -> Path:
     return Path(named) if named else interactive_dir() / "figures"
 
 
+#: The salt of the SVG ids matplotlib writes: fixed, so the same figure gives the same bytes.
+SVG_HASHSALT = "iece"
+
+
+def write_figure(fig, folder: Path, name: str, provenance: str) -> list[str]:
+    """Write ``fig`` as ``<name>.svg`` and ``<name>.png`` into ``folder``, byte-reproducible
+    (no dates, no software stamp, a fixed SVG salt whatever the caller's style), each file
+    replaced at once; the file names. ValueError for a provenance outside
+    :data:`PROVENANCES` (several may be joined by ``+``)."""
+    import matplotlib  # noqa: PLC0415 - only a figure's writer needs it
+
+    bad = [p for p in provenance.split("+") if p not in PROVENANCES]
+    if bad:
+        raise ValueError(f"provenance parts must be among {PROVENANCES}, got {bad}")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+        for ext, meta in (("svg", {"Date": None}), ("png", {"Software": None})):
+            target = folder / f"{name}.{ext}"
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            fig.savefig(tmp, format=ext, metadata=meta)
+            os.replace(tmp, target)
+            written.append(target.name)
+    return written
+
+
 def save_figure(fig, name: str, *, provenance: str, caption: str = "") -> None:
-    """Write ``fig`` as ``<name>.svg`` and ``<name>.png`` (byte-reproducible) and record it.
+    """Write ``fig`` as ``<name>.svg`` and ``<name>.png`` (:func:`write_figure`) and record it.
 
     ``provenance`` says where the plotted data came from (one of :data:`PROVENANCES`, or
     several joined by ``+``); it becomes the figure's badge in the report.
     """
-    bad = [p for p in provenance.split("+") if p not in PROVENANCES]
-    if bad:
-        raise ValueError(f"provenance parts must be among {PROVENANCES}, got {bad}")
-    out = figures_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for ext, meta in (("svg", {"Date": None}), ("png", {"Software": None})):
-        target = out / f"{name}.{ext}"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        fig.savefig(tmp, format=ext, metadata=meta)
-        os.replace(tmp, target)
-        written.append(target.name)
+    written = write_figure(fig, figures_dir(), name, provenance)
     item = FigureFile(name, provenance, written, caption, _cell_number())
     _append({"kind": "figure", **asdict(item)})

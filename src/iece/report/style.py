@@ -11,6 +11,8 @@ from __future__ import annotations
 import matplotlib as mpl
 import numpy as np
 
+from ..pipeline.record import SVG_HASHSALT
+
 #: Colours of the provenances a figure marks (a paper's own series are its bundle's: this
 #: project's are in ``iece.paper.views.common``), colour-blind safe with distinct luminance.
 PROVENANCE_COLORS = {
@@ -54,7 +56,7 @@ RC = {
     "lines.linewidth": 1.5,
     "lines.markersize": 5,
     "lines.solid_capstyle": "round",
-    "svg.hashsalt": "iece",
+    "svg.hashsalt": SVG_HASHSALT,
     "svg.fonttype": "none",
     "axes.facecolor": "white",
     "axes.edgecolor": INK,
