@@ -379,3 +379,12 @@ def test_summarize_and_scanned_hold_no_prose():
         fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
         wordy = [s for s in _strings(fn) if len(s.split()) > MAX_WORDS]
         assert not wordy, (name, wordy)
+
+
+def test_the_kernels_scan_note_renders_from_the_kernels_records_alone(table):
+    """The notebook's note is filled from readings.scanned's records only (the judge's notes
+    in the same template need records the kernel never makes, and must not be rendered)."""
+    from iece.paper.views import readings as view
+
+    note = view.scan_note(readings.scanned(table, fast=True))
+    assert note.startswith("The scan holds") and "{{" not in note

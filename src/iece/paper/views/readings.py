@@ -132,7 +132,7 @@ def notes(res) -> dict[str, str]:
 
 def scan_note(res) -> str:
     """The kernel's note on the scan, filled from :func:`iece.paper.readings.scanned`."""
-    return fill(NOTES, fields(res))["scan"]
+    return fill(NOTES, fields(res), only=("scan",))["scan"]
 
 
 def _mark_readings(ax, res: readings.ReadingsResult, levels):
