@@ -19,6 +19,8 @@ from .execute import Job, Outcome, execute_job
 
 #: How often the progress bar's list of running figures and their times is redrawn (s).
 PROGRESS_EVERY_S = 2.0
+#: How long a broken pool waits for this process's own Ctrl-C before it is reported (s).
+BROKEN_GRACE_S = 1.0
 #: In a worker: whether it is running a notebook (Ctrl-C then interrupts the notebook).
 _BUSY = False
 
@@ -74,24 +76,36 @@ def run_jobs(todo: list[Job], jobs: int | None, env: dict[str, str], progress: b
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(env,)
     )
     try:
-        futures = {pool.submit(_execute, j): j.figure.id for j in todo}
-        bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
-        started: dict = {}
-        pending = set(futures)
-        while pending:
-            finished, pending = cf.wait(pending, PROGRESS_EVERY_S, return_when=cf.FIRST_COMPLETED)
-            now = time.monotonic()
-            for f in finished:
-                yield f.result()
-                bar.update()
-            # the pool queues one call beyond its workers: the first `workers` are in flight
-            running = [f for f in futures if f in pending and f.running()][:workers]
-            for f in running:
-                started.setdefault(f, now)
-            bar.set_postfix_str(
-                ", ".join(f"{futures[f]} {now - started[f]:.0f} s" for f in running),
-                refresh=True,
-            )
-        bar.close()
+        yield from _drive(pool, todo, workers, progress)
+    except cf.process.BrokenProcessPool:
+        # Ctrl-C reaches this process and its workers together: an idle worker's quiet exit
+        # can break the pool before this process has raised its own KeyboardInterrupt (2 of 3
+        # trials under load). Let that arrive first; a pool broken otherwise is raised after.
+        time.sleep(BROKEN_GRACE_S)
+        raise
     finally:
         pool.shutdown()
+
+
+def _drive(pool, todo: list[Job], workers: int, progress: bool):
+    """Submit ``todo`` to ``pool`` and yield each :class:`Outcome` as it finishes, with the
+    progress bar."""
+    futures = {pool.submit(_execute, j): j.figure.id for j in todo}
+    bar = tqdm(total=len(todo), desc="notebooks", unit="nb", disable=not progress)
+    started: dict = {}
+    pending = set(futures)
+    while pending:
+        finished, pending = cf.wait(pending, PROGRESS_EVERY_S, return_when=cf.FIRST_COMPLETED)
+        now = time.monotonic()
+        for f in finished:
+            yield f.result()
+            bar.update()
+        # the pool queues one call beyond its workers: the first `workers` are in flight
+        running = [f for f in futures if f in pending and f.running()][:workers]
+        for f in running:
+            started.setdefault(f, now)
+        bar.set_postfix_str(
+            ", ".join(f"{futures[f]} {now - started[f]:.0f} s" for f in running),
+            refresh=True,
+        )
+    bar.close()
