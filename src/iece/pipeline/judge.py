@@ -31,9 +31,9 @@ from . import bundle as _bundle
 from . import closure as _closure
 from . import ledger as _ledger
 from .cache import _files_digest, packages
+from .figurefile import write_figure
 from .judged import Figure, Judged
 from .layout import Project, relative
-from .record import write_figure
 from .results import FigureFile, FigureRun, Record, plain
 from .shown import shows
 from .tables import read_table

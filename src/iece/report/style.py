@@ -11,7 +11,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import numpy as np
 
-from ..pipeline.record import SVG_HASHSALT
+from ..pipeline.figurefile import SVG_HASHSALT
 
 #: Colours of the provenances a figure marks (a paper's own series are its bundle's: this
 #: project's are in ``iece.paper.views.common``), colour-blind safe with distinct luminance.
