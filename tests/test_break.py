@@ -403,6 +403,7 @@ def test_a_damaged_ledger_or_build_folder_is_named_not_a_traceback(tmp_path, cap
     assert cli.main(["--root", str(root), "run", "ok", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "build/cache" in err and "delete what is damaged" in err and "Traceback" not in err
+    assert not list((root / "build").rglob("*.ipynb")), "refused only after running a notebook"
 
 
 def test_missing_root_is_refused_not_created(tmp_path, capsys):

@@ -209,6 +209,7 @@ def test_iece_run_names_results_json_when_a_folder_is_there(tmp_path, capsys):
     assert cli.main(["--root", str(root), "run", "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert "build/results.json" in err[0] and ".tmp" not in err[0], err
+    assert not list((root / "build").rglob("*.ipynb")), "refused only after running a notebook"
 
 
 # --- user files ---------------------------------------------------------------------------------

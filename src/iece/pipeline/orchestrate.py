@@ -11,7 +11,9 @@ hook whose ledger or hook code changed is judged again first (:mod:`.judge`).
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from collections.abc import Callable
 
 import filelock
@@ -47,6 +49,7 @@ def run(
     ``after()`` runs once at the end, still under the build lock (the report's index).
     Returns each figure's :class:`Outcome`."""
     planned = plan(project, figure_ids, overrides or {}, fast)
+    _writable_layout(project)
     try:
         with lock(project):
             outcomes = _run(project, planned, jobs, force, progress, on_page, timeout_s)
@@ -60,6 +63,17 @@ def run(
             f"another `iece run` is using {project.build.name}/ (lock file "
             f"{project.build.name}/.lock); wait for it to finish, then run again"
         ) from None
+
+
+def _writable_layout(project: Project) -> None:
+    """Refuse, before any notebook runs, a build folder whose results file is a folder or whose
+    cache folder is a file: the run's end could not write them (an OSError naming the path,
+    which the CLI reports with a hint)."""
+    results, cache = project.results_file, project.build / "cache"
+    if results.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(results))
+    if cache.exists() and not cache.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(cache))
 
 
 def _run(project, planned, jobs, force, progress, on_page, timeout_s) -> dict[str, Outcome]:
