@@ -1,16 +1,18 @@
 """Which of the paper's inputs does each model verdict hinge on? Global sensitivity of the model
 claim numbers of the literal reading to the inputs the paper gives loosely (issue 23).
 
-Three models (:func:`models`), each sampled over the inputs that enter it, each drawn uniformly
+Four models (:func:`models`), each sampled over the inputs that enter it, each drawn uniformly
 from the range declared once in :mod:`iece.paper.uncertain` (with its reason and source):
 
 * ``ema``: the EMA claim numbers of :mod:`iece.paper.ema_numbers` (one definition), over the
   Methods' material table, computed for a whole batch of tables at once (``table=`` of
   :func:`iece.paper.ema_numbers.numbers`);
-* ``exchange``: Fig. 1c's x(4 h) at the paper's D, over the NC size and D;
+* ``lifetimes``: Fig. 2j's EMA overlap^2 ratio at equal 1S-1S energy and its ratio to the least
+  k_r ratio the quoted decays allow (finding 5's diagnostic), over the table;
+* ``exchange``: Fig. 1c's x(4 h), D read as "near ~10^-22", over the NC size and D;
 * ``chain``: Fig. 1c's joint reading (:func:`iece.paper.fig1c.joint_D_batch`: the D within
-  "near ~10^-22" that gives the quoted 1 h energy, and x(4 h) at that D), over the table and the
-  NC size; D is solved there, so it is no input.
+  "near ~10^-22" that decides whether the quoted 1 h energy and a nearly complete exchange
+  after 4 h hold at once), over the table and the NC size; D is solved there, so it is no input.
 
 The literal reading is the ``reference`` outside medium with the Methods' other choices (x the
 shell's volume, the BenDaniel-Duke interface, the average Coulomb kernel, the oscillator-strength
@@ -20,9 +22,10 @@ Method: Sobol' indices (first order S1 and total order ST) with SALib: the Salte
 ``N (D + 2)`` points from a scrambled Sobol' sequence (``SALib.sample.sobol``, no second-order
 terms) and the Saltelli/Jansen estimators with bootstrap intervals (``SALib.analyze.sobol``).
 Sobol', not Morris: one EMA sample costs about 35 ms of CPU (112 NCs, two carriers, both Coulomb
-kernels) and one chain sample about 22 ms (about 20 graded NCs), so N = 128 (64 for the chain)
-fits the page's 120 s on 2 cores, and unlike Morris' elementary effects Sobol' indices share the
-variance out, which is what "which input decides this verdict" asks. The intervals at these N are
+kernels) and one chain sample about 22 ms (about 20 graded NCs), so N = 128 (64 for the two
+models that solve a root per sample) fits the page's 120 s on 2 cores, and unlike Morris'
+elementary effects Sobol' indices share the variance out, which is what "which input decides
+this verdict" asks. The intervals at these N are
 wide (a few hundredths to a few tenths; a total index above 1 is such noise); the ranking of the
 leading input is what the page reports, and ``iece sensitivity --n 4096`` sharpens it.
 
@@ -112,8 +115,8 @@ NUMBERS = (
     "min_alloy_energy_3p3nm_eV",
     "cdse_sizing_rms_eV",
 )
-#: The Fig. 1c chain's claim numbers (fig1c's records): x(4 h) at the paper's D, and the 1 h
-#: energy and x(4 h) at the D solved to give the quoted 1 h energy.
+#: The Fig. 1c chain's claim numbers (fig1c's records): x(4 h) with D read as "near", and the
+#: 1 h energy and x(4 h) at the D of the joint reading (:func:`iece.paper.fig1c.joint_D_batch`).
 EXCHANGE_NUMBERS = ("x_iece_4h",)
 CHAIN_NUMBERS = ("E_iece_1h_joint_eV", "x_iece_4h_joint")
 #: Fig. 2j's EMA numbers (fig2j's records): the overlap^2 ratio of alloy and core/shell at equal
@@ -122,15 +125,15 @@ LIFETIME_NUMBERS = ("ema_overlap2_ratio", "overlap2_ratio_over_kr_ratio_qy_low")
 #: What each number is, in words (the fig2eg and fig1c pages' labels).
 LABELS = {k: fig2eg.LABELS[k] for k in NUMBERS} | {
     "x_iece_4h": "Fig. 1c: x after 4 h, D read as 'near ~10^-22'",
-    "E_iece_1h_joint_eV": "Fig. 1c: 1 h energy at the D solved for the quoted 1 h energy",
+    "E_iece_1h_joint_eV": "Fig. 1c: 1 h energy at the joint reading's D",
     "x_iece_4h_joint": "Fig. 1c: x after 4 h at that D",
     "ema_overlap2_ratio": "Fig. 2j: overlap² ratio, alloy over core/shell, at equal energy",
     "overlap2_ratio_over_kr_ratio_qy_low": "Fig. 2j: that over the least k_r ratio needed",
 }
-#: Below what spread a claim number does not vary: the solved 1 h energy is the quoted one to
-#: the root finder's precision (1e-6 in log10 D, about 1e-6 eV) wherever a D in the range
-#: reaches it, and moves only where none does; Sobol' indices of the finder's residue would
-#: be noise.
+#: Below what spread a claim number does not vary: the joint 1 h energy is the quoted one to
+#: the root finder's precision (1e-6 in log10 D, about 1e-6 eV) wherever the D that reaches it
+#: also completes the exchange, and moves only where it does not or no D reaches it; if no
+#: sample moves, Sobol' indices of the finder's residue would be noise.
 RESOLUTION = {"E_iece_1h_joint_eV": 1e-4}
 #: How many leading inputs are recorded per number.
 TOP = 3
