@@ -58,10 +58,10 @@ def joint_D_batch(
     closest to it where none does), and ``D_complete`` is the least D that makes the exchange
     nearly complete after 4 h. If ``D_hit`` leaves the exchange short, ``D*`` is the D closest to
     it that does not, and its 1 h energy is the highest any such D gives: the ledger's tolerance
-    on that energy then decides. Returns ``D*``, its 1 h energy and x(4 h), ``D_hit``, and the
-    range of both numbers over the D range. Arrays (S,); D enters only through
-    ``tau = D t / a^2`` (:func:`iece.physics.exchange.energy_at_tau`). A root the finder does
-    not converge on is NaN."""
+    on that energy then decides. Returns ``D*``, its 1 h energy and x(4 h), ``D_hit``,
+    ``D_complete``, and the range of both numbers over the D range. Arrays (S,); D enters only
+    through ``tau = D t / a^2`` (:func:`iece.physics.exchange.energy_at_tau`). A root the
+    finder does not converge on is NaN."""
     out = choices.outside(outside) if isinstance(outside, str) else outside
     d = np.atleast_1d(np.asarray(diameter_nm, float))
     n = d.size
@@ -102,8 +102,8 @@ def joint_D_batch(
         e_best[rows] = np.where(root.success, root.f_x + target, np.nan)
     hit = best.copy()
     # the least D that makes the exchange nearly complete after 4 h (1e-9 above, so x reaches it)
-    tau_c = diffusion.tau_at_fraction(choices.NEARLY_COMPLETE)
-    lg_c = np.log10(tau_c * (a_nm * 1e-9) ** 2 / t_done) + 1e-9
+    D_complete = diffusion.tau_at_fraction(choices.NEARLY_COMPLETE) * (a_nm * 1e-9) ** 2 / t_done
+    lg_c = np.log10(D_complete) + 1e-9
     short = np.flatnonzero(hit < lg_c)
     if short.size:
         best[short] = np.minimum(lg_c[short], logD[-1])
@@ -114,6 +114,7 @@ def joint_D_batch(
         "E_1h_eV": e_best,
         "x_4h": diffusion.fraction_of_tau(diffusion.tau(t_done, 10.0**best, a_nm)),
         "D_hit": 10.0**hit,
+        "D_complete": D_complete,
         "E_1h_range_eV": np.stack([e.min(axis=1), e.max(axis=1)], axis=1),
         "x_4h_range": np.stack([x_grid.min(axis=1), x_grid.max(axis=1)], axis=1),
         "D_range": [float(10 ** logD[0]), float(10 ** logD[-1])],
@@ -279,18 +280,16 @@ def compute(**params) -> Fig1cResult:
         choices.NEARLY_COMPLETE, p["D_m2_per_s"], radius_nm
     )
     res.add("t95_iece_h", t95_s / HOUR_S, "h", note=NOTES["t95_iece_h"])
-    # the least D that completes the exchange in the quoted time, and the share of the D range
-    # ("near ~10^-22", log-uniform) above it: what the sensitivity page's P(holds) measures
-    t_done = quoted.IECE_COMPLETE_H.value * HOUR_S
-    D_c = diffusion.tau_at_fraction(choices.NEARLY_COMPLETE) * (radius_nm * 1e-9) ** 2 / t_done
-    res.add("D_complete_m2_per_s", D_c, "m^2/s", note=NOTES["D_complete_m2_per_s"])
-    lg0, half = np.log10(p["D_m2_per_s"]), choices.NEAR_DECADES
-    share = float(np.clip((lg0 + half - np.log10(D_c)) / (2 * half), 0.0, 1.0))
-    res.add("share_of_D_range_complete", share, "1", note=NOTES["share_of_D_range_complete"])
-
     # IE-CE with D read as a range: do the quoted 1 h energy and the ~4 h completion hold together?
     joint = {name: joint_D(name, radius_nm, p["D_m2_per_s"]) for name in choices.OUTSIDE_MEDIA}
     span = next(iter(joint.values()))["D_range"]
+    # the least D that completes the exchange in the quoted time (the same in every medium), and
+    # the share of the D range (log-uniform) above it: what the sensitivity page's P(holds) measures
+    D_c = next(iter(joint.values()))["D_complete"]
+    res.add("D_complete_m2_per_s", D_c, "m^2/s", note=NOTES["D_complete_m2_per_s"])
+    lo, hi, lc = np.log10(span[0]), np.log10(span[1]), np.log10(D_c)
+    share = float(np.clip((hi - lc) / (hi - lo), 0.0, 1.0))
+    res.add("share_of_D_range_complete", share, "1", note=NOTES["share_of_D_range_complete"])
     over = f"over D = {span[0]:.2e}-{span[1]:.2e} m^2/s"
     for key, (name, unit) in JOINT.items():
         note = NOTES.get(name, over)
